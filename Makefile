@@ -1,0 +1,32 @@
+# The test command of the README: installs what the tests need, then runs
+# formatting, vet, staticcheck and every test.
+GO ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BIN := $(CURDIR)/bin
+
+.PHONY: all build test lint deps demo bench install
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+install:
+	$(GO) install ./cmd/...
+
+deps:
+	./scripts/deps.sh
+
+lint:
+	@out=$$(gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+test: deps lint
+	$(GO) test -count=1 ./...
+
+demo: build
+	PATH=$(BIN):$$PATH git review-rebase --demo
+
+bench: build
+	./bench/run.sh

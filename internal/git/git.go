@@ -1,0 +1,186 @@
+// Package git owns every invocation of the git binary: argument vectors only,
+// a pinned environment, a context for cancellation, and errors that carry the
+// command line, exit status and stderr so callers can explain failures.
+//
+// Parsing here is limited to machine formats (-z, --format with NUL
+// separators, plumbing output); callers get parsed values, not text.
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// Error is a failed git invocation.
+type Error struct {
+	Dir      string
+	Args     []string
+	ExitCode int // -1 when git did not run or was killed
+	Stderr   string
+	Err      error
+}
+
+func (e *Error) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	}
+	return fmt.Sprintf("git %s: %s", strings.Join(e.Args, " "), msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrNotRepository is returned by Open outside a git work tree or git dir.
+var ErrNotRepository = errors.New("not a git repository")
+
+// Repo is a repository on disk, addressed by a directory inside it.
+type Repo struct {
+	// Dir is where git runs (a work tree or a git dir).
+	Dir string
+	// GitDir and CommonDir are absolute; CommonDir is shared by worktrees and
+	// is where caches belong.
+	GitDir    string
+	CommonDir string
+	// Env is appended to the pinned environment (tests set HOME etc. here).
+	Env []string
+}
+
+// Open finds the repository containing dir.
+func Open(ctx context.Context, dir string) (*Repo, error) {
+	r := &Repo{Dir: dir}
+	out, err := r.Output(ctx, "rev-parse", "--absolute-git-dir", "--git-common-dir")
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) && ge.ExitCode > 0 {
+			return nil, fmt.Errorf("%s: %w", dir, ErrNotRepository)
+		}
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != 2 {
+		return nil, fmt.Errorf("git rev-parse: unexpected output %q", out)
+	}
+	r.GitDir = lines[0]
+	r.CommonDir = lines[1]
+	if !isAbs(r.CommonDir) {
+		r.CommonDir = r.GitDir + "/" + r.CommonDir
+		if lines[1] == "." {
+			r.CommonDir = r.GitDir
+		}
+	}
+	return r, nil
+}
+
+func isAbs(p string) bool { return strings.HasPrefix(p, "/") }
+
+// env is the environment every git call gets: the caller's, with output
+// made parseable and prompts disabled.
+func (r *Repo) env(readOnly bool) []string {
+	env := make([]string, 0, len(os.Environ())+8)
+	for _, kv := range os.Environ() {
+		switch {
+		case strings.HasPrefix(kv, "LC_ALL="), strings.HasPrefix(kv, "LANGUAGE="),
+			strings.HasPrefix(kv, "GIT_TERMINAL_PROMPT="), strings.HasPrefix(kv, "GIT_OPTIONAL_LOCKS="),
+			strings.HasPrefix(kv, "GIT_PAGER="), strings.HasPrefix(kv, "PAGER="):
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "LC_ALL=C", "LANGUAGE=C", "GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "PAGER=cat")
+	if readOnly {
+		env = append(env, "GIT_OPTIONAL_LOCKS=0")
+	}
+	return append(env, r.Env...)
+}
+
+func (r *Repo) command(ctx context.Context, readOnly bool, args []string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = r.Dir
+	cmd.Env = r.env(readOnly)
+	return cmd
+}
+
+func (r *Repo) wrap(args []string, err error, stderr []byte) error {
+	if err == nil {
+		return nil
+	}
+	e := &Error{Dir: r.Dir, Args: args, ExitCode: -1, Stderr: string(stderr), Err: err}
+	var xe *exec.ExitError
+	if errors.As(err, &xe) {
+		e.ExitCode = xe.ExitCode()
+	}
+	return e
+}
+
+// Output runs a read-only git command and returns its stdout.
+func (r *Repo) Output(ctx context.Context, args ...string) ([]byte, error) {
+	return r.run(ctx, true, nil, args)
+}
+
+// OutputInput is Output with stdin.
+func (r *Repo) OutputInput(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
+	return r.run(ctx, true, bytes.NewReader(stdin), args)
+}
+
+// Run runs a git command that may write to the repository.
+func (r *Repo) Run(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	return r.run(ctx, false, stdin, args)
+}
+
+func (r *Repo) run(ctx context.Context, readOnly bool, stdin io.Reader, args []string) ([]byte, error) {
+	cmd := r.command(ctx, readOnly, args)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdin = stdin
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	return stdout.Bytes(), r.wrap(args, err, stderr.Bytes())
+}
+
+// Stream runs a read-only git command, feeding stdin from the given reader
+// (may be nil) and handing stdout to consume as it is produced. If consume
+// returns an error, git is killed and that error is returned.
+func (r *Repo) Stream(ctx context.Context, stdin io.Reader, consume func(io.Reader) error, args ...string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := r.command(ctx, true, args)
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return r.wrap(args, err, nil)
+	}
+	if err := cmd.Start(); err != nil {
+		return r.wrap(args, err, nil)
+	}
+	cerr := consume(bufio.NewReaderSize(out, 256<<10))
+	if cerr != nil {
+		cancel()
+		_ = cmd.Wait()
+		return cerr
+	}
+	// Drain so git is not blocked writing output consume did not want.
+	_, _ = io.Copy(io.Discard, out)
+	return r.wrap(args, cmd.Wait(), stderr.Bytes())
+}
+
+// SplitNUL splits NUL-terminated records, dropping the empty tail.
+func SplitNUL(b []byte) []string {
+	if len(b) == 0 {
+		return nil
+	}
+	s := string(b)
+	s = strings.TrimSuffix(s, "\x00")
+	return strings.Split(s, "\x00")
+}

@@ -1,0 +1,212 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Commit is the metadata of one commit as read by Log.
+type Commit struct {
+	SHA         string
+	Parents     []string
+	AuthorName  string
+	AuthorEmail string
+	AuthorTime  int64
+	Message     string // full raw message (%B)
+}
+
+// Subject is the first line of the message, as git shows it.
+func (c *Commit) Subject() string {
+	s := c.Message
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// IsMerge reports whether the commit has more than one parent.
+func (c *Commit) IsMerge() bool { return len(c.Parents) > 1 }
+
+// ErrUnknownRevision is returned when a revision does not name a commit.
+var ErrUnknownRevision = errors.New("unknown revision")
+
+// CheckRev refuses revisions that git would read as options; user-supplied
+// revisions pass through here before reaching a command line.
+func CheckRev(rev string) error {
+	if rev == "" {
+		return fmt.Errorf("empty revision: %w", ErrUnknownRevision)
+	}
+	if strings.HasPrefix(rev, "-") {
+		return fmt.Errorf("revision %q starts with '-': %w", rev, ErrUnknownRevision)
+	}
+	return nil
+}
+
+// ResolveCommit turns a revision into a full commit id.
+func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
+	if err := CheckRev(rev); err != nil {
+		return "", err
+	}
+	out, err := r.Output(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) && ge.ExitCode == 1 {
+			return "", fmt.Errorf("%q: %w", rev, ErrUnknownRevision)
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// RefExists reports whether a full ref name exists.
+func (r *Repo) RefExists(ctx context.Context, ref string) (bool, error) {
+	_, err := r.Output(ctx, "show-ref", "--verify", "--quiet", ref)
+	if err == nil {
+		return true, nil
+	}
+	var ge *Error
+	if errors.As(err, &ge) && ge.ExitCode == 1 {
+		return false, nil
+	}
+	return false, err
+}
+
+// IsShallow reports whether the repository is a shallow clone.
+func (r *Repo) IsShallow(ctx context.Context) (bool, error) {
+	out, err := r.Output(ctx, "rev-parse", "--is-shallow-repository")
+	if err != nil {
+		return false, err
+	}
+	return strings.TrimSpace(string(out)) == "true", nil
+}
+
+// MergeBase returns the best common ancestor of a and b, or "" if none.
+func (r *Repo) MergeBase(ctx context.Context, a, b string) (string, error) {
+	out, err := r.Output(ctx, "merge-base", "--end-of-options", a, b)
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) && ge.ExitCode == 1 {
+			return "", nil
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// IsAncestor reports whether a is an ancestor of (or equal to) b.
+func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
+	_, err := r.Output(ctx, "merge-base", "--is-ancestor", "--end-of-options", a, b)
+	if err == nil {
+		return true, nil
+	}
+	var ge *Error
+	if errors.As(err, &ge) && ge.ExitCode == 1 {
+		return false, nil
+	}
+	return false, err
+}
+
+const logFields = 6
+
+// LogOptions selects commits for Log.
+type LogOptions struct {
+	// Include and Exclude are full commit ids: Include ^Exclude.
+	Include []string
+	Exclude []string
+	Paths   []string
+	// NoMerges drops merge commits (Log still reports how many via the
+	// Merges field of the result when CountMerges is set).
+	NoMerges bool
+	// Reverse lists oldest first.
+	Reverse bool
+}
+
+// Log lists commits in topological order with their messages.
+func (r *Repo) Log(ctx context.Context, o LogOptions) ([]Commit, error) {
+	args := []string{"log", "-z", "--topo-order", "--no-color", "--no-show-signature",
+		"--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%B"}
+	if o.Reverse {
+		args = append(args, "--reverse")
+	}
+	if o.NoMerges {
+		args = append(args, "--no-merges")
+	}
+	args = append(args, "--end-of-options")
+	args = append(args, o.Include...)
+	for _, e := range o.Exclude {
+		args = append(args, "^"+e)
+	}
+	args = append(args, "--")
+	args = append(args, o.Paths...)
+	out, err := r.Output(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return parseLog(out)
+}
+
+func parseLog(out []byte) ([]Commit, error) {
+	fields := SplitNUL(out)
+	if len(fields)%logFields != 0 {
+		return nil, fmt.Errorf("git log: %d fields is not a multiple of %d", len(fields), logFields)
+	}
+	commits := make([]Commit, 0, len(fields)/logFields)
+	for i := 0; i < len(fields); i += logFields {
+		f := fields[i : i+logFields]
+		t, _ := strconv.ParseInt(f[4], 10, 64)
+		c := Commit{SHA: f[0], AuthorName: f[2], AuthorEmail: f[3], AuthorTime: t, Message: f[5]}
+		if f[1] != "" {
+			c.Parents = strings.Split(f[1], " ")
+		}
+		commits = append(commits, c)
+	}
+	return commits, nil
+}
+
+// RevList lists commit ids (newest first unless reverse) of Include ^Exclude.
+func (r *Repo) RevList(ctx context.Context, o LogOptions) ([]string, error) {
+	args := []string{"rev-list", "--topo-order"}
+	if o.Reverse {
+		args = append(args, "--reverse")
+	}
+	if o.NoMerges {
+		args = append(args, "--no-merges")
+	}
+	args = append(args, "--end-of-options")
+	args = append(args, o.Include...)
+	for _, e := range o.Exclude {
+		args = append(args, "^"+e)
+	}
+	args = append(args, "--")
+	args = append(args, o.Paths...)
+	out, err := r.Output(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(out)), nil
+}
+
+// Tags maps commit ids to the names of the tags (lightweight or annotated)
+// that point at them.
+func (r *Repo) Tags(ctx context.Context) (map[string][]string, error) {
+	out, err := r.Output(ctx, "for-each-ref", "--format=%(objectname)%00%(*objectname)%00%(refname:strip=2)", "refs/tags")
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string][]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Split(line, "\x00")
+		if len(f) != 3 {
+			continue
+		}
+		sha := f[0]
+		if f[1] != "" {
+			sha = f[1] // annotated: the peeled commit
+		}
+		tags[sha] = append(tags[sha], f[2])
+	}
+	return tags, nil
+}
