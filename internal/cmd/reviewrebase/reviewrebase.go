@@ -1,0 +1,340 @@
+// Package reviewrebase is the command layer of git review-rebase: it parses
+// the command line, resolves what to compare, runs the review engine and
+// writes text, JSON or the --check verdict, and decides the exit status.
+package reviewrebase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+// IO is what the command reads and writes; tests inject buffers and say
+// whether stdout is a terminal.
+type IO struct {
+	Stdin              io.Reader
+	Stdout, Stderr     io.Writer
+	StdoutTTY          bool
+	StderrTTY          bool
+	Getenv             func(string) string
+	WorkDir            string
+	DemoDirForTestOnly string // where --demo builds its repository (default: a temporary directory)
+}
+
+// Options are the parsed flags and arguments of a review.
+type Options struct {
+	IO        IO
+	Format    string // text, json ("" = terminal UI when stdout is a terminal, else text)
+	Check     bool
+	NoCache   bool
+	NoSimilar bool
+	Onto      string
+	OldBase   string
+	Color     string // auto, always, never
+	Jobs      int
+	Verbose   bool
+	Demo      bool
+	Args      []string
+	Paths     []string
+}
+
+var flags = []cli.Flag{
+	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: text; the terminal UI is not built yet)"},
+	&cli.BoolFlag{Name: "check", Usage: "exit 1 listing dropped commits without a note and changed patches without a conflict explanation"},
+	&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the patch-id cache"},
+	&cli.BoolFlag{Name: "no-similar", Usage: "do not pair commits by similar diffs"},
+	&cli.StringFlag{Name: "onto", Usage: "new base `REV` (for the old-tip..new-tip form)"},
+	&cli.StringFlag{Name: "old-base", Usage: "old base `REV` (for the old-tip..new-tip form)"},
+	&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour text output: `WHEN` is auto, always or never"},
+	&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "parallel git processes (default: number of CPUs)"},
+	&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "report bases, counts and cache use on stderr"},
+	&cli.BoolFlag{Name: "demo", Usage: "review a generated example repository (no setup needed)"},
+}
+
+const usageText = `git review-rebase [options] <old-base>..<old-tip> <new-base>..<new-tip> [-- <path>...]
+   git review-rebase [options] <old-tip>..<new-tip> [-- <path>...]
+   git review-rebase --demo [options]`
+
+const description = `Matches the commits of a patch queue before and after a rebase: the same
+commit, the same patch-id, the same title (the patch changed: a conflict was
+resolved), a similar diff (reworded), or dropped; old commits whose patch is
+now upstream are flagged, and new commits nothing explains are "added".
+
+In the two-tip form, a branch X/base has its base in X/pre-base; otherwise
+the old base is the merge base of the tips and the new base the nearest tag
+reachable from the new tip only.`
+
+// Main runs the command; args[0] is the program name.
+func Main(ctx context.Context, args []string, stdio IO) int {
+	if stdio.Getenv == nil {
+		stdio.Getenv = os.Getenv
+	}
+	opts := &Options{IO: stdio}
+	ordered, _, paths, _ := cliutil.Reorder(args[1:], cliutil.ValueFlags(flags))
+	opts.Paths = paths
+	app := &cli.App{
+		Name:        "git review-rebase",
+		Usage:       "review the rebase of a patch queue",
+		UsageText:   usageText,
+		Description: description,
+		Flags:       flags,
+		Writer:      stdio.Stdout,
+		Action: func(c *cli.Context) error {
+			opts.Format = c.String("format")
+			opts.Check = c.Bool("check")
+			opts.NoCache = c.Bool("no-cache")
+			opts.NoSimilar = c.Bool("no-similar")
+			opts.Onto = c.String("onto")
+			opts.OldBase = c.String("old-base")
+			opts.Color = c.String("color")
+			opts.Jobs = c.Int("jobs")
+			opts.Verbose = c.Bool("verbose")
+			opts.Demo = c.Bool("demo")
+			opts.Args = c.Args().Slice()
+			return run(c.Context, opts)
+		},
+	}
+	return cliutil.Run(ctx, app, append([]string{args[0]}, ordered...), stdio.Stderr)
+}
+
+// splitRange parses "<a>..<b>".
+func splitRange(s string) (string, string, error) {
+	if strings.Contains(s, "...") {
+		return "", "", cliutil.Usagef("%q: symmetric ranges (...) are not supported; use <base>..<tip>", s)
+	}
+	a, b, ok := strings.Cut(s, "..")
+	if !ok || a == "" || b == "" {
+		return "", "", cliutil.Usagef("%q is not a range <base>..<tip>", s)
+	}
+	for _, r := range []string{a, b} {
+		if err := git.CheckRev(r); err != nil {
+			return "", "", cliutil.Usagef("%q: %v", s, err)
+		}
+	}
+	return a, b, nil
+}
+
+// validate checks what can be checked without a repository.
+func validate(o *Options) error {
+	switch o.Format {
+	case "", "text", "json":
+	default:
+		return cliutil.Usagef("unknown --format %q: use text or json", o.Format)
+	}
+	switch o.Color {
+	case "auto", "always", "never":
+	default:
+		return cliutil.Usagef("unknown --color %q: use auto, always or never", o.Color)
+	}
+	if o.Jobs < 0 {
+		return cliutil.Usagef("--jobs must be positive")
+	}
+	if o.Demo {
+		if len(o.Args) > 0 {
+			return cliutil.Usagef("--demo takes no ranges")
+		}
+		return nil
+	}
+	switch len(o.Args) {
+	case 0:
+		return cliutil.Usagef("missing ranges: give <old-base>..<old-tip> <new-base>..<new-tip> or <old-tip>..<new-tip>")
+	case 1, 2:
+	default:
+		return cliutil.Usagef("too many arguments (paths go after --)")
+	}
+	if len(o.Args) == 2 && (o.Onto != "" || o.OldBase != "") {
+		return cliutil.Usagef("--onto and --old-base only go with the <old-tip>..<new-tip> form")
+	}
+	return nil
+}
+
+func run(ctx context.Context, o *Options) error {
+	if err := validate(o); err != nil {
+		return err
+	}
+	var repo *git.Repo
+	var ropts review.Options
+	if o.Demo {
+		fx, cleanup, err := buildDemo(o)
+		if err != nil {
+			return fmt.Errorf("build demo repository: %w", err)
+		}
+		defer cleanup()
+		repo = &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+		ropts = review.Options{OldBase: fx.OldTag, OldTip: "queue-old", NewBase: fx.NewTag, NewTip: "queue-new"}
+		fmt.Fprintf(o.IO.Stderr, "demo: reviewing %s..queue-old %s..queue-new in a generated repository\n", fx.OldTag, fx.NewTag)
+	} else {
+		var err error
+		dir := o.IO.WorkDir
+		if dir == "" {
+			dir = "."
+		}
+		repo, err = git.Open(ctx, dir)
+		if err != nil {
+			if errors.Is(err, git.ErrNotRepository) {
+				return errors.New("not a git repository: run it inside a work tree of the repository holding both queues")
+			}
+			return err
+		}
+		if ropts, err = resolveRanges(ctx, repo, o); err != nil {
+			return err
+		}
+	}
+	ropts.Paths, ropts.NoCache, ropts.NoSimilar, ropts.Jobs = o.Paths, o.NoCache, o.NoSimilar, o.Jobs
+	prog := newProgress(o.IO.Stderr, o.IO.StderrTTY && o.Format != "json")
+	ropts.Progress = prog.update
+	res, err := review.Run(ctx, repo, ropts)
+	prog.done()
+	if err != nil {
+		return explain(err)
+	}
+	for _, m := range res.SkippedMerges {
+		fmt.Fprintf(o.IO.Stderr, "warning: skipping merge commit %s: merges have no patch-id and are not part of a queue\n", review.Short(m))
+	}
+	if o.Verbose {
+		st := res.Stats
+		fmt.Fprintf(o.IO.Stderr, "old %s..%s, new %s..%s\n", review.Short(res.Old.Base), review.Short(res.Old.Tip), review.Short(res.New.Base), review.Short(res.New.Tip))
+		fmt.Fprintf(o.IO.Stderr, "%d upstream commits, %d patch-id candidates; patch-ids: %d computed, %d cached\n",
+			st.UpstreamCommits, st.UpstreamCandidates, st.PatchIDsComputed, st.PatchIDsCached)
+	}
+	if o.Check {
+		offenders := review.Check(res)
+		if o.Format == "json" {
+			if err := review.WriteJSON(o.IO.Stdout, res); err != nil {
+				return err
+			}
+			if err := review.WriteCheck(o.IO.Stderr, offenders); err != nil {
+				return err
+			}
+		} else if err := review.WriteCheck(o.IO.Stdout, offenders); err != nil {
+			return err
+		}
+		if len(offenders) > 0 {
+			return cliutil.ErrSilent
+		}
+		return nil
+	}
+	if o.Format == "json" {
+		return review.WriteJSON(o.IO.Stdout, res)
+	}
+	return review.WriteText(o.IO.Stdout, res, useColor(ctx, repo, o))
+}
+
+// resolveRanges turns the arguments into the four revisions of a review.
+func resolveRanges(ctx context.Context, repo *git.Repo, o *Options) (review.Options, error) {
+	var r review.Options
+	var err error
+	if len(o.Args) == 2 {
+		if r.OldBase, r.OldTip, err = splitRange(o.Args[0]); err != nil {
+			return r, err
+		}
+		if r.NewBase, r.NewTip, err = splitRange(o.Args[1]); err != nil {
+			return r, err
+		}
+		return r, nil
+	}
+	if r.OldTip, r.NewTip, err = splitRange(o.Args[0]); err != nil {
+		return r, err
+	}
+	for _, rev := range []string{o.Onto, o.OldBase} {
+		if rev != "" {
+			if err := git.CheckRev(rev); err != nil {
+				return r, cliutil.Usagef("%v", err)
+			}
+		}
+	}
+	r.OldBase, r.NewBase = o.OldBase, o.Onto
+	if r.OldBase == "" || r.NewBase == "" {
+		b, err := review.InferBases(ctx, repo, r.OldTip, r.NewTip)
+		if err != nil {
+			if r.OldBase == "" || !errors.Is(err, review.ErrNoBase) || r.NewBase == "" {
+				return r, explain(err)
+			}
+		}
+		if r.OldBase == "" {
+			r.OldBase = b.OldBase
+		}
+		if r.NewBase == "" {
+			r.NewBase = b.NewBase
+		}
+		if o.Verbose {
+			fmt.Fprintf(o.IO.Stderr, "old base %s (%s), new base %s (%s)\n", r.OldBase, b.OldHow, r.NewBase, b.NewHow)
+		}
+	}
+	return r, nil
+}
+
+// explain turns engine errors into what the user should read and do.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, git.ErrUnknownRevision):
+		return cliutil.Usagef("%v", err)
+	case errors.Is(err, review.ErrShallow):
+		return errors.New("this is a shallow clone: history needed to compare the queues is missing; run 'git fetch --unshallow' first")
+	case errors.Is(err, review.ErrEmptyRange):
+		return cliutil.Usagef("%v: nothing to review (check the order of base and tip)", err)
+	case errors.Is(err, review.ErrNoBase):
+		return cliutil.Usagef("%v", err)
+	}
+	return err
+}
+
+func useColor(ctx context.Context, repo *git.Repo, o *Options) bool {
+	switch o.Color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if !o.IO.StdoutTTY || o.IO.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	for _, key := range []string{"color.reviewrebase", "color.ui"} {
+		out, err := repo.Output(ctx, "config", "--get", key)
+		if err != nil {
+			continue
+		}
+		switch strings.TrimSpace(string(out)) {
+		case "false", "never":
+			return false
+		case "true", "always", "auto":
+			return true
+		}
+	}
+	return true
+}
+
+// buildDemo generates the demo repository.
+func buildDemo(o *Options) (*repos.Fixture, func(), error) {
+	root := o.IO.DemoDirForTestOnly
+	cleanup := func() {}
+	if root == "" {
+		d, err := os.MkdirTemp("", "review-rebase-demo-")
+		if err != nil {
+			return nil, cleanup, err
+		}
+		root, cleanup = d, func() { os.RemoveAll(d) }
+	}
+	env, err := repos.NewEnv(root)
+	if err != nil {
+		cleanup()
+		return nil, func() {}, err
+	}
+	fx, err := repos.BuildWithEnv(env, filepath.Join(root, "linux"), repos.Small())
+	if err != nil {
+		cleanup()
+		return nil, func() {}, err
+	}
+	return fx, cleanup, nil
+}

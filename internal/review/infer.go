@@ -1,0 +1,119 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
+)
+
+// Bases is the outcome of base inference, with how each base was found so
+// the user can be told.
+type Bases struct {
+	OldBase, NewBase string // revisions (ref names or ids)
+	OldHow, NewHow   string
+}
+
+// InferBases finds the bases of the two-tip form old-tip..new-tip. A branch
+// X/base (the import-srpm convention) has its base in X/pre-base.
+// Otherwise the old base is the merge base of the tips and the new base the
+// nearest tag reachable from the new tip but not from the old one.
+func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string) (Bases, error) {
+	var b Bases
+	oldPre, err := preBase(ctx, repo, oldTip)
+	if err != nil {
+		return b, err
+	}
+	newPre, err := preBase(ctx, repo, newTip)
+	if err != nil {
+		return b, err
+	}
+	if oldPre != "" {
+		b.OldBase, b.OldHow = oldPre, "branch convention"
+	}
+	if newPre != "" {
+		b.NewBase, b.NewHow = newPre, "branch convention"
+	}
+	oldSHA, err := repo.ResolveCommit(ctx, oldTip)
+	if err != nil {
+		return b, err
+	}
+	newSHA, err := repo.ResolveCommit(ctx, newTip)
+	if err != nil {
+		return b, err
+	}
+	if b.OldBase == "" {
+		mb, err := repo.MergeBase(ctx, oldSHA, newSHA)
+		if err != nil {
+			return b, err
+		}
+		if mb == "" {
+			return b, fmt.Errorf("%s and %s have no common ancestor: give --old-base: %w", oldTip, newTip, ErrNoBase)
+		}
+		b.OldBase, b.OldHow = mb, "merge base of the tips"
+	}
+	if b.NewBase == "" {
+		tag, _, err := nearestTag(ctx, repo, newSHA, oldSHA)
+		if err != nil {
+			return b, err
+		}
+		if tag == "" {
+			return b, fmt.Errorf("no tag between %s and %s to use as the new base: give --onto: %w", oldTip, newTip, ErrNoBase)
+		}
+		b.NewBase, b.NewHow = "refs/tags/"+tag, "nearest tag"
+	}
+	return b, nil
+}
+
+// preBase returns "refs/heads/X/pre-base" when rev names the branch X/base
+// and that pre-base branch exists.
+func preBase(ctx context.Context, repo *git.Repo, rev string) (string, error) {
+	name := strings.TrimPrefix(rev, "refs/heads/")
+	if !strings.HasSuffix(name, "/base") {
+		return "", nil
+	}
+	if ok, err := repo.RefExists(ctx, "refs/heads/"+name); err != nil || !ok {
+		return "", err
+	}
+	pre := "refs/heads/" + strings.TrimSuffix(name, "/base") + "/pre-base"
+	ok, err := repo.RefExists(ctx, pre)
+	if err != nil || !ok {
+		return "", err
+	}
+	return pre, nil
+}
+
+// nearestTag walks from tip, newest first, skipping what from reaches, and
+// returns the first tagged commit.
+func nearestTag(ctx context.Context, repo *git.Repo, tip, from string) (string, string, error) {
+	tags, err := repo.Tags(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if len(tags) == 0 {
+		return "", "", nil
+	}
+	commits, err := repo.RevList(ctx, git.LogOptions{Include: []string{tip}, Exclude: []string{from}})
+	if err != nil {
+		return "", "", err
+	}
+	for _, c := range commits {
+		if names := tags[c]; len(names) > 0 {
+			return pickTag(names), c, nil
+		}
+	}
+	return "", "", nil
+}
+
+// pickTag prefers the shortest, then byte-smallest, of tags on one commit
+// (v4.19.325 over v4.19.325-rc-fixup), so the choice is stable.
+func pickTag(names []string) string {
+	best := names[0]
+	for _, n := range names[1:] {
+		if len(n) < len(best) || (len(n) == len(best) && n < best) {
+			best = n
+		}
+	}
+	return best
+}

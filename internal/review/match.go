@@ -1,0 +1,313 @@
+package review
+
+import (
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/patchid"
+)
+
+type match struct {
+	c   *Commit
+	ev  Evidence
+	sim float64
+}
+
+// matcher pairs old commits with new and upstream ones. It is pure: all
+// inputs are in memory; the similar tier's diff signatures are supplied by
+// the caller for the few commits still unmatched after the strong tiers.
+type matcher struct {
+	old, new, up []*Commit
+	newPaired    map[*Commit]bool
+	queue        map[*Commit]match // old -> match in the new queue
+	upstream     map[*Commit]match // old -> upstream evidence
+}
+
+func newMatcher(old, new, up []*Commit) *matcher {
+	return &matcher{old: old, new: new, up: up, newPaired: map[*Commit]bool{},
+		queue: map[*Commit]match{}, upstream: map[*Commit]match{}}
+}
+
+// strong runs every tier but "similar": same commit, patch-id in the new
+// queue, patch-id upstream, trailers, title in the new queue, title upstream.
+func (m *matcher) strong() {
+	newBySHA := map[string]*Commit{}
+	for _, c := range m.new {
+		newBySHA[c.SHA] = c
+	}
+	for _, o := range m.old {
+		if n := newBySHA[o.SHA]; n != nil && !m.newPaired[n] {
+			m.pair(o, n, EvidenceCommit, 0)
+		}
+	}
+	m.pairBy(EvidencePatchID, func(c *Commit) string {
+		if c.PatchID.IsZero() {
+			return ""
+		}
+		return string(c.PatchID[:])
+	}, func(*Commit) bool { return true })
+
+	m.upstreamEvidence()
+
+	// A title shared by several old commits goes first to those without
+	// strong upstream evidence: an old commit that is upstream verbatim is
+	// less likely to be the one the rebaser kept.
+	title := func(c *Commit) string { return c.Title }
+	m.pairBy(EvidenceTitle, title, func(o *Commit) bool { return !m.strongUpstream(o) })
+	m.pairBy(EvidenceTitle, title, func(o *Commit) bool { return true })
+
+	upByTitle := map[string]*Commit{}
+	for _, u := range m.up {
+		if u.Title != "" {
+			upByTitle[u.Title] = u // the newest wins: ranges are oldest first
+		}
+	}
+	for _, o := range m.old {
+		if _, ok := m.queue[o]; ok {
+			continue
+		}
+		if _, ok := m.upstream[o]; ok {
+			continue
+		}
+		if u := upByTitle[o.Title]; u != nil {
+			m.upstream[o] = match{c: u, ev: EvidenceTitle}
+		}
+	}
+}
+
+func (m *matcher) strongUpstream(o *Commit) bool {
+	u, ok := m.upstream[o]
+	return ok && (u.ev == EvidencePatchID || u.ev == EvidenceTrailer)
+}
+
+func (m *matcher) pair(o, n *Commit, ev Evidence, sim float64) {
+	m.queue[o] = match{c: n, ev: ev, sim: sim}
+	m.newPaired[n] = true
+}
+
+// pairBy pairs unmatched old commits (those eligible) with unpaired new ones
+// sharing a non-empty key; within a key, by nearest relative position.
+func (m *matcher) pairBy(ev Evidence, key func(*Commit) string, eligible func(*Commit) bool) {
+	olds := map[string][]*Commit{}
+	var order []string
+	for _, o := range m.old {
+		if _, done := m.queue[o]; done || !eligible(o) {
+			continue
+		}
+		k := key(o)
+		if k == "" {
+			continue
+		}
+		if _, seen := olds[k]; !seen {
+			order = append(order, k)
+		}
+		olds[k] = append(olds[k], o)
+	}
+	news := map[string][]*Commit{}
+	for _, n := range m.new {
+		if m.newPaired[n] {
+			continue
+		}
+		if k := key(n); k != "" && olds[k] != nil {
+			news[k] = append(news[k], n)
+		}
+	}
+	for _, k := range order {
+		for _, p := range pairNearest(olds[k], news[k], len(m.old), len(m.new)) {
+			m.pair(p[0], p[1], ev, 0)
+		}
+	}
+}
+
+// pairNearest pairs commits sharing a key (duplicates) by nearest relative
+// position in their ranges without crossing: the i-th duplicate in the old
+// queue maps to the i-th in the new one unless some went missing, and then
+// the alignment with the least total displacement wins. Groups are small,
+// so an O(p*q) alignment is cheap.
+func pairNearest(olds, news []*Commit, nOld, nNew int) [][2]*Commit {
+	p, q := len(olds), len(news)
+	if p == 0 || q == 0 {
+		return nil
+	}
+	if p == 1 && q == 1 {
+		return [][2]*Commit{{olds[0], news[0]}}
+	}
+	pos := func(c *Commit, n int) float64 {
+		if n <= 1 {
+			return 0
+		}
+		return float64(c.Index) / float64(n-1)
+	}
+	// Each pair earns a bonus larger than any displacement, so the
+	// alignment pairs min(p, q) commits and only then minimises distance.
+	const bonus = 4.0
+	cost := make([][]float64, p+1)
+	for i := range cost {
+		cost[i] = make([]float64, q+1)
+	}
+	for i := 1; i <= p; i++ {
+		for j := 1; j <= q; j++ {
+			d := math.Abs(pos(olds[i-1], nOld)-pos(news[j-1], nNew)) - bonus
+			best := cost[i-1][j-1] + d
+			best = math.Min(best, cost[i-1][j])
+			best = math.Min(best, cost[i][j-1])
+			cost[i][j] = best
+		}
+	}
+	var out [][2]*Commit
+	for i, j := p, q; i > 0 && j > 0; {
+		d := math.Abs(pos(olds[i-1], nOld)-pos(news[j-1], nNew)) - bonus
+		switch {
+		case cost[i][j] == cost[i-1][j-1]+d:
+			out = append(out, [2]*Commit{olds[i-1], news[j-1]})
+			i, j = i-1, j-1
+		case cost[i][j] == cost[i-1][j]:
+			i--
+		default:
+			j--
+		}
+	}
+	for l, r := 0, len(out)-1; l < r; l, r = l+1, r-1 {
+		out[l], out[r] = out[r], out[l]
+	}
+	return out
+}
+
+var trailerREs = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)\bcherry[- ]picked from commit ([0-9a-f]{12,40})\b`),
+	regexp.MustCompile(`(?i)\bbackported from commit ([0-9a-f]{12,40})\b`),
+	regexp.MustCompile(`(?im)^\s*commit ([0-9a-f]{12,40}) upstream\b`),
+	regexp.MustCompile(`(?im)^\s*\[\s*upstream commit ([0-9a-f]{12,40})\s*\]`),
+}
+
+// trailerRefs returns the 12-digit prefixes of the commits a message says
+// it was cherry-picked or backported from.
+func trailerRefs(msg string) []string {
+	var refs []string
+	for _, re := range trailerREs {
+		for _, m := range re.FindAllStringSubmatch(msg, -1) {
+			refs = append(refs, strings.ToLower(m[1][:12]))
+		}
+	}
+	return refs
+}
+
+// upstreamEvidence records, for every old commit, an upstream commit with
+// the same patch-id or sharing a cherry-pick origin.
+func (m *matcher) upstreamEvidence() {
+	byID := map[patchid.ID]*Commit{}
+	byRef := map[string]*Commit{}
+	for _, u := range m.up {
+		if !u.PatchID.IsZero() {
+			byID[u.PatchID] = u // newest wins
+		}
+		byRef[u.SHA[:12]] = u
+		for _, r := range trailerRefs(u.Message) {
+			byRef[r] = u
+		}
+	}
+	for _, o := range m.old {
+		if u := byID[o.PatchID]; u != nil && !o.PatchID.IsZero() {
+			m.upstream[o] = match{c: u, ev: EvidencePatchID}
+			continue
+		}
+		for _, r := range trailerRefs(o.Message) {
+			if u := byRef[r]; u != nil {
+				m.upstream[o] = match{c: u, ev: EvidenceTrailer}
+				break
+			}
+		}
+	}
+}
+
+// leftovers are the commits the similar tier may still pair.
+func (m *matcher) leftovers() (olds, news []*Commit) {
+	for _, o := range m.old {
+		if _, ok := m.queue[o]; ok {
+			continue
+		}
+		if _, ok := m.upstream[o]; ok {
+			continue
+		}
+		olds = append(olds, o)
+	}
+	for _, n := range m.new {
+		if !m.newPaired[n] {
+			news = append(news, n)
+		}
+	}
+	return olds, news
+}
+
+// similar pairs leftovers whose diffs are close: best scores first, each
+// commit at most once, only above the threshold.
+func (m *matcher) similar(sigs map[string]signature) {
+	olds, news := m.leftovers()
+	for _, p := range pairSimilar(olds, news, sigs) {
+		m.pair(p.o, p.n, EvidenceSimilar, p.score)
+	}
+}
+
+// rows builds the review rows: old order, added commits where they sit in
+// the new range.
+func (m *matcher) rows(notes map[string]string) []Row {
+	var rows []Row
+	rowOfNew := map[*Commit]int{}
+	for _, o := range m.old {
+		row := Row{Old: o, Note: notes[o.SHA]}
+		q, inQueue := m.queue[o]
+		u, hasUp := m.upstream[o]
+		switch {
+		case inQueue:
+			row.New, row.Evidence, row.Similarity = q.c, q.ev, q.sim
+			row.Status = map[Evidence]Status{EvidenceCommit: StatusSame, EvidencePatchID: StatusPatchID,
+				EvidenceTitle: StatusTitle, EvidenceSimilar: StatusSimilar}[q.ev]
+			row.Explained = HasConflictExplanation(q.c.Message)
+			if hasUp && (u.ev == EvidencePatchID || u.ev == EvidenceTrailer) {
+				row.AlsoUpstream = u.c
+			}
+		case hasUp:
+			row.New, row.Evidence, row.Upstream = u.c, u.ev, true
+			switch {
+			case u.ev == EvidencePatchID:
+				row.Status = StatusPatchID
+			case o.Title == u.c.Title:
+				row.Status = StatusTitle
+			default:
+				row.Status = StatusSimilar
+			}
+		default:
+			row.Status = StatusDropped
+		}
+		rows = append(rows, row)
+		if inQueue {
+			rowOfNew[q.c] = len(rows) - 1
+		}
+	}
+	// Each added commit goes after the row of the nearest preceding paired
+	// new commit (or first), keeping new-range order among added ones.
+	after := map[int][]*Commit{}
+	last := -1
+	for _, n := range m.new {
+		if i, ok := rowOfNew[n]; ok {
+			last = i
+			continue
+		}
+		if !m.newPaired[n] {
+			after[last] = append(after[last], n)
+		}
+	}
+	out := make([]Row, 0, len(rows)+len(m.new))
+	emit := func(i int) {
+		for _, n := range after[i] {
+			out = append(out, Row{Status: StatusAdded, New: n, Explained: HasConflictExplanation(n.Message)})
+		}
+	}
+	emit(-1)
+	for i, r := range rows {
+		out = append(out, r)
+		emit(i)
+	}
+	return out
+}

@@ -1,0 +1,141 @@
+// Package review is the engine of git review-rebase: it reads the old and the
+// new patch queue and the upstream commits between their bases, computes
+// patch-ids (cached, in parallel, pruned to the upstream commits that can
+// match), and pairs every old commit with its new counterpart, its upstream
+// version, or nothing, with the evidence used. Rendering the result as text
+// or JSON is pure and lives here too; the terminal UI builds on Result.
+package review
+
+import (
+	"regexp"
+
+	"github.com/patchqueue/pqtools/internal/patchid"
+)
+
+// Status is how an old commit was matched. The words are an interface
+// (JSON output, --check messages): do not change them.
+type Status string
+
+// Statuses, strongest evidence first.
+const (
+	StatusSame    Status = "same"
+	StatusPatchID Status = "patch-id"
+	StatusTitle   Status = "title"
+	StatusSimilar Status = "similar"
+	StatusDropped Status = "dropped"
+	StatusAdded   Status = "added"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []Status{StatusSame, StatusPatchID, StatusTitle, StatusSimilar, StatusDropped, StatusAdded}
+
+// Commit is one commit as the review sees it.
+type Commit struct {
+	SHA         string
+	Title       string
+	Message     string
+	AuthorName  string
+	AuthorEmail string
+	AuthorTime  int64
+	PatchID     patchid.ID
+	Files       []string
+	// Index is the position in its range, oldest first.
+	Index int
+}
+
+// Evidence says what a match rests on.
+type Evidence string
+
+// Kinds of evidence.
+const (
+	EvidenceCommit  Evidence = "commit"
+	EvidencePatchID Evidence = "patch-id"
+	EvidenceTrailer Evidence = "trailer"
+	EvidenceTitle   Evidence = "title"
+	EvidenceSimilar Evidence = "similar"
+)
+
+// Row is one line of the review: an old commit and what became of it, or a
+// new commit no old commit explains.
+type Row struct {
+	Status   Status
+	Upstream bool // New is an upstream commit: the patch is now upstream
+	Evidence Evidence
+	Old      *Commit
+	New      *Commit
+	// AlsoUpstream is an upstream commit with strong evidence (patch-id or
+	// trailer) for a patch the new queue still carries.
+	AlsoUpstream *Commit
+	Note         string
+	// Explained: the new commit message explains a conflict resolution.
+	Explained bool
+	// Similarity of the two diffs for "similar" rows, 0..1.
+	Similarity float64
+}
+
+// Range is a resolved queue range base..tip.
+type Range struct {
+	Base string
+	Tip  string
+}
+
+// Result is a complete review.
+type Result struct {
+	Old, New Range
+	Rows     []Row
+	// SkippedMerges are merge commits found in either range; they have no
+	// patch-id and are not part of a queue.
+	SkippedMerges []string
+	Stats         Stats
+}
+
+// Stats describe the work done, for --verbose and benchmarks.
+type Stats struct {
+	OldCommits, NewCommits, UpstreamCommits int
+	UpstreamCandidates                      int // upstream commits whose patch-id was needed
+	PatchIDsComputed, PatchIDsCached        int
+}
+
+// Summary counts rows per status, plus upstream rows.
+type Summary struct {
+	Counts   map[Status]int
+	Upstream int
+}
+
+// Summarize counts the rows.
+func (r *Result) Summarize() Summary {
+	s := Summary{Counts: map[Status]int{}}
+	for _, st := range Statuses {
+		s.Counts[st] = 0
+	}
+	for _, row := range r.Rows {
+		s.Counts[row.Status]++
+		if row.Upstream {
+			s.Upstream++
+		}
+	}
+	return s
+}
+
+// conflictRE finds the rebaser's explanation in a commit message, as in
+// "[Name: rebase from v4.19.19 to v4.19.325 conflicts: - path: <sha> ...]".
+var conflictRE = regexp.MustCompile(`(?im)^\s*\[[^\n]*\bconflicts?\b`)
+
+// HasConflictExplanation reports whether a message explains a conflict.
+func HasConflictExplanation(msg string) bool { return conflictRE.MatchString(msg) }
+
+// NeedsExplanation reports whether --check wants a written reason for the
+// row, and which: a dropped commit needs a note, a changed patch in the new
+// queue needs a conflict explanation in its message.
+func (row *Row) NeedsExplanation() (string, bool) {
+	switch {
+	case row.Status == StatusDropped && row.Note == "":
+		return "dropped without a note", true
+	case (row.Status == StatusTitle || row.Status == StatusSimilar) && !row.Upstream && !row.Explained:
+		if row.Old != nil && row.New != nil && row.Old.PatchID.IsZero() && row.New.PatchID.IsZero() {
+			return "", false // both empty: nothing changed that needs words
+		}
+		return "patch changed without a conflict explanation", true
+	}
+	return "", false
+}

@@ -1,0 +1,230 @@
+package review
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Short is the abbreviation used in text output: 12 hex digits, whatever
+// core.abbrev says, so output is stable across configurations.
+func Short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+const noCommit = "------------"
+
+// Mark is the one-character sign of a row, after git range-diff's
+// (= unchanged, ! changed, < only old, > only new), with ^ for a patch now
+// upstream.
+func Mark(r *Row) string {
+	switch {
+	case r.Upstream:
+		return "^"
+	case r.Status == StatusSame || r.Status == StatusPatchID:
+		return "="
+	case r.Status == StatusTitle || r.Status == StatusSimilar:
+		return "!"
+	case r.Status == StatusDropped:
+		return "<"
+	default:
+		return ">"
+	}
+}
+
+// ANSI colours per status; upstream rows are blue whatever their evidence.
+var statusColor = map[Status]string{
+	StatusSame: "\x1b[32m", StatusPatchID: "\x1b[32m", StatusTitle: "\x1b[33m",
+	StatusSimilar: "\x1b[33m", StatusDropped: "\x1b[31m", StatusAdded: "\x1b[36m",
+}
+
+const (
+	colorUpstream = "\x1b[34m"
+	colorDim      = "\x1b[2m"
+	colorReset    = "\x1b[m"
+)
+
+// RowTitle is the title shown for a row: the old one, with the new one when
+// it differs.
+func RowTitle(r *Row) string {
+	switch {
+	case r.Old == nil && r.New != nil:
+		return r.New.Title
+	case r.Old == nil:
+		return ""
+	case r.New != nil && r.New.Title != r.Old.Title:
+		return r.Old.Title + " => " + r.New.Title
+	}
+	return r.Old.Title
+}
+
+// TextLine renders one row without colour or trailing newline.
+func TextLine(r *Row) string {
+	o, n := noCommit, noCommit
+	if r.Old != nil {
+		o = Short(r.Old.SHA)
+	}
+	if r.New != nil {
+		n = Short(r.New.SHA)
+	}
+	status := string(r.Status)
+	if r.Upstream {
+		status += " upstream"
+	}
+	return fmt.Sprintf("%s %s %s %-17s %s", o, Mark(r), n, status, RowTitle(r))
+}
+
+// WriteText writes the review as text: a line per row, the note of an old
+// commit and any also-upstream commit beneath it, then a summary line.
+func WriteText(w io.Writer, res *Result, color bool) error {
+	var b strings.Builder
+	for i := range res.Rows {
+		r := &res.Rows[i]
+		line := TextLine(r)
+		if color {
+			c := statusColor[r.Status]
+			if r.Upstream {
+				c = colorUpstream
+			}
+			line = c + line + colorReset
+		}
+		b.WriteString(line + "\n")
+		if r.AlsoUpstream != nil {
+			fmt.Fprintf(&b, "    also upstream: %s %s\n", Short(r.AlsoUpstream.SHA), r.AlsoUpstream.Title)
+		}
+		if r.Note != "" {
+			for j, l := range strings.Split(strings.TrimRight(r.Note, "\n"), "\n") {
+				prefix := "    note: "
+				if j > 0 {
+					prefix = "          "
+				}
+				if color {
+					b.WriteString(colorDim + prefix + l + colorReset + "\n")
+				} else {
+					b.WriteString(prefix + l + "\n")
+				}
+			}
+		}
+	}
+	b.WriteString(SummaryLine(res) + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// SummaryLine counts commits and rows per status.
+func SummaryLine(res *Result) string {
+	s := res.Summarize()
+	var parts []string
+	for _, st := range Statuses {
+		parts = append(parts, fmt.Sprintf("%d %s", s.Counts[st], st))
+	}
+	return fmt.Sprintf("%d old, %d new, %d upstream commits: %s; %d now upstream",
+		res.Stats.OldCommits, res.Stats.NewCommits, res.Stats.UpstreamCommits, strings.Join(parts, ", "), s.Upstream)
+}
+
+// JSON schema of --format=json (PRODUCT.md). Field names are an interface.
+type jsonRange struct {
+	Base string `json:"base"`
+	Tip  string `json:"tip"`
+}
+
+type jsonCommit struct {
+	SHA     string `json:"sha"`
+	Title   string `json:"title"`
+	PatchID string `json:"patch_id"`
+}
+
+type jsonRow struct {
+	Status       Status      `json:"status"`
+	Upstream     bool        `json:"upstream"`
+	Old          *jsonCommit `json:"old"`
+	New          *jsonCommit `json:"new"`
+	Note         string      `json:"note"`
+	AlsoUpstream string      `json:"also_upstream,omitempty"`
+	Evidence     Evidence    `json:"evidence,omitempty"`
+}
+
+type jsonSummary struct {
+	Same     int `json:"same"`
+	PatchID  int `json:"patch-id"`
+	Title    int `json:"title"`
+	Similar  int `json:"similar"`
+	Dropped  int `json:"dropped"`
+	Added    int `json:"added"`
+	Upstream int `json:"upstream"`
+}
+
+type jsonResult struct {
+	Old     jsonRange   `json:"old"`
+	New     jsonRange   `json:"new"`
+	Rows    []jsonRow   `json:"rows"`
+	Summary jsonSummary `json:"summary"`
+}
+
+func toJSONCommit(c *Commit) *jsonCommit {
+	if c == nil {
+		return nil
+	}
+	return &jsonCommit{SHA: c.SHA, Title: c.Title, PatchID: c.PatchID.String()}
+}
+
+// WriteJSON writes the review as one JSON object.
+func WriteJSON(w io.Writer, res *Result) error {
+	out := jsonResult{Old: jsonRange(res.Old), New: jsonRange(res.New), Rows: []jsonRow{}}
+	for i := range res.Rows {
+		r := &res.Rows[i]
+		jr := jsonRow{Status: r.Status, Upstream: r.Upstream, Old: toJSONCommit(r.Old), New: toJSONCommit(r.New),
+			Note: r.Note, Evidence: r.Evidence}
+		if r.AlsoUpstream != nil {
+			jr.AlsoUpstream = r.AlsoUpstream.SHA
+		}
+		out.Rows = append(out.Rows, jr)
+	}
+	s := res.Summarize()
+	out.Summary = jsonSummary{Same: s.Counts[StatusSame], PatchID: s.Counts[StatusPatchID], Title: s.Counts[StatusTitle],
+		Similar: s.Counts[StatusSimilar], Dropped: s.Counts[StatusDropped], Added: s.Counts[StatusAdded], Upstream: s.Upstream}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// Offender is a row --check rejects.
+type Offender struct {
+	Row    *Row
+	Reason string
+}
+
+// Check lists the rows that lack a written reason.
+func Check(res *Result) []Offender {
+	var out []Offender
+	for i := range res.Rows {
+		if why, bad := res.Rows[i].NeedsExplanation(); bad {
+			out = append(out, Offender{Row: &res.Rows[i], Reason: why})
+		}
+	}
+	return out
+}
+
+// WriteCheck writes --check's verdict.
+func WriteCheck(w io.Writer, offenders []Offender) error {
+	var b strings.Builder
+	if len(offenders) == 0 {
+		b.WriteString("review-rebase: every old commit is accounted for\n")
+	} else {
+		fmt.Fprintf(&b, "review-rebase: %d commit(s) need a written reason:\n", len(offenders))
+		for _, o := range offenders {
+			c := o.Row.Old
+			if c == nil {
+				c = o.Row.New
+			}
+			fmt.Fprintf(&b, "  %s %s: %s\n", Short(c.SHA), o.Reason, c.Title)
+		}
+		b.WriteString("Add a note to dropped commits (git notes add <sha>) and explain conflict resolutions in the new commit messages.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,146 @@
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"hash/fnv"
+	"io"
+	"sort"
+	"strings"
+)
+
+// signature is the set of changed lines of a patch, each keyed by file and
+// sign, with white space removed: what range-diff's cost comparison looks
+// at, reduced to what survives a rebase unchanged.
+type signature map[uint64]struct{}
+
+// minSimilarity is the Jaccard index two diffs need to pair as "similar".
+// A wrong pairing is worse than a missed one: a reworded patch usually keeps
+// most of its lines, unrelated patches share almost none.
+const minSimilarity = 0.5
+
+// minSimilarLines keeps trivially small patches out of the similar tier.
+const minSimilarLines = 2
+
+// signatures reads diff-tree --stdin output and returns each commit's
+// signature.
+func signatures(r io.Reader) (map[string]signature, error) {
+	out := map[string]signature{}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var cur signature
+	var file string
+	inHunk := false
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			l := bytes.TrimRight(line, "\n")
+			switch {
+			case len(l) == 40 && isHexBytes(l):
+				cur = signature{}
+				out[string(l)] = cur
+				inHunk = false
+			case bytes.HasPrefix(l, []byte("diff --git ")):
+				file, inHunk = string(l[len("diff --git "):]), false
+			case bytes.HasPrefix(l, []byte("@@ ")):
+				inHunk = true
+			case inHunk && cur != nil && len(l) > 0 && (l[0] == '+' || l[0] == '-'):
+				norm := strings.Join(strings.Fields(string(l[1:])), "")
+				if len(norm) < 3 {
+					continue // braces and blank lines say nothing
+				}
+				h := fnv.New64a()
+				h.Write([]byte(file))
+				h.Write([]byte{0, l[0]})
+				h.Write([]byte(norm))
+				cur[h.Sum64()] = struct{}{}
+			}
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func isHexBytes(b []byte) bool {
+	for _, c := range b {
+		if !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+			return false
+		}
+	}
+	return true
+}
+
+func jaccard(a, b signature) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for k := range a {
+		if _, ok := b[k]; ok {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+type simPair struct {
+	o, n  *Commit
+	score float64
+}
+
+// pairSimilar pairs old and new commits whose signatures are close enough,
+// best first, each at most once. An inverted index keeps it near linear
+// when the leftovers are many and unrelated.
+func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
+	index := map[uint64][]*Commit{}
+	for _, n := range news {
+		for h := range sigs[n.SHA] {
+			index[h] = append(index[h], n)
+		}
+	}
+	var cands []simPair
+	for _, o := range olds {
+		so := sigs[o.SHA]
+		if len(so) < minSimilarLines {
+			continue
+		}
+		seen := map[*Commit]bool{}
+		for h := range so {
+			for _, n := range index[h] {
+				if seen[n] {
+					continue
+				}
+				seen[n] = true
+				sn := sigs[n.SHA]
+				if len(sn) < minSimilarLines {
+					continue
+				}
+				if s := jaccard(so, sn); s >= minSimilarity {
+					cands = append(cands, simPair{o, n, s})
+				}
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		if cands[i].o.Index != cands[j].o.Index {
+			return cands[i].o.Index < cands[j].o.Index
+		}
+		return cands[i].n.Index < cands[j].n.Index
+	})
+	usedO, usedN := map[*Commit]bool{}, map[*Commit]bool{}
+	var out []simPair
+	for _, c := range cands {
+		if usedO[c.o] || usedN[c.n] {
+			continue
+		}
+		usedO[c.o], usedN[c.n] = true, true
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,126 @@
+package repos
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+type ident struct{ name, email string }
+
+func (i ident) at(t int64) string { return fmt.Sprintf("%s <%s> %d +0000", i.name, i.email, t) }
+
+// stream writes a git fast-import stream.
+type stream struct {
+	w    *bytes.Buffer
+	mark int
+}
+
+func newStream() *stream { return &stream{w: &bytes.Buffer{}} }
+
+func (s *stream) data(b []byte) {
+	fmt.Fprintf(s.w, "data %d\n", len(b))
+	s.w.Write(b)
+	s.w.WriteByte('\n')
+}
+
+type commitSpec struct {
+	ref       string
+	from      string   // ":N", a commit id, or "" for a root commit
+	merges    []string // further parents
+	author    ident
+	committer ident
+	authorT   int64
+	commitT   int64
+	msg       string
+	changes   []change
+	deleteAll bool
+}
+
+// commit writes a commit and returns its mark (":N").
+func (s *stream) commit(c commitSpec) string {
+	s.mark++
+	m := fmt.Sprintf(":%d", s.mark)
+	fmt.Fprintf(s.w, "commit %s\nmark %s\n", c.ref, m)
+	fmt.Fprintf(s.w, "author %s\ncommitter %s\n", c.author.at(c.authorT), c.committer.at(c.commitT))
+	s.data([]byte(c.msg))
+	if c.from != "" {
+		fmt.Fprintf(s.w, "from %s\n", c.from)
+	}
+	for _, p := range c.merges {
+		fmt.Fprintf(s.w, "merge %s\n", p)
+	}
+	if c.deleteAll {
+		s.w.WriteString("deleteall\n")
+	}
+	for _, ch := range c.changes {
+		if ch.delete {
+			fmt.Fprintf(s.w, "D %s\n", ch.path)
+			continue
+		}
+		fmt.Fprintf(s.w, "M %s inline %s\n", ch.mode, ch.path)
+		s.data(ch.data)
+	}
+	s.w.WriteByte('\n')
+	return m
+}
+
+func (s *stream) tag(name, from string, tagger ident, t int64, msg string) {
+	fmt.Fprintf(s.w, "tag %s\nfrom %s\ntagger %s\n", name, from, tagger.at(t))
+	s.data([]byte(msg))
+}
+
+func (s *stream) reset(ref, from string) {
+	fmt.Fprintf(s.w, "reset %s\nfrom %s\n\n", ref, from)
+}
+
+// note attaches a note to a commit on refs/notes/commits.
+func (s *stream) note(parentNotes string, target string, text string, who ident, t int64) string {
+	s.mark++
+	m := fmt.Sprintf(":%d", s.mark)
+	fmt.Fprintf(s.w, "commit refs/notes/commits\nmark %s\ncommitter %s\n", m, who.at(t))
+	s.data([]byte("Notes added by 'git notes add'\n"))
+	if parentNotes != "" {
+		fmt.Fprintf(s.w, "from %s\n", parentNotes)
+	}
+	fmt.Fprintf(s.w, "N inline %s\n", target)
+	s.data([]byte(text))
+	s.w.WriteByte('\n')
+	return m
+}
+
+// run feeds the stream to git fast-import in dir and returns the marks.
+func (s *stream) run(env *Env, dir string, importMarks string) (map[string]string, error) {
+	marksFile := filepath.Join(dir, ".git", "pq-marks")
+	args := []string{"fast-import", "--quiet", "--export-marks=" + marksFile}
+	if importMarks != "" {
+		args = append(args, "--import-marks="+importMarks)
+	}
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = env.Environ()
+	cmd.Stdin = bytes.NewReader(s.w.Bytes())
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("git fast-import: %v: %s", err, strings.TrimSpace(errb.String()))
+	}
+	f, err := os.Open(marksFile)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	marks := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), " ")
+		if ok {
+			marks[k] = v
+		}
+	}
+	return marks, sc.Err()
+}
