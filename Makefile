@@ -19,11 +19,11 @@ deps:
 
 lint:
 	@out=$$(gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) vet ./... ./testdata/repos/
+	$(GO) run $(STATICCHECK) ./... ./testdata/repos/
 
 test: deps lint
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 ./... ./testdata/repos/
 
 demo: build
 	PATH=$(BIN):$$PATH git review-rebase --demo

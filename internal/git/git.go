@@ -58,7 +58,7 @@ type Repo struct {
 // Open finds the repository containing dir.
 func Open(ctx context.Context, dir string) (*Repo, error) {
 	r := &Repo{Dir: dir}
-	out, err := r.Output(ctx, "rev-parse", "--absolute-git-dir", "--git-common-dir")
+	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir")
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode > 0 {
@@ -72,16 +72,8 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	}
 	r.GitDir = lines[0]
 	r.CommonDir = lines[1]
-	if !isAbs(r.CommonDir) {
-		r.CommonDir = r.GitDir + "/" + r.CommonDir
-		if lines[1] == "." {
-			r.CommonDir = r.GitDir
-		}
-	}
 	return r, nil
 }
-
-func isAbs(p string) bool { return strings.HasPrefix(p, "/") }
 
 // env is the environment every git call gets: the caller's, with output
 // made parseable and prompts disabled.

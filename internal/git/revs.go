@@ -61,6 +61,43 @@ func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
+// ResolveCommits resolves several revisions with one git call; on failure
+// it resolves them one by one to name the one that failed.
+func (r *Repo) ResolveCommits(ctx context.Context, revs ...string) ([]string, error) {
+	args := []string{"rev-parse", "--verify", "--quiet", "--end-of-options"}
+	for _, rev := range revs {
+		if err := CheckRev(rev); err != nil {
+			return nil, err
+		}
+	}
+	if len(revs) == 1 {
+		args = append(args, revs[0]+"^{commit}")
+		out, err := r.Output(ctx, args...)
+		if err == nil {
+			return []string{strings.TrimSpace(string(out))}, nil
+		}
+	} else {
+		batch := []string{"rev-parse", "--end-of-options"}
+		for _, rev := range revs {
+			batch = append(batch, rev+"^{commit}")
+		}
+		if out, err := r.Output(ctx, batch...); err == nil {
+			if f := strings.Fields(string(out)); len(f) == len(revs) {
+				return f, nil
+			}
+		}
+	}
+	shas := make([]string, len(revs))
+	for i, rev := range revs {
+		sha, err := r.ResolveCommit(ctx, rev)
+		if err != nil {
+			return nil, err
+		}
+		shas[i] = sha
+	}
+	return shas, nil
+}
+
 // RefExists reports whether a full ref name exists.
 func (r *Repo) RefExists(ctx context.Context, ref string) (bool, error) {
 	_, err := r.Output(ctx, "show-ref", "--verify", "--quiet", ref)

@@ -213,7 +213,6 @@ type Scanner struct {
 	text    textState
 	bin     internalState
 	commit  string
-	pending string // commit line read ahead
 	started bool
 	err     error
 	res     Result

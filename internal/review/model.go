@@ -86,7 +86,9 @@ type Result struct {
 	// SkippedMerges are merge commits found in either range; they have no
 	// patch-id and are not part of a queue.
 	SkippedMerges []string
-	Stats         Stats
+	// Warnings are problems that did not stop the review.
+	Warnings []string
+	Stats    Stats
 }
 
 // Stats describe the work done, for --verbose and benchmarks.

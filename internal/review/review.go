@@ -44,15 +44,11 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		return nil, ErrShallow
 	}
 	res := &Result{}
-	var err error
-	for _, p := range []struct {
-		rev string
-		dst *string
-	}{{o.OldBase, &res.Old.Base}, {o.OldTip, &res.Old.Tip}, {o.NewBase, &res.New.Base}, {o.NewTip, &res.New.Tip}} {
-		if *p.dst, err = repo.ResolveCommit(ctx, p.rev); err != nil {
-			return nil, err
-		}
+	shas, err := repo.ResolveCommits(ctx, o.OldBase, o.OldTip, o.NewBase, o.NewTip)
+	if err != nil {
+		return nil, err
 	}
+	res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip = shas[0], shas[1], shas[2], shas[3]
 	jobs := o.Jobs
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
@@ -65,8 +61,8 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 
 	// Stage 1: the three ranges and the files of the queues, in parallel.
 	var (
-		oldLog, newLog, upLog []git.Commit
-		oldFiles, newFiles    map[string][]string
+		oldLog, newLog, upLog       []git.Commit
+		oldFiles, newFiles, upFiles map[string][]string
 	)
 	progress("reading commits", 0, 1)
 	err = parallel(
@@ -83,6 +79,15 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 				return nil
 			}
 			upLog, e = repo.Log(ctx, git.LogOptions{Include: []string{res.New.Base}, Exclude: []string{res.Old.Base}, Paths: o.Paths, NoMerges: true, Reverse: true})
+			return
+		},
+		func() (e error) {
+			// Without a pathspec: matching hundreds of paths against every
+			// tree entry costs far more than listing all changed names.
+			if res.Old.Base == res.New.Base {
+				return nil
+			}
+			upFiles, e = repo.ChangedFiles(ctx, git.LogOptions{Include: []string{res.New.Base}, Exclude: []string{res.Old.Base}, Paths: o.Paths})
 			return
 		},
 		func() (e error) {
@@ -111,10 +116,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 
 	// Stage 2: the upstream commits that can share a patch-id with a
 	// queue commit touch exactly the same files as it does.
-	candidates, err := upstreamCandidates(ctx, repo, res, old, nw, up)
-	if err != nil {
-		return nil, err
-	}
+	candidates := upstreamCandidates(old, nw, up, upFiles)
 	res.Stats.UpstreamCandidates = len(candidates)
 
 	// Stage 3: patch-ids.
@@ -141,7 +143,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	res.Stats.PatchIDsComputed, res.Stats.PatchIDsCached = ids.computed, ids.hits
 	if err := ids.save(); err != nil {
 		// A cache that cannot be written only costs time next run.
-		progress("warning: cannot write patch-id cache: "+err.Error(), 0, 0)
+		res.Warnings = append(res.Warnings, "cannot write the patch-id cache: "+err.Error())
 	}
 
 	// Stage 4: matching.
@@ -200,47 +202,23 @@ func fileKey(files []string) string {
 // upstreamCandidates lists the upstream commits touching exactly the file
 // set of some queue commit: only they can share its patch-id. Listing file
 // names is a tree diff per commit, far cheaper than a patch.
-func upstreamCandidates(ctx context.Context, repo *git.Repo, res *Result, old, nw, up []*Commit) ([]*Commit, error) {
-	if len(up) == 0 {
-		return nil, nil
-	}
+func upstreamCandidates(old, nw, up []*Commit, upFiles map[string][]string) []*Commit {
 	keys := map[string]bool{}
-	touched := map[string]bool{}
 	for _, set := range [][]*Commit{old, nw} {
 		for _, c := range set {
-			if len(c.Files) == 0 {
-				continue
-			}
-			keys[fileKey(c.Files)] = true
-			for _, f := range c.Files {
-				touched[f] = true
+			if len(c.Files) > 0 {
+				keys[fileKey(c.Files)] = true
 			}
 		}
-	}
-	if len(touched) == 0 {
-		return nil, nil
-	}
-	var spec []string
-	for f := range touched {
-		spec = append(spec, f)
-	}
-	sort.Strings(spec)
-	upFiles, err := repo.ChangedFiles(ctx, git.LogOptions{Include: []string{res.New.Base}, Exclude: []string{res.Old.Base}, Paths: spec})
-	if err != nil {
-		return nil, err
 	}
 	var out []*Commit
 	for _, u := range up {
-		fs, ok := upFiles[u.SHA]
-		if !ok {
-			continue
-		}
-		u.Files = fs
-		if keys[fileKey(fs)] {
+		u.Files = upFiles[u.SHA]
+		if len(u.Files) > 0 && keys[fileKey(u.Files)] {
 			out = append(out, u)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // parallel runs fns concurrently and returns their errors joined.

@@ -82,15 +82,12 @@ type qpatch struct {
 	// for fates that need an upstream commit
 	upTitle string
 	upApply func(tree)
-	upBody  string
 	// for reword
 	newTitle string
 	newApply func(tree)
 	// filled while writing
-	ctxName string // upstream commit that moved its context
 	oldMark string
 	newMark string
-	upMark  string
 }
 
 type added struct {

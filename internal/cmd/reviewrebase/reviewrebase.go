@@ -202,6 +202,9 @@ func run(ctx context.Context, o *Options) error {
 	for _, m := range res.SkippedMerges {
 		fmt.Fprintf(o.IO.Stderr, "warning: skipping merge commit %s: merges have no patch-id and are not part of a queue\n", review.Short(m))
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(o.IO.Stderr, "warning: %s\n", w)
+	}
 	if o.Verbose {
 		st := res.Stats
 		fmt.Fprintf(o.IO.Stderr, "old %s..%s, new %s..%s\n", review.Short(res.Old.Base), review.Short(res.Old.Tip), review.Short(res.New.Base), review.Short(res.New.Tip))

@@ -1,0 +1,182 @@
+// Command reviewbench times git review-rebase against its peers on a
+// generated repository of kernel scale, in one run, and prints ratios:
+// cold run vs git range-diff, cold run vs git's own
+// `git log -p | git patch-id --stable` over the upstream range and both
+// queues, warm run vs range-diff, and peak memory. Run it via bench/run.sh.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+func main() {
+	out := flag.String("dir", "bench/out", "where the generated repository is kept between runs")
+	bin := flag.String("bin", "bin", "directory holding git-review-rebase")
+	upstream := flag.Int("upstream", repos.Kernel().Upstream, "upstream commits between the bases")
+	queue := flag.Int("queue", repos.Kernel().Queue, "generic queue patches")
+	runs := flag.Int("runs", 3, "runs per command; the best is reported")
+	flag.Parse()
+	if err := run(*out, *bin, *upstream, *queue, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "reviewbench:", err)
+		os.Exit(1)
+	}
+}
+
+type timing struct {
+	wall   time.Duration
+	maxRSS int64 // KiB, the largest process of the command
+}
+
+func run(out, bin string, upstream, queue, runs int) error {
+	p := repos.Kernel()
+	p.Upstream, p.Queue = upstream, queue
+	if p.Releases > upstream/10 {
+		p.Releases = upstream / 10
+	}
+	dir, err := filepath.Abs(filepath.Join(out, fmt.Sprintf("kernel-%d-%d", upstream, queue)))
+	if err != nil {
+		return err
+	}
+	binAbs, err := filepath.Abs(bin)
+	if err != nil {
+		return err
+	}
+	env, err := repos.NewEnv(dir + "-env")
+	if err != nil {
+		return err
+	}
+	repo := filepath.Join(dir, "linux")
+	var fx *repos.Fixture
+	if _, err := os.Stat(filepath.Join(repo, ".git", "pq-complete")); err != nil {
+		os.RemoveAll(repo)
+		t0 := time.Now()
+		fmt.Printf("generating %d upstream commits and a %d-patch queue...\n", upstream, queue)
+		if fx, err = repos.BuildWithEnv(env, repo, p); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(repo, ".git", "pq-complete"), []byte(fx.OldTag+" "+fx.NewTag+"\n"), 0o644); err != nil {
+			return err
+		}
+		fmt.Printf("generated in %s\n", time.Since(t0).Round(time.Millisecond))
+	}
+	tags, err := os.ReadFile(filepath.Join(repo, ".git", "pq-complete"))
+	if err != nil {
+		return err
+	}
+	f := strings.Fields(string(tags))
+	oldTag, newTag := f[0], f[1]
+	environ := append(env.Environ(), "PATH="+binAbs+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cache := filepath.Join(repo, ".git", "review-rebase", "patch-ids")
+	oldRange, newRange := oldTag+"..queue-old", newTag+"..queue-new"
+
+	count := func(args ...string) string {
+		c := exec.Command("git", args...)
+		c.Dir, c.Env = repo, environ
+		o, _ := c.Output()
+		return strings.TrimSpace(string(o))
+	}
+	fmt.Printf("repository: %s\n  upstream %s..%s: %s commits; old queue %s; new queue %s\n", repo, oldTag, newTag,
+		count("rev-list", "--count", newTag, "^"+oldTag), count("rev-list", "--count", oldRange), count("rev-list", "--count", newRange))
+
+	ours := []string{"git", "review-rebase", "--format=json", oldRange, newRange}
+	cold := best(runs, func() (timing, error) { os.Remove(cache); return measure(repo, environ, ours) })
+	warm := best(runs, func() (timing, error) { return measure(repo, environ, ours) })
+	rangeDiff := best(runs, func() (timing, error) {
+		return measure(repo, environ, []string{"git", "range-diff", "--no-color", oldRange, newRange})
+	})
+	pipeline := best(runs, func() (timing, error) {
+		return measurePipe(repo, environ,
+			[]string{"git", "log", "-p", "--no-merges", "--full-index", "--no-renames", "--diff-algorithm=myers", "--no-indent-heuristic", "queue-old", "queue-new", "^" + oldTag},
+			[]string{"git", "patch-id", "--stable"})
+	})
+	for _, t := range []*result{cold, warm, rangeDiff, pipeline} {
+		if t.err != nil {
+			return t.err
+		}
+	}
+	fmt.Printf("\n%-48s %10s %12s\n", "command (best of runs)", "seconds", "peak RSS")
+	row := func(name string, r *result) {
+		fmt.Printf("%-48s %10.3f %9d MiB\n", name, r.t.wall.Seconds(), r.t.maxRSS/1024)
+	}
+	row("git review-rebase, cold cache", cold)
+	row("git review-rebase, warm cache", warm)
+	row("git range-diff", rangeDiff)
+	row("git log -p | git patch-id --stable (all 3 ranges)", pipeline)
+	ratio := func(a, b *result) float64 { return a.t.wall.Seconds() / b.t.wall.Seconds() }
+	fmt.Printf("\nratio cold / range-diff:            %.2f  (want <= 1.0, aim 0.8)\n", ratio(cold, rangeDiff))
+	fmt.Printf("ratio cold / log -p | patch-id:     %.2f  (want <= 0.6)\n", ratio(cold, pipeline))
+	fmt.Printf("ratio warm / range-diff:            %.2f  (want <= 0.3)\n", ratio(warm, rangeDiff))
+	fmt.Printf("peak memory of review-rebase:       %d MiB (want <= 300)\n", max(cold.t.maxRSS, warm.t.maxRSS)/1024)
+	return nil
+}
+
+type result struct {
+	t   timing
+	err error
+}
+
+func best(n int, f func() (timing, error)) *result {
+	var r *result
+	for i := 0; i < n; i++ {
+		t, err := f()
+		if err != nil {
+			return &result{err: err}
+		}
+		if r == nil || t.wall < r.t.wall {
+			r = &result{t: t}
+		}
+	}
+	return r
+}
+
+func rss(ps *os.ProcessState) int64 {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return 0
+}
+
+func measure(dir string, env []string, argv []string) (timing, error) {
+	c := exec.Command(argv[0], argv[1:]...)
+	c.Dir, c.Env = dir, env
+	c.Stdout = io.Discard
+	var errb bytes.Buffer
+	c.Stderr = &errb
+	t0 := time.Now()
+	if err := c.Run(); err != nil {
+		return timing{}, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, errb.String())
+	}
+	// The git wrapper's own rusage covers its children that it waited for.
+	return timing{wall: time.Since(t0), maxRSS: rss(c.ProcessState)}, nil
+}
+
+func measurePipe(dir string, env []string, a, b []string) (timing, error) {
+	ca := exec.Command(a[0], a[1:]...)
+	cb := exec.Command(b[0], b[1:]...)
+	ca.Dir, cb.Dir, ca.Env, cb.Env = dir, dir, env, env
+	pr, pw := io.Pipe()
+	ca.Stdout, cb.Stdin, cb.Stdout = pw, pr, io.Discard
+	t0 := time.Now()
+	if err := cb.Start(); err != nil {
+		return timing{}, err
+	}
+	if err := ca.Run(); err != nil {
+		return timing{}, err
+	}
+	pw.Close()
+	if err := cb.Wait(); err != nil {
+		return timing{}, err
+	}
+	return timing{wall: time.Since(t0), maxRSS: max(rss(ca.ProcessState), rss(cb.ProcessState))}, nil
+}
