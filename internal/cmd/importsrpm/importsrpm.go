@@ -1,0 +1,109 @@
+// Package importsrpm is the command layer of git import-srpm: it turns the
+// command line into options, runs the subcommand and phrases what the user
+// reads. The spec work itself is in internal/spec.
+package importsrpm
+
+import (
+	"context"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+)
+
+// streams are the injected input and outputs every subcommand writes to.
+type streams struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// Main runs git import-srpm with args (args[0] is the program name) and
+// returns the exit status.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(&streams{Stdin: stdin, Stdout: stdout, Stderr: stderr})
+	return cliutil.Run(ctx, app, gitStyle(app, args), stderr)
+}
+
+func newApp(io *streams) *cli.App {
+	return &cli.App{
+		Name:      "git import-srpm",
+		Usage:     "import an SRPM's patch queue into git, and keep its spec in step",
+		UsageText: "git import-srpm [options] <srpm-rev>\n   git import-srpm renumber [--dry-run] <spec> <start> <offset>",
+		Writer:    io.Stdout,
+		Commands:  commands(io),
+		Action: func(*cli.Context) error {
+			// The import itself is still to be written.
+			return cliutil.Usagef("importing a revision is not implemented yet; available: renumber")
+		},
+	}
+}
+
+// commands lists the subcommands; new ones are added here.
+func commands(io *streams) []*cli.Command {
+	cmds := []*cli.Command{
+		renumberCommand(io),
+	}
+	for _, c := range cmds {
+		// Without this urfave/cli prints its own message and the whole
+		// help; cliutil.Run prints one line and exits 2.
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return cliutil.Usagef("%s", err.Error())
+		}
+	}
+	return cmds
+}
+
+var negativeNumber = regexp.MustCompile(`^-[0-9]+$`)
+
+// gitStyle rewrites a subcommand's arguments so that options may follow
+// positional arguments, as git allows, and a negative number (an offset)
+// stays a positional argument: options first, then "--", then positionals.
+func gitStyle(app *cli.App, args []string) []string {
+	at := -1
+	for i := 1; i < len(args); i++ {
+		if args[i] == "--" {
+			break
+		}
+		if !strings.HasPrefix(args[i], "-") {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return args
+	}
+	var cmd *cli.Command
+	for _, c := range app.Commands {
+		if c.HasName(args[at]) {
+			cmd = c
+		}
+	}
+	if cmd == nil {
+		return args
+	}
+	// Reorder would take "-5" for an option: hide negative numbers from it.
+	const mark = "\x00neg"
+	rest := make([]string, 0, len(args)-at-1)
+	dashDash := false
+	for _, a := range args[at+1:] {
+		if a == "--" {
+			dashDash = true
+		}
+		if !dashDash && negativeNumber.MatchString(a) {
+			a = mark + a
+		}
+		rest = append(rest, a)
+	}
+	ordered, positional, after, _ := cliutil.Reorder(rest, cliutil.ValueFlags(cmd.Flags))
+	opts := ordered[:len(ordered)-len(positional)]
+	out := append(append([]string(nil), args[:at+1]...), opts...)
+	out = append(out, "--")
+	for _, p := range append(positional, after...) {
+		out = append(out, strings.TrimPrefix(p, mark))
+	}
+	return out
+}

@@ -1,0 +1,149 @@
+package importsrpm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/spec"
+)
+
+// renumberOptions is everything git import-srpm renumber needs.
+type renumberOptions struct {
+	Stdout, Stderr io.Writer
+
+	SpecPath     string
+	Start        int
+	Offset       int
+	DryRun       bool
+	VendorMarker string
+}
+
+func renumberCommand(io *streams) *cli.Command {
+	return &cli.Command{
+		Name:      "renumber",
+		Usage:     "shift the numbers of PatchN lines (N >= start) before the vendor block by offset",
+		ArgsUsage: "<spec> <start> <offset>",
+		Description: "Every PatchN: line and every commented \"# PatchN:\" line with N >= start that comes\n" +
+			"before the vendor block's marker comment becomes N+offset; no other byte changes.\n" +
+			"The spec is rewritten atomically; nothing is written when the result would give two\n" +
+			"patches the same number or a negative one.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the change as a unified diff, write nothing"},
+			&cli.StringFlag{Name: "vendor-marker", Value: spec.DefaultVendorMarker, Usage: "comment line that starts the vendor block"},
+		},
+		Action: func(c *cli.Context) error {
+			opts := &renumberOptions{
+				Stdout: io.Stdout, Stderr: io.Stderr,
+				DryRun:       c.Bool("dry-run"),
+				VendorMarker: c.String("vendor-marker"),
+			}
+			if err := opts.setArgs(c.Args().Slice()); err != nil {
+				return err
+			}
+			return runRenumber(c.Context, opts)
+		},
+	}
+}
+
+func (o *renumberOptions) setArgs(args []string) error {
+	if len(args) != 3 {
+		return cliutil.Usagef("renumber takes <spec> <start> <offset>, got %d argument(s)", len(args))
+	}
+	o.SpecPath = args[0]
+	var err error
+	if o.Start, err = strconv.Atoi(args[1]); err != nil || o.Start < 0 {
+		return cliutil.Usagef("start must be a patch number (0 or more), not %q", args[1])
+	}
+	if o.Offset, err = strconv.Atoi(args[2]); err != nil {
+		return cliutil.Usagef("offset must be a whole number, not %q", args[2])
+	}
+	if o.VendorMarker == "" {
+		return cliutil.Usagef("--vendor-marker must not be empty")
+	}
+	return nil
+}
+
+func runRenumber(ctx context.Context, o *renumberOptions) error {
+	src, err := os.ReadFile(o.SpecPath)
+	if err != nil {
+		return fmt.Errorf("read spec: %w", err)
+	}
+	res, err := spec.Renumber(src, o.Start, o.Offset, &spec.Options{VendorMarker: o.VendorMarker})
+	switch {
+	case errors.Is(err, spec.ErrDuplicate), errors.Is(err, spec.ErrNegative):
+		return fmt.Errorf("%s: %w; the spec was not changed, choose another start or offset", o.SpecPath, err)
+	case err != nil:
+		return fmt.Errorf("%s: %w; the spec was not changed", o.SpecPath, err)
+	}
+	for _, r := range res.PrepRefs {
+		fmt.Fprintf(o.Stderr, "warning: %s line %d: %q names a renumbered patch by number and was not changed\n",
+			o.SpecPath, r.Line, r.Text)
+	}
+	if o.DryRun {
+		_, err := io.WriteString(o.Stdout, unifiedDiff("a/"+filepath.ToSlash(o.SpecPath), "b/"+filepath.ToSlash(o.SpecPath), src, res.Out))
+		return err
+	}
+	if len(res.Changes) == 0 {
+		fmt.Fprintf(o.Stdout, "%s: no patch numbered %d or more before the vendor block; nothing to do\n", o.SpecPath, o.Start)
+		return nil
+	}
+	if bytes.Equal(res.Out, src) {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := writeAtomic(o.SpecPath, res.Out); err != nil {
+		return fmt.Errorf("write spec: %w", err)
+	}
+	first, last := res.Changes[0], res.Changes[len(res.Changes)-1]
+	fmt.Fprintf(o.Stdout, "%s: renumbered %d patch line(s), lines %d to %d\n", o.SpecPath, len(res.Changes), first.Line, last.Line)
+	return nil
+}
+
+// writeAtomic replaces path by data through a temporary file in the same
+// directory and a rename, so a reader sees the old or the new spec, never
+// half of one; the file keeps its permissions, and a symbolic link is
+// followed rather than replaced.
+func writeAtomic(path string, data []byte) (err error) {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(fi.Mode().Perm()); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), target)
+}
