@@ -1,0 +1,367 @@
+package kabi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/symtypes"
+	"github.com/urfave/cli/v2"
+)
+
+func parseSymtypesFile(path string) (*symtypes.Set, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return symtypes.Parse(bytes.NewReader(b), path)
+}
+
+func parseListFile(path string) (map[string]bool, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return symtypes.ParseSymbolList(bytes.NewReader(b), path)
+}
+
+func parseSymversFile(path string) (map[string]symtypes.Symver, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return symtypes.ParseSymvers(bytes.NewReader(b), path)
+}
+
+func writeSet(path string, s *symtypes.Set) error {
+	var buf bytes.Buffer
+	if _, err := s.WriteTo(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o666); err != nil {
+		return fmt.Errorf("cannot write %w", err)
+	}
+	return nil
+}
+
+// ---- report
+
+// ReportOptions are the dependencies and arguments of `git kabi report`.
+type ReportOptions struct {
+	Stdout   io.Writer
+	Symtypes string
+}
+
+func reportCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "report",
+		Usage:     "print the genksyms CRC of every export of a Symtypes file",
+		ArgsUsage: "<symtypes>",
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 1, "one Symtypes file"); err != nil {
+				return err
+			}
+			return runReport(c.Context, &ReportOptions{Stdout: e.stdout, Symtypes: c.Args().Get(0)})
+		},
+	}
+}
+
+func runReport(_ context.Context, o *ReportOptions) error {
+	s, err := parseSymtypesFile(o.Symtypes)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Report()
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, r := range rep {
+		fmt.Fprintf(&b, "0x%08x\t%s\n", r.CRC, r.Symbol)
+	}
+	_, err = io.WriteString(o.Stdout, b.String())
+	return err
+}
+
+// ---- compare
+
+// CompareOptions are the dependencies and arguments of `git kabi compare`.
+type CompareOptions struct {
+	Stdout, Stderr io.Writer
+	Old, New       string
+	PrintSymbols   bool
+	PrintMissing   bool
+}
+
+func compareCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "show which exports and types differ between two Symtypes files (exit 1 if any)",
+		ArgsUsage: "<old-symtypes> <new-symtypes>",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "no-print-symbols", Usage: "do not list the exports whose CRC differs"},
+			&cli.BoolFlag{Name: "print-missing", Usage: "list the exports found on one side only"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 2, "two Symtypes files, baseline then comparison"); err != nil {
+				return err
+			}
+			return runCompare(c.Context, &CompareOptions{
+				Stdout: e.stdout, Stderr: e.stderr,
+				Old: c.Args().Get(0), New: c.Args().Get(1),
+				PrintSymbols: !c.Bool("no-print-symbols"), PrintMissing: c.Bool("print-missing"),
+			})
+		},
+	}
+}
+
+func runCompare(_ context.Context, o *CompareOptions) error {
+	old, err := parseSymtypesFile(o.Old)
+	if err != nil {
+		return err
+	}
+	new, err := parseSymtypesFile(o.New)
+	if err != nil {
+		return err
+	}
+	c, err := symtypes.Compare(old, new)
+	if errors.Is(err, symtypes.ErrNoCommonSymbols) {
+		fmt.Fprintf(o.Stderr, "error: %s!\n", err)
+		return cliutil.ErrSilent
+	}
+	if err != nil {
+		return err
+	}
+	if err := symtypes.WriteComparison(o.Stdout, old, new, c, o.PrintMissing, o.PrintSymbols); err != nil {
+		return err
+	}
+	if len(c.Differ) > 0 {
+		return cliutil.ErrSilent
+	}
+	return nil
+}
+
+// ---- consolidate
+
+// ConsolidateOptions are the dependencies and arguments of `git kabi
+// consolidate`.
+type ConsolidateOptions struct {
+	Stdout        io.Writer
+	Input, Output string
+	Kabi          string // locked list or Module.kabi; "" keeps everything
+}
+
+func consolidateCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "consolidate",
+		Usage:     "rewrite a collected Symtypes file, keeping only what a locked list needs",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "collected Symtypes to read"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write"},
+			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 0, "no arguments besides -i and -o"); err != nil {
+				return err
+			}
+			if err := requireFlags(c, "input", "output"); err != nil {
+				return err
+			}
+			return runConsolidate(c.Context, &ConsolidateOptions{
+				Stdout: e.stdout, Input: c.String("input"), Output: c.String("output"), Kabi: c.String("kabi"),
+			})
+		},
+	}
+}
+
+func runConsolidate(_ context.Context, o *ConsolidateOptions) error {
+	s, err := parseSymtypesFile(o.Input)
+	if err != nil {
+		return err
+	}
+	if err := filterAndWrite(s, o.Kabi, o.Output, o.Stdout); err != nil {
+		return err
+	}
+	return nil
+}
+
+func filterAndWrite(s *symtypes.Set, kabi, output string, stdout io.Writer) error {
+	if kabi != "" {
+		keep, err := parseListFile(kabi)
+		if err != nil {
+			return err
+		}
+		red := s.Filter(keep)
+		if _, err := io.WriteString(stdout, red.String()); err != nil {
+			return err
+		}
+	}
+	return writeSet(output, s)
+}
+
+// ---- collect
+
+// CollectOptions are the dependencies and arguments of `git kabi collect`.
+type CollectOptions struct {
+	Stdout   io.Writer
+	BuildDir string
+	Output   string
+	Kabi     string
+}
+
+func collectCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "collect",
+		Usage:     "merge every *.symtypes of a kernel build into one Symtypes file",
+		ArgsUsage: "<build-dir>",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Symtypes.build", Usage: "file to write"},
+			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 1, "one build directory"); err != nil {
+				return err
+			}
+			return runCollect(c.Context, &CollectOptions{
+				Stdout: e.stdout, BuildDir: c.Args().Get(0), Output: c.String("output"), Kabi: c.String("kabi"),
+			})
+		},
+	}
+}
+
+func runCollect(ctx context.Context, o *CollectOptions) error {
+	s := symtypes.NewSet()
+	n := 0
+	err := filepath.WalkDir(o.BuildDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".symtypes") {
+			return nil
+		}
+		rel, err := filepath.Rel(o.BuildDir, path)
+		if err != nil {
+			return err
+		}
+		b, err := readFile(path)
+		if err != nil {
+			return err
+		}
+		n++
+		return s.AddFile(bytes.NewReader(b), filepath.ToSlash(rel))
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=1 first", o.BuildDir)
+	}
+	s.FinishCollect()
+	return filterAndWrite(s, o.Kabi, o.Output, o.Stdout)
+}
+
+// ---- check
+
+// CheckOptions are the dependencies and arguments of `git kabi check`.
+type CheckOptions struct {
+	Stdout                      io.Writer
+	ModuleKabi, ModuleSymvers   string
+	SymtypesKabi, SymtypesBuild string
+}
+
+func checkCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check a build's Module.symvers against the locked Module.kabi (exit 1 on breakage)",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "locked `Module.kabi`"},
+			&cli.StringFlag{Name: "symvers", Aliases: []string{"s"}, Usage: "the build's `Module.symvers`"},
+			&cli.StringFlag{Name: "symtypes-kabi", Aliases: []string{"K"}, Usage: "locked `Symtypes.kabi`, to show type differences"},
+			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "the build's `Symtypes.build`, to show type differences"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 0, "no arguments besides the options"); err != nil {
+				return err
+			}
+			if err := requireFlags(c, "kabi", "symvers"); err != nil {
+				return err
+			}
+			if (c.String("symtypes-kabi") == "") != (c.String("symtypes-build") == "") {
+				return cliutil.Usagef("check: -K and -S go together")
+			}
+			return runCheck(c.Context, &CheckOptions{
+				Stdout: e.stdout, ModuleKabi: c.String("kabi"), ModuleSymvers: c.String("symvers"),
+				SymtypesKabi: c.String("symtypes-kabi"), SymtypesBuild: c.String("symtypes-build"),
+			})
+		},
+	}
+}
+
+func runCheck(_ context.Context, o *CheckOptions) error {
+	kabi, err := parseSymversFile(o.ModuleKabi)
+	if err != nil {
+		return err
+	}
+	build, err := parseSymversFile(o.ModuleSymvers)
+	if err != nil {
+		return err
+	}
+	r := symtypes.Check(kabi, build)
+	if err := symtypes.WriteCheck(o.Stdout, r); err != nil {
+		return err
+	}
+	if r.OK() {
+		_, err := io.WriteString(o.Stdout, "No kABI changes detected, all good.\n")
+		return err
+	}
+	if len(r.Changed) == 0 {
+		return cliutil.ErrSilent
+	}
+	if o.SymtypesKabi == "" {
+		_, err := io.WriteString(o.Stdout, "*** MISSING --symtypes-kabi AND --symtypes-build ***\n\n"+
+			"Without this information, we cannot provide detailed diagnostics.\n")
+		if err != nil {
+			return err
+		}
+		return cliutil.ErrSilent
+	}
+	stKabi, err := parseSymtypesFile(o.SymtypesKabi)
+	if err != nil {
+		return err
+	}
+	stBuild, err := parseSymtypesFile(o.SymtypesBuild)
+	if err != nil {
+		return err
+	}
+	var both []string
+	for _, sym := range r.Changed {
+		_, ok1 := stKabi.ExportFile(sym)
+		_, ok2 := stBuild.ExportFile(sym)
+		if ok1 && ok2 {
+			both = append(both, sym)
+		}
+	}
+	changes, err := symtypes.ChangedTypes(stKabi, stBuild, both)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(o.Stdout, "*** DETECTED TYPE DIFFERENCES ***\n\n"); err != nil {
+		return err
+	}
+	if err := symtypes.WriteDiffs(o.Stdout, stKabi, stBuild, changes, "kABI", "Build"); err != nil {
+		return err
+	}
+	return cliutil.ErrSilent
+}
