@@ -8,7 +8,7 @@ import (
 )
 
 // The shared real data: consolidated Symtypes of two 4.19 vendor kernels.
-const realDir = "/work/shared/data/kabi"
+const realDir = "../../../shared/data/kabi"
 
 var (
 	realOld = filepath.Join(realDir, "Modules.kabi-4.19.19")

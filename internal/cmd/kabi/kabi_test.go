@@ -20,7 +20,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-const realDir = "/work/shared/data/kabi"
+const realDir = "../../../../shared/data/kabi"
 
 var (
 	realOld  = filepath.Join(realDir, "Modules.kabi-4.19.19")
