@@ -21,6 +21,12 @@ import (
 )
 
 func main() {
+	// Measuring mode: this process is a small, fresh parent, so the peak RSS
+	// the kernel reports for its children is theirs, not inherited from the
+	// generator's large heap through fork.
+	if len(os.Args) > 2 && os.Args[1] == "-measure" {
+		os.Exit(measureMain(os.Args[2], os.Args[3:]))
+	}
 	out := flag.String("dir", "bench/out", "where the generated repository is kept between runs")
 	bin := flag.String("bin", "bin", "directory holding git-review-rebase")
 	upstream := flag.Int("upstream", repos.Kernel().Upstream, "upstream commits between the bases")
@@ -44,7 +50,7 @@ func run(out, bin string, upstream, queue, runs int) error {
 	if p.Releases > upstream/10 {
 		p.Releases = upstream / 10
 	}
-	dir, err := filepath.Abs(filepath.Join(out, fmt.Sprintf("kernel-%d-%d", upstream, queue)))
+	dir, err := filepath.Abs(filepath.Join(out, fmt.Sprintf("kernel-%d-%d-f%d", upstream, queue, p.Functions)))
 	if err != nil {
 		return err
 	}
@@ -77,7 +83,7 @@ func run(out, bin string, upstream, queue, runs int) error {
 	f := strings.Fields(string(tags))
 	oldTag, newTag := f[0], f[1]
 	environ := append(env.Environ(), "PATH="+binAbs+string(os.PathListSeparator)+os.Getenv("PATH"))
-	cache := filepath.Join(repo, ".git", "review-rebase", "patch-ids")
+	cache := filepath.Join(repo, ".git", "review-rebase")
 	oldRange, newRange := oldTag+"..queue-old", newTag+"..queue-new"
 
 	count := func(args ...string) string {
@@ -90,7 +96,7 @@ func run(out, bin string, upstream, queue, runs int) error {
 		count("rev-list", "--count", newTag, "^"+oldTag), count("rev-list", "--count", oldRange), count("rev-list", "--count", newRange))
 
 	ours := []string{"git", "review-rebase", "--format=json", oldRange, newRange}
-	cold := best(runs, func() (timing, error) { os.Remove(cache); return measure(repo, environ, ours) })
+	cold := best(runs, func() (timing, error) { os.RemoveAll(cache); return measure(repo, environ, ours) })
 	warm := best(runs, func() (timing, error) { return measure(repo, environ, ours) })
 	rangeDiff := best(runs, func() (timing, error) {
 		return measure(repo, environ, []string{"git", "range-diff", "--no-color", oldRange, newRange})
@@ -147,36 +153,67 @@ func rss(ps *os.ProcessState) int64 {
 	return 0
 }
 
+// measure runs argv (a "|" argument splits a two-command pipeline) under a
+// fresh copy of this program and reads back wall time and peak RSS.
 func measure(dir string, env []string, argv []string) (timing, error) {
-	c := exec.Command(argv[0], argv[1:]...)
-	c.Dir, c.Env = dir, env
-	c.Stdout = io.Discard
-	var errb bytes.Buffer
-	c.Stderr = &errb
-	t0 := time.Now()
+	self, err := os.Executable()
+	if err != nil {
+		return timing{}, err
+	}
+	c := exec.Command(self, append([]string{"-measure", dir}, argv...)...)
+	c.Env = env
+	var out, errb bytes.Buffer
+	c.Stdout, c.Stderr = &out, &errb
 	if err := c.Run(); err != nil {
 		return timing{}, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, errb.String())
 	}
-	// The git wrapper's own rusage covers its children that it waited for.
-	return timing{wall: time.Since(t0), maxRSS: rss(c.ProcessState)}, nil
+	var ns, kib int64
+	if _, err := fmt.Sscan(out.String(), &ns, &kib); err != nil {
+		return timing{}, fmt.Errorf("measure: %q: %v", out.String(), err)
+	}
+	return timing{wall: time.Duration(ns), maxRSS: kib}, nil
 }
 
 func measurePipe(dir string, env []string, a, b []string) (timing, error) {
-	ca := exec.Command(a[0], a[1:]...)
-	cb := exec.Command(b[0], b[1:]...)
-	ca.Dir, cb.Dir, ca.Env, cb.Env = dir, dir, env, env
-	pr, pw := io.Pipe()
-	ca.Stdout, cb.Stdin, cb.Stdout = pw, pr, io.Discard
+	return measure(dir, env, append(append(append([]string{}, a...), "|"), b...))
+}
+
+func measureMain(dir string, argv []string) int {
+	var cmds []*exec.Cmd
+	start := 0
+	for i := 0; i <= len(argv); i++ {
+		if i == len(argv) || argv[i] == "|" {
+			c := exec.Command(argv[start], argv[start+1:i]...)
+			c.Dir, c.Stderr = dir, os.Stderr
+			cmds = append(cmds, c)
+			start = i + 1
+		}
+	}
+	for i := 0; i+1 < len(cmds); i++ {
+		pr, pw := io.Pipe()
+		cmds[i].Stdout, cmds[i+1].Stdin = pw, pr
+		defer pw.Close()
+	}
+	cmds[len(cmds)-1].Stdout = io.Discard
 	t0 := time.Now()
-	if err := cb.Start(); err != nil {
-		return timing{}, err
+	for _, c := range cmds {
+		if err := c.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 	}
-	if err := ca.Run(); err != nil {
-		return timing{}, err
+	var peak int64
+	for i, c := range cmds {
+		err := c.Wait()
+		if w, ok := c.Stdout.(*io.PipeWriter); ok && i+1 < len(cmds) {
+			w.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		peak = max(peak, rss(c.ProcessState))
 	}
-	pw.Close()
-	if err := cb.Wait(); err != nil {
-		return timing{}, err
-	}
-	return timing{wall: time.Since(t0), maxRSS: max(rss(ca.ProcessState), rss(cb.ProcessState))}, nil
+	fmt.Println(time.Since(t0).Nanoseconds(), peak)
+	return 0
 }

@@ -77,7 +77,8 @@ func (r *Repo) ResolveCommits(ctx context.Context, revs ...string) ([]string, er
 			return []string{strings.TrimSpace(string(out))}, nil
 		}
 	} else {
-		batch := []string{"rev-parse", "--end-of-options"}
+		// No --end-of-options: rev-parse would print it; CheckRev ran.
+		batch := []string{"rev-parse"}
 		for _, rev := range revs {
 			batch = append(batch, rev+"^{commit}")
 		}

@@ -8,14 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/patchid"
 )
 
 // idService computes patch-ids through git diff-tree streams, several in
-// parallel, with a cache in the repository's common git dir.
+// parallel, with a cache in the repository's common git dir. Its methods
+// may run concurrently.
 type idService struct {
 	repo      *git.Repo
 	jobs      int
@@ -25,6 +25,7 @@ type idService struct {
 
 	mu       sync.Mutex
 	cached   map[string]patchid.Result
+	results  map[string]patchid.Result
 	fresh    map[string]patchid.Result
 	computed int
 	hits     int
@@ -35,61 +36,94 @@ const CacheFile = "review-rebase/patch-ids"
 
 func newIDService(repo *git.Repo, jobs int, noCache bool, progress func(done, total int)) *idService {
 	s := &idService{repo: repo, jobs: jobs, noCache: noCache, progress: progress,
-		cachePath: filepath.Join(repo.CommonDir, CacheFile), fresh: map[string]patchid.Result{}}
+		cachePath: filepath.Join(repo.CommonDir, CacheFile),
+		cached:    map[string]patchid.Result{}, results: map[string]patchid.Result{}, fresh: map[string]patchid.Result{}}
 	if s.jobs < 1 {
 		s.jobs = 1
 	}
-	s.cached = map[string]patchid.Result{}
 	if !noCache {
 		if data, err := os.ReadFile(s.cachePath); err == nil {
+			// A corrupt cache is ignored here and replaced on save.
 			if m, err := patchid.DecodeCache(data); err == nil {
 				s.cached = m
 			}
-			// A corrupt cache is ignored here and replaced on save.
 		}
 	}
 	return s
 }
 
-// get returns the patch-ids of commits (full ids), computing what the cache
-// does not hold.
-func (s *idService) get(ctx context.Context, commits []string) (map[string]patchid.Result, error) {
-	out := make(map[string]patchid.Result, len(commits))
+// have records a cache hit or reports that c must be computed.
+func (s *idService) have(c string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.results[c]; ok {
+		return true
+	}
+	if r, ok := s.cached[c]; ok {
+		s.results[c] = r
+		s.hits++
+		return true
+	}
+	return false
+}
+
+func (s *idService) store(r patchid.Result) {
+	s.mu.Lock()
+	s.results[r.Commit] = r
+	s.fresh[r.Commit] = r
+	s.computed++
+	done := s.computed
+	s.mu.Unlock()
+	if s.progress != nil {
+		s.progress(done, 0)
+	}
+}
+
+// result is the patch-id of a commit computed or cached before.
+func (s *idService) result(c string) patchid.Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.results[c]
+}
+
+func (s *idService) scan(r io.Reader) error {
+	sc := patchid.NewScanner(r)
+	for sc.Scan() {
+		s.store(sc.Result())
+	}
+	return sc.Err()
+}
+
+// get computes the patch-ids of commits the cache does not hold, in
+// contiguous shards (neighbouring commits share most of their trees, so one
+// git process and its object cache serve them best).
+func (s *idService) get(ctx context.Context, commits []string) error {
+	return s.getObserved(ctx, commits, nil)
+}
+
+// getObserved is get, with observe also reading the diffs that are streamed
+// (the queue's line deltas come from the same git output).
+func (s *idService) getObserved(ctx context.Context, commits []string, observe func(io.Reader) error) error {
 	var missing []string
 	seen := map[string]bool{}
 	for _, c := range commits {
-		if seen[c] {
-			continue
+		if !seen[c] && !s.have(c) {
+			missing = append(missing, c)
 		}
 		seen[c] = true
-		if r, ok := s.cached[c]; ok {
-			out[c] = r
-			s.hits++
-			continue
-		}
-		missing = append(missing, c)
 	}
 	if len(missing) == 0 {
-		return out, nil
+		return nil
 	}
-	// Contiguous shards keep neighbouring commits, which share most of
-	// their trees, in one git process and its object cache.
 	shards := s.jobs
 	if len(missing) < 64*shards {
 		shards = (len(missing) + 63) / 64
 	}
-	if shards < 1 {
-		shards = 1
-	}
+	per := (len(missing) + shards - 1) / shards
 	var wg sync.WaitGroup
 	errs := make([]error, shards)
-	var done atomic.Int64
-	per := (len(missing) + shards - 1) / shards
 	for i := 0; i < shards; i++ {
-		lo, hi := i*per, (i+1)*per
-		if hi > len(missing) {
-			hi = len(missing)
-		}
+		lo, hi := i*per, min((i+1)*per, len(missing))
 		if lo >= hi {
 			continue
 		}
@@ -97,32 +131,39 @@ func (s *idService) get(ctx context.Context, commits []string) (map[string]patch
 		go func(i int, part []string) {
 			defer wg.Done()
 			errs[i] = s.repo.StreamPatches(ctx, part, nil, func(r io.Reader) error {
-				sc := patchid.NewScanner(r)
-				for sc.Scan() {
-					res := sc.Result()
-					s.mu.Lock()
-					out[res.Commit] = res
-					s.fresh[res.Commit] = res
-					s.mu.Unlock()
-					if s.progress != nil {
-						s.progress(int(done.Add(1)), len(missing))
-					}
+				if observe == nil {
+					return s.scan(r)
 				}
-				return sc.Err()
+				pr, pw := io.Pipe()
+				done := make(chan error, 1)
+				go func() {
+					err := observe(pr)
+					pr.CloseWithError(err)
+					io.Copy(io.Discard, pr)
+					done <- err
+				}()
+				err := s.scan(io.TeeReader(r, pw))
+				pw.Close()
+				return errors.Join(err, <-done)
 			})
 		}(i, missing[lo:hi])
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("compute patch-ids: %w", err)
+		return fmt.Errorf("compute patch-ids: %w", err)
 	}
-	s.computed += len(missing)
-	for _, c := range missing {
-		if _, ok := out[c]; !ok {
-			return nil, fmt.Errorf("compute patch-ids: git diff-tree skipped commit %s", c)
+	return s.verify(missing)
+}
+
+func (s *idService) verify(commits []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range commits {
+		if _, ok := s.results[c]; !ok {
+			return fmt.Errorf("compute patch-ids: git diff-tree skipped commit %s", c)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // save merges what was computed into the cache file. Another run may have
@@ -141,23 +182,8 @@ func (s *idService) save() error {
 	for k, v := range s.fresh {
 		all[k] = v
 	}
-	dir := filepath.Dir(s.cachePath)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(s.cachePath), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".patch-ids-*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(patchid.EncodeCache(all))
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), s.cachePath); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
+	return writeAtomic(s.cachePath, patchid.EncodeCache(all))
 }

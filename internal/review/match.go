@@ -203,7 +203,7 @@ func (m *matcher) upstreamEvidence() {
 			byID[u.PatchID] = u // newest wins
 		}
 		byRef[u.SHA[:12]] = u
-		for _, r := range trailerRefs(u.Message) {
+		for _, r := range u.Refs {
 			byRef[r] = u
 		}
 	}

@@ -39,6 +39,9 @@ type Commit struct {
 	AuthorTime  int64
 	PatchID     patchid.ID
 	Files       []string
+	// Refs are the cherry-pick origins an upstream commit's message names
+	// (12 hex digits); upstream messages are not kept.
+	Refs []string
 	// Index is the position in its range, oldest first.
 	Index int
 }
@@ -94,7 +97,8 @@ type Result struct {
 // Stats describe the work done, for --verbose and benchmarks.
 type Stats struct {
 	OldCommits, NewCommits, UpstreamCommits int
-	UpstreamCandidates                      int // upstream commits whose patch-id was needed
+	UpstreamCandidates                      int // upstream commits touching a queue commit's file set
+	UpstreamDiffed                          int // candidates whose blobs left a patch-id match possible
 	PatchIDsComputed, PatchIDsCached        int
 }
 

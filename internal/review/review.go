@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sort"
-	"strings"
 	"sync"
 
 	"github.com/patchqueue/pqtools/internal/git"
@@ -59,10 +57,10 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		}
 	}
 
-	// Stage 1: the three ranges and the files of the queues, in parallel.
+	// Stage 1: the two queues and the files their commits touch.
 	var (
-		oldLog, newLog, upLog       []git.Commit
-		oldFiles, newFiles, upFiles map[string][]string
+		oldLog, newLog     []git.Commit
+		oldFiles, newFiles map[string][]string
 	)
 	progress("reading commits", 0, 1)
 	err = parallel(
@@ -72,22 +70,6 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		},
 		func() (e error) {
 			newLog, e = repo.Log(ctx, git.LogOptions{Include: []string{res.New.Tip}, Exclude: []string{res.New.Base}, Paths: o.Paths, Reverse: true})
-			return
-		},
-		func() (e error) {
-			if res.Old.Base == res.New.Base {
-				return nil
-			}
-			upLog, e = repo.Log(ctx, git.LogOptions{Include: []string{res.New.Base}, Exclude: []string{res.Old.Base}, Paths: o.Paths, NoMerges: true, Reverse: true})
-			return
-		},
-		func() (e error) {
-			// Without a pathspec: matching hundreds of paths against every
-			// tree entry costs far more than listing all changed names.
-			if res.Old.Base == res.New.Base {
-				return nil
-			}
-			upFiles, e = repo.ChangedFiles(ctx, git.LogOptions{Include: []string{res.New.Base}, Exclude: []string{res.Old.Base}, Paths: o.Paths})
 			return
 		},
 		func() (e error) {
@@ -111,35 +93,94 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if len(nw) == 0 {
 		return nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, ErrEmptyRange)
 	}
-	up, _ := toCommits(upLog, nil)
-	res.Stats.OldCommits, res.Stats.NewCommits, res.Stats.UpstreamCommits = len(old), len(nw), len(up)
 
-	// Stage 2: the upstream commits that can share a patch-id with a
-	// queue commit touch exactly the same files as it does.
-	candidates := upstreamCandidates(old, nw, up, upFiles)
-	res.Stats.UpstreamCandidates = len(candidates)
-
-	// Stage 3: patch-ids.
-	ids := newIDService(repo, jobs, o.NoCache, func(d, t int) { progress("computing patch-ids", d, t) })
-	var want []string
-	for _, c := range old {
-		want = append(want, c.SHA)
+	// Stage 2, overlapped: patch-ids of the queues; the upstream walk,
+	// which hands each upstream commit touching exactly the file set of a
+	// queue commit (only those can share its patch-id) to a diff-tree
+	// running meanwhile. Listing file names is far cheaper than a patch.
+	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
+	queueKeys := map[uint64]bool{}
+	var queueSHAs []string
+	for _, set := range [][]*Commit{old, nw} {
+		for _, c := range set {
+			queueSHAs = append(queueSHAs, c.SHA)
+			if k := fileKeyHash(c.Files); k != 0 {
+				queueKeys[k] = true
+			}
+		}
 	}
-	for _, c := range nw {
-		want = append(want, c.SHA)
-	}
-	for _, c := range candidates {
-		want = append(want, c.SHA)
-	}
-	got, err := ids.get(ctx, want)
+	var ups []upEntry
+	var candidates []string
+	deltas := newDeltaSet()
+	err = parallel(
+		func() error { return ids.getObserved(ctx, queueSHAs, deltas.parse) },
+		func() error {
+			if res.Old.Base == res.New.Base {
+				return nil
+			}
+			path := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
+			if !o.NoCache {
+				if cached, err := loadUpCache(path); err == nil {
+					ups = cached
+					for _, e := range ups {
+						if queueKeys[e.FileKey] {
+							candidates = append(candidates, e.SHA)
+						}
+					}
+					return nil
+				}
+			}
+			// Measured: feeding candidates to a diff-tree while the walk runs
+			// loses to walking first and then diffing in shards, because on
+			// few cores the two compete and the single stream is the
+			// bottleneck.
+			if err := streamUpstream(ctx, repo, res.New.Base, res.Old.Base, o.Paths, func(e upEntry) {
+				ups = append(ups, e)
+				if queueKeys[e.FileKey] {
+					candidates = append(candidates, e.SHA)
+				}
+			}); err != nil {
+				return err
+			}
+			if !o.NoCache {
+				if err := saveUpCache(path, ups); err != nil {
+					res.Warnings = append(res.Warnings, "cannot write the upstream cache: "+err.Error())
+				}
+			}
+			return nil
+		},
+	)
 	if err != nil {
 		return nil, err
 	}
-	for _, set := range [][]*Commit{old, nw, candidates} {
+	// Stage 3: diff the candidates whose blobs could hold the queue's
+	// changes (prefilter.go) and compute their patch-ids.
+	pruned := loadPruned(repo, o.NoCache)
+	keep, err := prefilterCandidates(ctx, repo, ids, deltas, pruned, old, nw, ups, candidates, jobs)
+	if err != nil {
+		return nil, err
+	}
+	if err := pruned.save(); err != nil {
+		res.Warnings = append(res.Warnings, "cannot write the candidate cache: "+err.Error())
+	}
+	if err := ids.get(ctx, keep); err != nil {
+		return nil, err
+	}
+	res.Stats.UpstreamDiffed = len(keep)
+
+	// git log lists newest first; the matcher wants ranges oldest first.
+	up := make([]*Commit, len(ups))
+	for i, e := range ups {
+		j := len(ups) - 1 - i
+		up[j] = &Commit{SHA: e.SHA, Title: e.Title, Refs: e.Refs, Index: j}
+	}
+	for _, set := range [][]*Commit{old, nw, up} {
 		for _, c := range set {
-			c.PatchID = got[c.SHA].ID
+			c.PatchID = ids.result(c.SHA).ID
 		}
 	}
+	res.Stats.OldCommits, res.Stats.NewCommits, res.Stats.UpstreamCommits = len(old), len(nw), len(up)
+	res.Stats.UpstreamCandidates = len(candidates)
 	res.Stats.PatchIDsComputed, res.Stats.PatchIDsCached = ids.computed, ids.hits
 	if err := ids.save(); err != nil {
 		// A cache that cannot be written only costs time next run.
@@ -193,34 +234,6 @@ func toCommits(log []git.Commit, files map[string][]string) (commits []*Commit, 
 	return commits, merges
 }
 
-func fileKey(files []string) string {
-	f := append([]string(nil), files...)
-	sort.Strings(f)
-	return strings.Join(f, "\x00")
-}
-
-// upstreamCandidates lists the upstream commits touching exactly the file
-// set of some queue commit: only they can share its patch-id. Listing file
-// names is a tree diff per commit, far cheaper than a patch.
-func upstreamCandidates(old, nw, up []*Commit, upFiles map[string][]string) []*Commit {
-	keys := map[string]bool{}
-	for _, set := range [][]*Commit{old, nw} {
-		for _, c := range set {
-			if len(c.Files) > 0 {
-				keys[fileKey(c.Files)] = true
-			}
-		}
-	}
-	var out []*Commit
-	for _, u := range up {
-		u.Files = upFiles[u.SHA]
-		if len(u.Files) > 0 && keys[fileKey(u.Files)] {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
 // parallel runs fns concurrently and returns their errors joined.
 func parallel(fns ...func() error) error {
 	errs := make([]error, len(fns))
@@ -240,10 +253,13 @@ func parallel(fns ...func() error) error {
 // commands (import-srpm sync maps patch files to commits with it).
 func PatchIDs(ctx context.Context, repo *git.Repo, commits []string, noCache bool) (map[string]patchid.Result, error) {
 	s := newIDService(repo, runtime.NumCPU(), noCache, nil)
-	got, err := s.get(ctx, commits)
-	if err != nil {
+	if err := s.get(ctx, commits); err != nil {
 		return nil, err
 	}
 	_ = s.save()
+	got := make(map[string]patchid.Result, len(commits))
+	for _, c := range commits {
+		got[c] = s.result(c)
+	}
 	return got, nil
 }

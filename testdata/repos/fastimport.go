@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,13 +15,62 @@ type ident struct{ name, email string }
 
 func (i ident) at(t int64) string { return fmt.Sprintf("%s <%s> %d +0000", i.name, i.email, t) }
 
-// stream writes a git fast-import stream.
+// stream writes a git fast-import stream straight into a running git
+// fast-import: kernel-scale histories are hundreds of MB of blobs.
 type stream struct {
-	w    *bytes.Buffer
-	mark int
+	w     *bufio.Writer
+	mark  int
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	errb  bytes.Buffer
+	marks string
 }
 
-func newStream() *stream { return &stream{w: &bytes.Buffer{}} }
+func newStream() *stream { return &stream{} }
+
+// begin starts git fast-import in dir, importing marks from a previous run.
+func (s *stream) begin(env *Env, dir string, importMarks bool) error {
+	s.marks = filepath.Join(dir, ".git", "pq-marks")
+	args := []string{"fast-import", "--quiet", "--export-marks=" + s.marks}
+	if importMarks {
+		args = append(args, "--import-marks="+s.marks)
+	}
+	s.cmd = exec.Command("git", args...)
+	s.cmd.Dir = dir
+	s.cmd.Env = env.Environ()
+	s.errb.Reset()
+	s.cmd.Stderr = &s.errb
+	in, err := s.cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	s.in = in
+	s.w = bufio.NewWriterSize(in, 1<<20)
+	return s.cmd.Start()
+}
+
+// end finishes the running fast-import and returns all marks so far.
+func (s *stream) end() (map[string]string, error) {
+	ferr := s.w.Flush()
+	s.in.Close()
+	if err := s.cmd.Wait(); err != nil || ferr != nil {
+		return nil, fmt.Errorf("git fast-import: %v %v: %s", err, ferr, strings.TrimSpace(s.errb.String()))
+	}
+	f, err := os.Open(s.marks)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	marks := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), " ")
+		if ok {
+			marks[k] = v
+		}
+	}
+	return marks, sc.Err()
+}
 
 func (s *stream) data(b []byte) {
 	fmt.Fprintf(s.w, "data %d\n", len(b))
@@ -93,34 +143,3 @@ func (s *stream) note(parentNotes string, target string, text string, who ident,
 	return m
 }
 
-// run feeds the stream to git fast-import in dir and returns the marks.
-func (s *stream) run(env *Env, dir string, importMarks string) (map[string]string, error) {
-	marksFile := filepath.Join(dir, ".git", "pq-marks")
-	args := []string{"fast-import", "--quiet", "--export-marks=" + marksFile}
-	if importMarks != "" {
-		args = append(args, "--import-marks="+importMarks)
-	}
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = env.Environ()
-	cmd.Stdin = bytes.NewReader(s.w.Bytes())
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("git fast-import: %v: %s", err, strings.TrimSpace(errb.String()))
-	}
-	f, err := os.Open(marksFile)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	marks := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), " ")
-		if ok {
-			marks[k] = v
-		}
-	}
-	return marks, sc.Err()
-}

@@ -14,6 +14,9 @@ type Params struct {
 	Files    int   // generated C files
 	Releases int   // tags after the old base, the last being the new base
 	Seed     int64 // for the choice of upstream edits
+	// Functions per generated file (default 8); sets file size, which sets
+	// what a diff costs (kernel .c files run to hundreds of lines).
+	Functions int
 }
 
 // Small is the default for tests and the demo: every case, a few seconds.
@@ -21,7 +24,7 @@ func Small() Params { return Params{Upstream: 40, Queue: 8, Files: 16, Releases:
 
 // Kernel is the scale of a vendor kernel rebase (v4.19.19 to v4.19.325).
 func Kernel() Params {
-	return Params{Upstream: 25000, Queue: 580, Files: 4000, Releases: 306, Seed: 1}
+	return Params{Upstream: 25000, Queue: 580, Files: 4000, Releases: 306, Seed: 1, Functions: 48}
 }
 
 // Expected is the generator's ground truth for one old queue commit: what
@@ -120,12 +123,21 @@ func BuildWithEnv(env *Env, dir string, p Params) (*Fixture, error) {
 	if _, err := env.Git(dir, "init", "-q"); err != nil {
 		return nil, err
 	}
-	g := &gen{p: p, env: env, dir: dir, rnd: rand.New(rand.NewSource(p.Seed)), st: newStream()}
+	g := &gen{p: p, env: env, dir: dir, rnd: rand.New(rand.NewSource(p.Seed)), st: newStream(), fns: p.Functions}
+	if g.fns <= 0 {
+		g.fns = 8
+	}
+	if err := g.st.begin(env, dir, false); err != nil {
+		return nil, err
+	}
 	g.plan()
 	if err := g.writeUpstream(); err != nil {
 		return nil, err
 	}
 	if err := g.writeQueues(); err != nil {
+		return nil, err
+	}
+	if _, err := g.st.end(); err != nil {
 		return nil, err
 	}
 	os.Remove(filepath.Join(dir, ".git", "pq-marks"))
@@ -137,6 +149,7 @@ func BuildWithEnv(env *Env, dir string, p Params) (*Fixture, error) {
 
 type gen struct {
 	p     Params
+	fns   int
 	env   *Env
 	dir   string
 	rnd   *rand.Rand
@@ -165,7 +178,7 @@ type gen struct {
 func (g *gen) slot() slot {
 	n := g.nextSlot
 	g.nextSlot++
-	return slot{file: n % g.p.Files, fn: (n / g.p.Files) % fnsPerFile}
+	return slot{file: n % g.p.Files, fn: (n / g.p.Files) % g.fns}
 }
 
 func ins(s slot, n int) func(tree) { return insLines(s, patchLines(s, n)) }
@@ -283,15 +296,15 @@ func (g *gen) plan() {
 	}
 	s = g.slot()
 	g.adds = append(g.adds, added{after: g.patches[len(g.patches)-1].name, title: sub(s) + ": add sysfs attribute", apply: ins(s, 16)})
-	if g.nextSlot > g.p.Files*fnsPerFile {
+	if g.nextSlot > g.p.Files*g.fns {
 		panic("repos: not enough files for the queue")
 	}
 }
 
-func rootTree(files int) tree {
+func rootTree(files, fns int) tree {
 	t := tree{}
 	for i := 0; i < files; i++ {
-		t[filePath(i)] = entry{mode: "100644", data: sourceFile(i)}
+		t[filePath(i)] = entry{mode: "100644", data: sourceFile(i, fns)}
 	}
 	t[firmwarePath] = entry{mode: "100644", data: binaryBlob(1)}
 	t[renameFrom] = entry{mode: "100644", data: []byte("#!/bin/sh\n# waldo helper\nexec waldo \"$@\"\n")}

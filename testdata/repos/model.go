@@ -55,8 +55,6 @@ func diffTrees(a, b tree) []change {
 // "queue slot" marker of function fn in file file.
 type slot struct{ file, fn int }
 
-const fnsPerFile = 8
-
 var dirs = []string{
 	"drivers/net/ethernet/acme", "drivers/block", "drivers/xen", "mm", "fs/ext4", "kernel/sched",
 	"net/core", "net/ipv4", "arch/x86/kernel", "drivers/gpu/drm/acme", "drivers/usb/core", "block",
@@ -86,13 +84,13 @@ func marker(s slot) string {
 func fnName(s slot) string { return fmt.Sprintf("%s_fn%d", fileBase(s.file), s.fn) }
 
 // sourceFile renders generated file i with helper values vals.
-func sourceFile(i int) []byte {
+func sourceFile(i, fns int) []byte {
 	var b strings.Builder
 	name := fileBase(i)
 	fmt.Fprintf(&b, "// SPDX-License-Identifier: GPL-2.0\n/*\n * %s.c - %s support\n */\n", name, name)
 	b.WriteString("#include <linux/kernel.h>\n#include <linux/device.h>\n#include <linux/errno.h>\n\n")
 	fmt.Fprintf(&b, "static int %s_helper(struct device *dev, unsigned long arg, int v)\n{\n\treturn arg > v ? -EINVAL : 0;\n}\n\n", name)
-	for k := 0; k < fnsPerFile; k++ {
+	for k := 0; k < fns; k++ {
 		s := slot{i, k}
 		fmt.Fprintf(&b, "/*\n * %s() - handle request %d\n */\n", fnName(s), k)
 		fmt.Fprintf(&b, "int %s(struct device *dev, unsigned long arg)\n{\n\tint ret = 0;\n\n", fnName(s))

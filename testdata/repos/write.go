@@ -7,21 +7,15 @@ import (
 
 func allChanges(t tree) []change { return diffTrees(tree{}, t) }
 
+// run ends the current fast-import (commit ids of what was written become
+// known) and starts the next one.
 func (g *gen) run() error {
-	marks, err := g.st.run(g.env, g.dir, g.importMarks())
+	marks, err := g.st.end()
 	if err != nil {
 		return err
 	}
 	g.marks = marks
-	g.st.w.Reset()
-	return nil
-}
-
-func (g *gen) importMarks() string {
-	if g.marks == nil {
-		return ""
-	}
-	return g.dir + "/.git/pq-marks"
+	return g.st.begin(g.env, g.dir, true)
 }
 
 func tagName(n int) string { return fmt.Sprintf("v4.19.%d", n) }
@@ -31,7 +25,7 @@ func tagName(n int) string { return fmt.Sprintf("v4.19.%d", n) }
 // quoted in messages of the second.
 func (g *gen) writeUpstream() error {
 	st := g.st
-	t := rootTree(g.p.Files)
+	t := rootTree(g.p.Files, g.fns)
 	clock := Epoch
 	tick := func() int64 { clock += 600; return clock }
 	au := func(i int) ident { return upstreamAuthors[i%len(upstreamAuthors)] }
@@ -153,7 +147,7 @@ func copyInto(dst, src tree) {
 }
 
 func (g *gen) churnCommit(t tree, prev string, i int, when int64) string {
-	s := slot{file: g.rnd.Intn(g.p.Files), fn: g.rnd.Intn(fnsPerFile)}
+	s := slot{file: g.rnd.Intn(g.p.Files), fn: g.rnd.Intn(g.fns)}
 	old := t[filePath(s.file)]
 	churn(t, s, 200+i)
 	a := upstreamAuthors[i%len(upstreamAuthors)]

@@ -301,8 +301,21 @@ func TestCache(t *testing.T) {
 	if data, _ := os.ReadFile(cache); bytes.Equal(data, []byte("garbage")) {
 		t.Error("corrupt cache was not rebuilt")
 	}
+	// A damaged upstream digest is a miss, not a wrong answer.
+	ups, _ := filepath.Glob(filepath.Join(fx.Dir, ".git", "review-rebase", "upstream-*"))
+	if len(ups) != 1 {
+		t.Fatalf("upstream digests: %v", ups)
+	}
+	data, _ := os.ReadFile(ups[0])
+	data[len(data)/2] ^= 0x20
+	if err := os.WriteFile(ups[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fourth := runIn(t, fx, fx.Dir, args...); fourth.stdout != first.stdout {
+		t.Error("damaged upstream digest changed the review")
+	}
 	// --no-cache neither reads nor writes.
-	os.Remove(cache)
+	os.RemoveAll(filepath.Join(fx.Dir, ".git", "review-rebase"))
 	runIn(t, fx, fx.Dir, append([]string{"--no-cache"}, args...)...)
 	if _, err := os.Stat(cache); err == nil {
 		t.Error("--no-cache wrote the cache")

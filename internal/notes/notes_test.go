@@ -1,0 +1,58 @@
+package notes_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/notes"
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+func TestNotes(t *testing.T) {
+	dir := t.TempDir()
+	env, err := repos.NewEnv(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named, _, err := repos.Edge(env, filepath.Join(dir, "repo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &git.Repo{Dir: filepath.Join(dir, "repo"), Env: env.Vars}
+	ctx := context.Background()
+	a, b := named["root"], named["delete"]
+	got, err := notes.Read(ctx, r, []string{a, b})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("no notes ref yet: %v %v", got, err)
+	}
+	if err := notes.Add(ctx, r, a, "Dropped: upstream.\n"); err != nil {
+		t.Fatal(err)
+	}
+	// Never silently overwritten.
+	if err := notes.Add(ctx, r, a, "other\n"); !errors.Is(err, notes.ErrExists) {
+		t.Fatalf("second Add: %v", err)
+	}
+	got, err = notes.Read(ctx, r, []string{a, b})
+	if err != nil || got[a] != "Dropped: upstream.\n" || len(got) != 1 {
+		t.Fatalf("read back %q, %v", got, err)
+	}
+	// The notes ref is git's: core.notesRef moves reading elsewhere.
+	if _, err := env.Git(r.Dir, "config", "core.notesRef", "refs/notes/review"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := notes.Read(ctx, r, []string{a}); len(got) != 0 {
+		t.Errorf("core.notesRef ignored: %q", got)
+	}
+	if err := notes.Replace(ctx, r, a, "edited\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := notes.Read(ctx, r, []string{a}); got[a] != "edited\n" {
+		t.Errorf("after Replace: %q", got)
+	}
+	if err := notes.Add(ctx, r, "--help", "x"); err == nil {
+		t.Error("option-like revision accepted")
+	}
+}

@@ -1,0 +1,145 @@
+package review
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/patchqueue/pqtools/internal/patchid"
+)
+
+func commits(prefix string, titles ...string) []*Commit {
+	var out []*Commit
+	for i, t := range titles {
+		sha := strings.Repeat(prefix, 40)[:39] + string(rune('a'+i))
+		out = append(out, &Commit{SHA: sha, Title: t, Index: i})
+	}
+	return out
+}
+
+func TestPairNearestKeepsOrder(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		olds     []int // indices of duplicates in an old range of nOld
+		news     []int
+		nOld     int
+		nNew     int
+		wantPair [][2]int
+	}{
+		// The case a greedy nearest-distance pairing gets wrong: the second
+		// old duplicate is closer to the first new one.
+		{"shifted", []int{14, 16}, []int{17, 19}, 27, 23, [][2]int{{14, 17}, {16, 19}}},
+		{"one lost", []int{2, 10, 20}, []int{3, 19}, 22, 22, [][2]int{{2, 3}, {20, 19}}},
+		{"one gained", []int{5}, []int{1, 6, 30}, 40, 40, [][2]int{{5, 6}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mk := func(idx []int) []*Commit {
+				var out []*Commit
+				for _, i := range idx {
+					out = append(out, &Commit{Index: i})
+				}
+				return out
+			}
+			got := pairNearest(mk(c.olds), mk(c.news), c.nOld, c.nNew)
+			if len(got) != len(c.wantPair) {
+				t.Fatalf("%d pairs, want %d", len(got), len(c.wantPair))
+			}
+			for i, p := range got {
+				if p[0].Index != c.wantPair[i][0] || p[1].Index != c.wantPair[i][1] {
+					t.Errorf("pair %d: %d->%d, want %d->%d", i, p[0].Index, p[1].Index, c.wantPair[i][0], c.wantPair[i][1])
+				}
+			}
+		})
+	}
+}
+
+func sig(lines ...string) signature {
+	var b strings.Builder
+	b.WriteString(strings.Repeat("1", 40) + "\ndiff --git a/f.c b/f.c\n@@ -1 +1 @@\n")
+	for _, l := range lines {
+		b.WriteString(l + "\n")
+	}
+	s, _ := signatures(strings.NewReader(b.String()))
+	return s[strings.Repeat("1", 40)]
+}
+
+func TestSimilarNeverPairsUnrelated(t *testing.T) {
+	olds := commits("a", "fix leak", "add quirk")
+	news := commits("b", "plug leak", "unrelated")
+	sigs := map[string]signature{
+		olds[0].SHA: sig("+\tkfree(buf);", "+\tbuf = NULL;", "+\treturn -ENOMEM;"),
+		olds[1].SHA: sig("+\tif (quirk)", "+\t\tapply_quirk(dev);"),
+		news[0].SHA: sig("+\tkfree(buf);", "+\tbuf = NULL;", "+\treturn -EINVAL;"),
+		news[1].SHA: sig("+\tif (other)", "+\t\tdo_other(dev);"),
+	}
+	got := pairSimilar(olds, news, sigs)
+	if len(got) != 1 || got[0].o != olds[0] || got[0].n != news[0] {
+		t.Fatalf("got %d pairs: %+v", len(got), got)
+	}
+	if got[0].score < minSimilarity || got[0].score >= 1 {
+		t.Errorf("score %.2f", got[0].score)
+	}
+	// White space and braces do not make two patches similar.
+	sigs[news[1].SHA] = sig("+\t}", "+", "+\t{", "+ kfree(buf);")
+	if got := pairSimilar(olds[1:], news[1:], sigs); len(got) != 0 {
+		t.Errorf("unrelated patches paired: %+v", got)
+	}
+}
+
+func TestTrailerRefs(t *testing.T) {
+	msg := "fix\n\ncommit 0123456789abcdef0123456789abcdef01234567 upstream.\n\n(cherry picked from commit FEDCBA9876543210fedcba9876543210fedcba98)\n[ Upstream commit 1111111111112222222222223333333333334444 ]\nnot a commit abc upstream\n"
+	got := strings.Join(trailerRefs(msg), ",")
+	for _, want := range []string{"0123456789ab", "fedcba987654", "111111111111"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("refs %s miss %s", got, want)
+		}
+	}
+	if n := len(trailerRefs(msg)); n != 3 {
+		t.Errorf("%d refs, want 3: %s", n, got)
+	}
+}
+
+func TestQueueMatchWinsOverUpstream(t *testing.T) {
+	old := commits("a", "net: fix", "mm: fix")
+	nw := commits("b", "net: fix")
+	up := commits("c", "mm: fix")
+	id := patchid.ID{9}
+	old[0].PatchID, up[0].PatchID = id, id // net: fix is upstream verbatim...
+	up[0].Title = "net: fix"
+	nw[0].PatchID = patchid.ID{8} // ...and carried again, changed.
+	m := newMatcher(old, nw, up)
+	m.strong()
+	rows := m.rows(nil)
+	if rows[0].Status != StatusTitle || rows[0].Upstream || rows[0].AlsoUpstream != up[0] {
+		t.Errorf("carried-again row: %+v", rows[0])
+	}
+	if rows[1].Status != StatusDropped {
+		t.Errorf("mm: fix: %+v", rows[1])
+	}
+}
+
+func FuzzSignatures(f *testing.F) {
+	f.Add([]byte(strings.Repeat("1", 40) + "\ndiff --git a/f b/f\n@@ -1 +1 @@\n-old line\n+new line\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sigs, err := signatures(strings.NewReader(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sigs {
+			if j := jaccard(s, s); len(s) > 0 && j != 1 {
+				t.Fatalf("self-similarity %v", j)
+			}
+		}
+	})
+}
+
+func FuzzUpstreamRecord(f *testing.F) {
+	f.Add([]byte(strings.Repeat("a", 40) + "\x00title\n\ncommit " + strings.Repeat("b", 40) + " upstream.\n\x00\x00\n:100644 100644 " +
+		strings.Repeat("1", 40) + " " + strings.Repeat("2", 40) + " M\x00f.c\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = parseUpRecord(b, func(e upEntry) {
+			if len(e.SHA) != 40 {
+				t.Fatalf("sha %q", e.SHA)
+			}
+		})
+	})
+}

@@ -1,0 +1,490 @@
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/patchqueue/pqtools/internal/git"
+)
+
+// lineDelta is, per file, how many more times each line (white space
+// removed, as patch-id sees it) appears after a commit than before it.
+type lineDelta map[string]map[string]int
+
+// deltaSet is the line deltas of queue commits. A commit whose diff git
+// shows as binary cannot be judged by lines: it is marked unfilterable.
+type deltaSet struct {
+	mu           sync.Mutex
+	deltas       map[string]lineDelta
+	unfilterable map[string]bool
+}
+
+func newDeltaSet() *deltaSet {
+	return &deltaSet{deltas: map[string]lineDelta{}, unfilterable: map[string]bool{}}
+}
+
+func stripSpace(b []byte) string {
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+// parse reads diff-tree --stdin output and records each commit's deltas.
+func (d *deltaSet) parse(r io.Reader) error {
+	br := bufio.NewReaderSize(r, 256<<10)
+	var commit, file string
+	var cur lineDelta
+	inHunk := false
+	flush := func() {
+		if commit != "" {
+			d.mu.Lock()
+			d.deltas[commit] = cur
+			d.mu.Unlock()
+		}
+	}
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			rest, err2 := br.ReadBytes('\n')
+			line, err = append(append([]byte{}, line...), rest...), err2
+		}
+		if len(line) > 0 {
+			l := bytes.TrimSuffix(line, []byte("\n"))
+			switch {
+			case len(l) == 40 && isHexBytes(l):
+				flush()
+				commit, cur, file, inHunk = string(l), lineDelta{}, "", false
+			case bytes.HasPrefix(l, []byte("diff --git ")):
+				file, inHunk = string(l), false
+				if bytes.HasPrefix(l, []byte("diff --git \"")) {
+					// Quoted paths are not matched by name below.
+					d.mu.Lock()
+					d.unfilterable[commit] = true
+					d.mu.Unlock()
+				}
+				if cur != nil && cur[file] == nil {
+					cur[file] = map[string]int{}
+				}
+			case bytes.HasPrefix(l, []byte("Binary files ")), bytes.HasPrefix(l, []byte("GIT binary patch")):
+				d.mu.Lock()
+				d.unfilterable[commit] = true
+				d.mu.Unlock()
+			case bytes.HasPrefix(l, []byte("@@ ")):
+				inHunk = true
+			case inHunk && cur != nil && len(l) > 0 && (l[0] == '+' || l[0] == '-'):
+				key := stripSpace(l[1:])
+				if l[0] == '+' {
+					cur[file][key]++
+				} else {
+					cur[file][key]--
+				}
+			}
+		}
+		if err == io.EOF {
+			flush()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// plausible reports whether an upstream commit whose files changed line
+// counts by counts (per path) could share a patch-id with the queue
+// commit of delta q: a patch-id equal means the same added and removed
+// lines, so for every line of q's diff the count difference must match.
+// Paths are compared by name, since q's keys are "diff --git" lines.
+func plausible(q lineDelta, counts map[string]map[string]int) bool {
+	for file, lines := range q {
+		path := diffGitName(file)
+		got := counts[path]
+		for l, want := range lines {
+			if want == 0 {
+				continue
+			}
+			if got[l] != want {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// diffGitName recovers the path of an unquoted "diff --git a/p b/p" line.
+func diffGitName(line string) string {
+	rest := strings.TrimPrefix(line, "diff --git ")
+	n := (len(rest) - 1) / 2
+	if n < 2 || strings.HasPrefix(rest, "\"") {
+		return ""
+	}
+	return rest[2:n]
+}
+
+// blobReq names one side of one file of an upstream commit for cat-file.
+type blobReq struct {
+	name   string // object id, or "<commit>:<path>" / "<commit>^:<path>"
+	commit string
+	path   string
+	sign   int
+}
+
+// blobRequests lists the pre- and post-image of every file of u, by object
+// id when the walk gave them (cheaper for git) and by name otherwise.
+// Paths with a newline cannot be named on cat-file's input: callers keep
+// such commits unfiltered.
+func blobRequests(sha string, files []string, blobs map[string][2]string) ([]blobReq, bool) {
+	var out []blobReq
+	for _, f := range files {
+		if strings.ContainsAny(f, "\n") {
+			return nil, false
+		}
+		if b, ok := blobs[f]; ok {
+			if !isNullOID(b[1]) {
+				out = append(out, blobReq{b[1], sha, f, +1})
+			}
+			if !isNullOID(b[0]) {
+				out = append(out, blobReq{b[0], sha, f, -1})
+			}
+			continue
+		}
+		out = append(out, blobReq{sha + ":" + f, sha, f, +1}, blobReq{sha + "^:" + f, sha, f, -1})
+	}
+	return out, true
+}
+
+func isNullOID(s string) bool { return strings.Trim(s, "0") == "" }
+
+// countLines reads blobs with one `git cat-file --batch` and returns, per
+// commit and path, the change in the count of every line (white space
+// removed) that some queue delta mentions. Millions of lines pass through
+// here: nothing is allocated per line.
+func countLines(ctx context.Context, repo *git.Repo, reqs []blobReq, wanted map[string]bool) (map[string]map[string]map[string]int, error) {
+	var in bytes.Buffer
+	for _, q := range reqs {
+		in.WriteString(q.name)
+		in.WriteByte('\n')
+	}
+	out := map[string]map[string]map[string]int{}
+	var body, key []byte
+	err := repo.Stream(ctx, &in, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 1<<20)
+		for _, q := range reqs {
+			hdr, err := br.ReadString('\n')
+			if err != nil {
+				return fmt.Errorf("cat-file: %w", err)
+			}
+			f := strings.Fields(hdr)
+			if len(f) == 2 && f[1] == "missing" {
+				continue // added or deleted file: an empty side
+			}
+			if len(f) != 3 {
+				return fmt.Errorf("cat-file: unexpected %q", hdr)
+			}
+			n, err := strconv.Atoi(f[2])
+			if err != nil {
+				return fmt.Errorf("cat-file: unexpected %q", hdr)
+			}
+			if cap(body) < n+1 {
+				body = make([]byte, n+1)
+			}
+			body = body[:n+1]
+			if _, err := io.ReadFull(br, body); err != nil {
+				return fmt.Errorf("cat-file: %w", err)
+			}
+			m := out[q.commit][q.path]
+			data := body[:n]
+			for len(data) > 0 {
+				line := data
+				if i := bytes.IndexByte(data, '\n'); i >= 0 {
+					line, data = data[:i], data[i+1:]
+				} else {
+					data = nil
+				}
+				key = key[:0]
+				for _, c := range line {
+					if c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
+						key = append(key, c)
+					}
+				}
+				if !wanted[string(key)] {
+					continue
+				}
+				if m == nil {
+					if out[q.commit] == nil {
+						out[q.commit] = map[string]map[string]int{}
+					}
+					m = map[string]int{}
+					out[q.commit][q.path] = m
+				}
+				m[string(key)] += q.sign
+			}
+		}
+		return nil
+	}, "cat-file", "--batch")
+	return out, err
+}
+
+// prefilterMin is the number of uncached candidates below which reading
+// their blobs costs more than diffing them outright.
+var prefilterMin = 64
+
+// prefilterCandidates returns the candidates (full ids) whose patch-id must
+// be computed: cached ones cost nothing; of the rest, those whose pre- and
+// post-image line counts agree with some queue commit of the same file set.
+func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, deltas *deltaSet, pruned *prunedCache,
+	old, nw []*Commit, ups []upEntry, candidates []string, jobs int) ([]string, error) {
+	byKey := map[uint64][]*Commit{}
+	for _, set := range [][]*Commit{old, nw} {
+		for _, c := range set {
+			c.PatchID = ids.result(c.SHA).ID
+			if k := fileKeyHash(c.Files); k != 0 {
+				byKey[k] = append(byKey[k], c)
+			}
+		}
+	}
+	entry := map[string]upEntry{}
+	for _, e := range ups {
+		entry[e.SHA] = e
+	}
+	var uncached []string
+	var keep []string
+	for _, c := range candidates {
+		switch {
+		case ids.have(c):
+			keep = append(keep, c)
+		case pruned.set[verdictKey(c, byKey[entry[c].FileKey])]:
+			// ruled out by an earlier run against the same queue patches
+		default:
+			uncached = append(uncached, c)
+		}
+	}
+	if len(uncached) < prefilterMin {
+		return append(keep, uncached...), nil
+	}
+	// Queue commits whose ids came from the cache have no deltas yet.
+	var need []string
+	for _, c := range uncached {
+		for _, q := range byKey[entry[c].FileKey] {
+			deltas.mu.Lock()
+			_, ok := deltas.deltas[q.SHA]
+			deltas.mu.Unlock()
+			if !ok {
+				need = append(need, q.SHA)
+			}
+		}
+	}
+	if len(need) > 0 {
+		need = dedupe(need)
+		if err := repo.StreamPatches(ctx, need, nil, deltas.parse); err != nil {
+			return nil, fmt.Errorf("read queue patches: %w", err)
+		}
+	}
+	wanted := map[string]bool{}
+	var upCommits []*Commit
+	var reqs [][]blobReq
+	for _, c := range uncached {
+		e := entry[c]
+		r, ok := blobRequests(c, filesOfKey(byKey[e.FileKey]), e.blobs)
+		if !ok {
+			keep = append(keep, c)
+			continue
+		}
+		upCommits = append(upCommits, &Commit{SHA: c})
+		reqs = append(reqs, r)
+		for _, q := range byKey[e.FileKey] {
+			for _, lines := range deltas.deltas[q.SHA] {
+				for l, n := range lines {
+					if n != 0 {
+						wanted[l] = true
+					}
+				}
+			}
+		}
+	}
+	// Blob reads in contiguous shards, like diffs.
+	shards := min(jobs, (len(upCommits)+prefilterMin-1)/prefilterMin)
+	shards = max(shards, 1)
+	per := (len(upCommits) + shards - 1) / shards
+	counts := make([]map[string]map[string]map[string]int, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for i := 0; i < shards; i++ {
+		lo, hi := i*per, min((i+1)*per, len(upCommits))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		var part []blobReq
+		for _, r := range reqs[lo:hi] {
+			part = append(part, r...)
+		}
+		go func(i int, part []blobReq) {
+			defer wg.Done()
+			counts[i], errs[i] = countLines(ctx, repo, part, wanted)
+		}(i, part)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range upCommits[i*per : min((i+1)*per, len(upCommits))] {
+			qs := byKey[entry[u.SHA].FileKey]
+			ok := false
+			for _, q := range qs {
+				if deltas.unfilterable[q.SHA] || plausible(deltas.deltas[q.SHA], counts[i][u.SHA]) {
+					ok = true
+					break
+				}
+			}
+			if ok {
+				keep = append(keep, u.SHA)
+			} else {
+				pruned.add(verdictKey(u.SHA, qs))
+			}
+		}
+	}
+	return keep, nil
+}
+
+// filesOfKey returns the file list shared by commits of one file-set key.
+func filesOfKey(cs []*Commit) []string {
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs[0].Files
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// prunedCache remembers candidates the prefilter ruled out, so warm runs
+// do not read their blobs again. A verdict holds for one upstream commit
+// judged against one set of queue patches, and the patch-ids of those
+// queue commits determine the lines the verdict looked at, so the key is
+// the upstream id with the sorted patch-ids of the queue commits sharing
+// its file set.
+type prunedCache struct {
+	path  string
+	set   map[uint64]bool
+	fresh []uint64
+	off   bool
+}
+
+const prunedMagic = "pqtools pruned candidates v1\n"
+
+func loadPruned(repo *git.Repo, noCache bool) *prunedCache {
+	p := &prunedCache{path: filepath.Join(repo.CommonDir, "review-rebase", "pruned"), set: map[uint64]bool{}, off: noCache}
+	if noCache {
+		return p
+	}
+	for k := range decodeKeys(readFileOrNil(p.path)) {
+		p.set[k] = true
+	}
+	return p
+}
+
+func readFileOrNil(path string) []byte {
+	data, _ := os.ReadFile(path)
+	return data
+}
+
+// decodeKeys returns nothing for a damaged file: a miss, never a wrong
+// verdict.
+func decodeKeys(data []byte) map[uint64]bool {
+	out := map[uint64]bool{}
+	if len(data) < len(prunedMagic)+sha256.Size || !bytes.HasPrefix(data, []byte(prunedMagic)) {
+		return out
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return out
+	}
+	recs := body[len(prunedMagic):]
+	if len(recs)%8 != 0 {
+		return out
+	}
+	for i := 0; i < len(recs); i += 8 {
+		out[binary.LittleEndian.Uint64(recs[i:])] = true
+	}
+	return out
+}
+
+func (p *prunedCache) add(k uint64) {
+	if !p.set[k] {
+		p.set[k] = true
+		p.fresh = append(p.fresh, k)
+	}
+}
+
+// save merges with what another run may have written meanwhile.
+func (p *prunedCache) save() error {
+	if p.off || len(p.fresh) == 0 {
+		return nil
+	}
+	all := decodeKeys(readFileOrNil(p.path))
+	for _, k := range p.fresh {
+		all[k] = true
+	}
+	keys := make([]uint64, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	var b bytes.Buffer
+	b.WriteString(prunedMagic)
+	var rec [8]byte
+	for _, k := range keys {
+		binary.LittleEndian.PutUint64(rec[:], k)
+		b.Write(rec[:])
+	}
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(p.path, b.Bytes())
+}
+
+// verdictKey identifies the judgement of upstream commit sha against the
+// queue commits qs.
+func verdictKey(sha string, qs []*Commit) uint64 {
+	ids := make([]string, 0, len(qs))
+	for _, q := range qs {
+		ids = append(ids, q.PatchID.String())
+	}
+	sort.Strings(ids)
+	h := fnv.New64a()
+	h.Write([]byte(sha))
+	for _, id := range ids {
+		h.Write([]byte{0})
+		h.Write([]byte(id))
+	}
+	return h.Sum64()
+}

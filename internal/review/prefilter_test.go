@@ -1,0 +1,122 @@
+package review
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+// The prefilter must never drop an upstream commit that shares a patch-id
+// with a queue commit: check it against the ids of every candidate.
+func TestPrefilterIsSound(t *testing.T) {
+	p := repos.Small()
+	p.Upstream, p.Queue = 600, 60
+	fx, err := repos.Build(filepath.Join(t.TempDir(), "repo"), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := repoOf(fx)
+	opts := Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip, NoCache: true}
+	ctx := context.Background()
+
+	defer func(v int) { prefilterMin = v }(prefilterMin)
+	prefilterMin = 1
+	filtered, err := Run(ctx, repo, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefilterMin = 1 << 30
+	full, err := Run(ctx, repo, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filtered.Stats.UpstreamDiffed >= full.Stats.UpstreamDiffed || filtered.Stats.UpstreamDiffed == 0 {
+		t.Errorf("prefilter kept %d of %d candidates", filtered.Stats.UpstreamDiffed, full.Stats.UpstreamDiffed)
+	}
+	t.Logf("candidates %d, diffed after prefilter %d", full.Stats.UpstreamCandidates, filtered.Stats.UpstreamDiffed)
+	if !reflect.DeepEqual(rowsSummary(filtered), rowsSummary(full)) {
+		t.Errorf("the prefilter changed the review")
+	}
+	// With caches: the pruned verdicts of a cold run serve a warm one.
+	prefilterMin = 1
+	cached := opts
+	cached.NoCache = false
+	for i := 0; i < 2; i++ {
+		res, err := Run(ctx, repo, cached)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rowsSummary(res), rowsSummary(full)) {
+			t.Errorf("run %d with caches differs from the unfiltered review", i)
+		}
+		if i == 1 && res.Stats.PatchIDsComputed != 0 {
+			t.Errorf("warm run computed %d patch-ids", res.Stats.PatchIDsComputed)
+		}
+	}
+
+	// Direct check: every candidate whose patch-id equals a queue commit's
+	// survived the prefilter.
+	queueIDs := map[string]bool{}
+	for _, r := range full.Rows {
+		for _, c := range []*Commit{r.Old, r.New} {
+			if c != nil && !c.PatchID.IsZero() {
+				queueIDs[string(c.PatchID[:])] = true
+			}
+		}
+	}
+	ids, err := PatchIDs(ctx, repo, upstreamSHAs(t, fx), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matching := 0
+	for sha, r := range ids {
+		if !r.ID.IsZero() && queueIDs[string(r.ID[:])] {
+			matching++
+			if !rowsMention(filtered, sha) {
+				t.Errorf("upstream %s shares a patch-id with the queue but the filtered review never used it", sha[:12])
+			}
+		}
+	}
+	if matching == 0 {
+		t.Fatal("fixture has no upstream commit sharing a queue patch-id")
+	}
+}
+
+func upstreamSHAs(t *testing.T, fx *repos.Fixture) []string {
+	out, err := fx.Env.Git(fx.Dir, "rev-list", "--no-merges", fx.NewBase, "^"+fx.OldBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shas []string
+	for i := 0; i+40 <= len(out); i += 41 {
+		shas = append(shas, out[i:i+40])
+	}
+	return shas
+}
+
+func rowsMention(res *Result, sha string) bool {
+	for _, r := range res.Rows {
+		if (r.New != nil && r.New.SHA == sha) || (r.AlsoUpstream != nil && r.AlsoUpstream.SHA == sha) {
+			return true
+		}
+	}
+	return false
+}
+
+func rowsSummary(res *Result) []string {
+	var out []string
+	for _, r := range res.Rows {
+		s := string(r.Status)
+		if r.Old != nil {
+			s += " " + r.Old.SHA
+		}
+		if r.New != nil {
+			s += " " + r.New.SHA
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,221 @@
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
+)
+
+// upEntry is what the review needs of an upstream commit. The range
+// between two fixed bases never changes, so these digests are cached per
+// pair of bases and a warm run does not walk upstream history at all.
+type upEntry struct {
+	SHA     string
+	Title   string
+	Refs    []string // cherry-pick origins named in the message (12 hex)
+	FileKey uint64   // hash of the sorted file list; 0 when none
+	// blobs are "<old> <new>" object ids per changed file, from a fresh
+	// walk only (not cached): reading blobs by id spares git resolving
+	// commit:path names.
+	blobs map[string][2]string
+}
+
+// fileKeyHash identifies a set of files.
+func fileKeyHash(files []string) uint64 {
+	if len(files) == 0 {
+		return 0
+	}
+	f := append([]string(nil), files...)
+	sort.Strings(f)
+	h := fnv.New64a()
+	for _, s := range f {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	if k := h.Sum64(); k != 0 {
+		return k
+	}
+	return 1
+}
+
+// mayHaveRefs is a cheap test that saves running the trailer expressions
+// over tens of thousands of upstream messages: every form names "commit".
+func mayHaveRefs(msg string) bool {
+	return strings.Contains(msg, "ommit ") || strings.Contains(msg, "OMMIT ")
+}
+
+func newUpEntry(sha, msg string, files []string, blobs map[string][2]string) upEntry {
+	e := upEntry{SHA: sha, FileKey: fileKeyHash(files), blobs: blobs}
+	e.Title = msg
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		e.Title = msg[:i]
+	}
+	e.Title = strings.TrimSpace(e.Title)
+	if mayHaveRefs(msg) {
+		e.Refs = trailerRefs(msg)
+	}
+	return e
+}
+
+// streamUpstream walks the upstream range once, listing each commit's
+// message and changed files with their blob ids (no pathspec: matching many paths per tree
+// entry is quadratic), and calls found for every commit as it arrives, so
+// patch-ids of candidates are computed while the walk goes on.
+func streamUpstream(ctx context.Context, repo *git.Repo, include, exclude string, paths []string, found func(upEntry)) error {
+	args := []string{"--literal-pathspecs", "log", "-z", "--no-merges", "--no-renames", "--raw", "--no-abbrev",
+		"--format=%x01%H%x00%B%x00", "--end-of-options", include, "^" + exclude, "--"}
+	args = append(args, paths...)
+	if len(paths) > 0 {
+		args = append(args[:2], append([]string{"--full-diff"}, args[2:]...)...)
+	}
+	return repo.Stream(ctx, nil, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 1<<20)
+		for {
+			rec, err := br.ReadBytes(1)
+			rec = bytes.TrimSuffix(rec, []byte{1})
+			if len(rec) > 0 {
+				if perr := parseUpRecord(rec, found); perr != nil {
+					return perr
+				}
+			}
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}, args...)
+}
+
+func parseUpRecord(rec []byte, found func(upEntry)) error {
+	sha, rest, ok := bytes.Cut(rec, []byte{0})
+	if !ok || len(sha) != 40 {
+		return fmt.Errorf("git log: malformed record %.60q", rec)
+	}
+	msg, rest, _ := bytes.Cut(rest, []byte{0})
+	rest = bytes.TrimLeft(rest, "\x00\n")
+	// --raw -z: ":<mode> <mode> <old> <new> <status>" NUL "<path>" NUL ...
+	var files []string
+	blobs := map[string][2]string{}
+	toks := bytes.Split(rest, []byte{0})
+	for i := 0; i+1 < len(toks); i += 2 {
+		meta, path := toks[i], string(toks[i+1])
+		f := bytes.Fields(meta)
+		if len(f) != 5 || len(meta) == 0 || meta[0] != ':' {
+			return fmt.Errorf("git log --raw: malformed entry %.80q", meta)
+		}
+		files = append(files, path)
+		blobs[path] = [2]string{string(f[2]), string(f[3])}
+	}
+	found(newUpEntry(string(sha), string(msg), files, blobs))
+	return nil
+}
+
+// The upstream digest cache: one file per pair of bases (and path filter),
+// gob-encoded with a SHA-256 trailer; damage means a cache miss.
+const upCacheVersion = "pqtools upstream digest v1\n"
+
+// upCacheKeep bounds how many base pairs stay cached.
+const upCacheKeep = 8
+
+func upCachePath(repo *git.Repo, oldBase, newBase string, paths []string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", oldBase, newBase, strings.Join(paths, "\x00"))
+	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("upstream-%x", h.Sum(nil)[:10]))
+}
+
+func loadUpCache(path string) ([]upEntry, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < len(upCacheVersion)+sha256.Size || !bytes.HasPrefix(data, []byte(upCacheVersion)) {
+		return nil, errors.New("corrupt upstream cache")
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return nil, errors.New("corrupt upstream cache")
+	}
+	var entries []upEntry
+	if err := gob.NewDecoder(bytes.NewReader(body[len(upCacheVersion):])).Decode(&entries); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+func saveUpCache(path string, entries []upEntry) error {
+	var b bytes.Buffer
+	b.WriteString(upCacheVersion)
+	if err := gob.NewEncoder(&b).Encode(entries); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := writeAtomic(path, b.Bytes()); err != nil {
+		return err
+	}
+	pruneUpCache(dir)
+	return nil
+}
+
+// pruneUpCache keeps the most recently written digests.
+func pruneUpCache(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type f struct {
+		name string
+		mod  int64
+	}
+	var fs []f
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), "upstream-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil {
+			fs = append(fs, f{e.Name(), info.ModTime().UnixNano()})
+		}
+	}
+	sort.Slice(fs, func(i, j int) bool { return fs[i].mod > fs[j].mod })
+	for i := upCacheKeep; i < len(fs); i++ {
+		os.Remove(filepath.Join(dir, fs[i].name))
+	}
+}
+
+// writeAtomic replaces path by a fully written file: readers see the old or
+// the new content, never a mix.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
