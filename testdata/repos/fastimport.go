@@ -142,4 +142,3 @@ func (s *stream) note(parentNotes string, target string, text string, who ident,
 	s.w.WriteByte('\n')
 	return m
 }
-
