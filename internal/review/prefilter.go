@@ -127,6 +127,22 @@ func plausible(q lineDelta, counts map[string]map[string]int) bool {
 	return true
 }
 
+// postPlausible is the part of plausible that the post-image alone can
+// refute: a line the patch adds k times more than it removes must be there
+// at least k times. Most candidates fail here, before their pre-image is
+// read.
+func postPlausible(q lineDelta, post map[string]map[string]int) bool {
+	for file, lines := range q {
+		got := post[diffGitName(file)]
+		for l, want := range lines {
+			if want > 0 && got[l] < want {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // diffGitName recovers the path of an unquoted "diff --git a/p b/p" line.
 func diffGitName(line string) string {
 	rest := strings.TrimPrefix(line, "diff --git ")
@@ -318,50 +334,114 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 			}
 		}
 	}
-	// Blob reads in contiguous shards, like diffs.
-	shards := min(jobs, (len(upCommits)+prefilterMin-1)/prefilterMin)
-	shards = max(shards, 1)
-	per := (len(upCommits) + shards - 1) / shards
-	counts := make([]map[string]map[string]map[string]int, shards)
-	errs := make([]error, shards)
-	var wg sync.WaitGroup
-	for i := 0; i < shards; i++ {
-		lo, hi := i*per, min((i+1)*per, len(upCommits))
-		if lo >= hi {
-			continue
-		}
-		wg.Add(1)
-		var part []blobReq
-		for _, r := range reqs[lo:hi] {
-			part = append(part, r...)
-		}
-		go func(i int, part []blobReq) {
-			defer wg.Done()
-			counts[i], errs[i] = countLines(ctx, repo, part, wanted)
-		}(i, part)
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range upCommits[i*per : min((i+1)*per, len(upCommits))] {
-			qs := byKey[entry[u.SHA].FileKey]
-			ok := false
-			for _, q := range qs {
-				if deltas.unfilterable[q.SHA] || plausible(deltas.deltas[q.SHA], counts[i][u.SHA]) {
-					ok = true
-					break
+	// Post-images first, in contiguous shards like diffs; pre-images only
+	// for the candidates the post-image could not rule out.
+	sideOf := func(sign int) [][]blobReq {
+		out := make([][]blobReq, len(reqs))
+		for i, rs := range reqs {
+			for _, r := range rs {
+				if r.sign == sign {
+					out[i] = append(out[i], r)
 				}
 			}
-			if ok {
-				keep = append(keep, u.SHA)
-			} else {
-				pruned.add(verdictKey(u.SHA, qs))
+		}
+		return out
+	}
+	post, err := countSharded(ctx, repo, sideOf(+1), wanted, jobs)
+	if err != nil {
+		return nil, err
+	}
+	pre := sideOf(-1)
+	var survivors []*Commit
+	var preReqs [][]blobReq
+	for i, u := range upCommits {
+		qs := byKey[entry[u.SHA].FileKey]
+		for _, q := range qs {
+			if deltas.unfilterable[q.SHA] || postPlausible(deltas.deltas[q.SHA], post[u.SHA]) {
+				survivors = append(survivors, u)
+				preReqs = append(preReqs, pre[i])
+				break
 			}
+		}
+		if len(survivors) == 0 || survivors[len(survivors)-1] != u {
+			pruned.add(verdictKey(u.SHA, qs))
+		}
+	}
+	before, err := countSharded(ctx, repo, preReqs, wanted, jobs)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range survivors {
+		counts := post[u.SHA]
+		if counts == nil {
+			counts = map[string]map[string]int{}
+		}
+		for path, lines := range before[u.SHA] {
+			if counts[path] == nil {
+				counts[path] = map[string]int{}
+			}
+			for l, n := range lines {
+				counts[path][l] += n
+			}
+		}
+		qs := byKey[entry[u.SHA].FileKey]
+		ok := false
+		for _, q := range qs {
+			if deltas.unfilterable[q.SHA] || plausible(deltas.deltas[q.SHA], counts) {
+				ok = true
+				break
+			}
+		}
+		if ok {
+			keep = append(keep, u.SHA)
+		} else {
+			pruned.add(verdictKey(u.SHA, qs))
 		}
 	}
 	return keep, nil
+}
+
+// countSharded runs countLines over groups of requests (one group per
+// commit) in up to jobs contiguous shards and merges the results.
+func countSharded(ctx context.Context, repo *git.Repo, groups [][]blobReq, wanted map[string]bool, jobs int) (map[string]map[string]map[string]int, error) {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	if n == 0 {
+		return map[string]map[string]map[string]int{}, nil
+	}
+	shards := max(1, min(jobs, (len(groups)+prefilterMin-1)/prefilterMin))
+	per := (len(groups) + shards - 1) / shards
+	results := make([]map[string]map[string]map[string]int, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for i := 0; i < shards; i++ {
+		lo, hi := i*per, min((i+1)*per, len(groups))
+		if lo >= hi {
+			continue
+		}
+		var part []blobReq
+		for _, g := range groups[lo:hi] {
+			part = append(part, g...)
+		}
+		wg.Add(1)
+		go func(i int, part []blobReq) {
+			defer wg.Done()
+			results[i], errs[i] = countLines(ctx, repo, part, wanted)
+		}(i, part)
+	}
+	wg.Wait()
+	out := map[string]map[string]map[string]int{}
+	for i := range results {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		for k, v := range results[i] {
+			out[k] = v
+		}
+	}
+	return out, nil
 }
 
 // filesOfKey returns the file list shared by commits of one file-set key.
