@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"sync"
 
@@ -12,6 +11,9 @@ import (
 	"github.com/patchqueue/pqtools/internal/notes"
 	"github.com/patchqueue/pqtools/internal/patchid"
 )
+
+// errNoCache marks a cache that was not read.
+var errNoCache = errors.New("cache not read")
 
 // Sentinel errors the command layer turns into advice.
 var (
@@ -63,7 +65,17 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		oldFiles, newFiles map[string][]string
 	)
 	progress("reading commits", 0, 1)
+	// The upstream digest, if cached, loads while the queues are read.
+	upPath := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
+	var cachedUps []upEntry
+	var cachedUpsErr error = errNoCache
 	err = parallel(
+		func() error {
+			if !o.NoCache && res.Old.Base != res.New.Base {
+				cachedUps, cachedUpsErr = loadUpCache(upPath)
+			}
+			return nil
+		},
 		func() (e error) {
 			oldLog, e = repo.Log(ctx, git.LogOptions{Include: []string{res.Old.Tip}, Exclude: []string{res.Old.Base}, Paths: o.Paths, Reverse: true})
 			return
@@ -118,10 +130,10 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 			if res.Old.Base == res.New.Base {
 				return nil
 			}
-			path := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
+			path := upPath
 			if !o.NoCache {
-				if cached, err := loadUpCache(path); err == nil {
-					ups = cached
+				if cachedUpsErr == nil {
+					ups = cachedUps
 					for _, e := range ups {
 						if queueKeys[e.FileKey] {
 							candidates = append(candidates, e.SHA)
@@ -198,13 +210,13 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 			for _, c := range append(lo, ln...) {
 				shas = append(shas, c.SHA)
 			}
-			var sigs map[string]signature
-			err := repo.StreamPatches(ctx, shas, nil, func(r io.Reader) (e error) {
-				sigs, e = signatures(r)
-				return
-			})
+			sc := loadSigCache(repo, o.NoCache)
+			sigs, err := sc.signaturesOf(ctx, repo, shas)
 			if err != nil {
 				return nil, fmt.Errorf("read leftover patches: %w", err)
+			}
+			if err := sc.save(); err != nil {
+				res.Warnings = append(res.Warnings, "cannot write the signature cache: "+err.Error())
 			}
 			m.similar(sigs)
 		}

@@ -3,10 +3,17 @@ package review
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
 	"hash/fnv"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
 )
 
 // signature is the set of changed lines of a patch, each keyed by file and
@@ -143,4 +150,101 @@ func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
 		out = append(out, c)
 	}
 	return out
+}
+
+// sigCache keeps diff signatures of commits the similar tier looked at:
+// a commit's diff never changes, and without it a warm run would diff the
+// leftovers again.
+type sigCache struct {
+	path  string
+	sigs  map[string][]uint64
+	fresh map[string][]uint64
+	off   bool
+}
+
+const sigMagic = "pqtools diff signatures v1\n"
+
+func loadSigCache(repo *git.Repo, noCache bool) *sigCache {
+	c := &sigCache{path: filepath.Join(repo.CommonDir, "review-rebase", "signatures"),
+		sigs: map[string][]uint64{}, fresh: map[string][]uint64{}, off: noCache}
+	if !noCache {
+		c.sigs = decodeSigs(readFileOrNil(c.path))
+	}
+	return c
+}
+
+func decodeSigs(data []byte) map[string][]uint64 {
+	out := map[string][]uint64{}
+	if len(data) < len(sigMagic)+sha256.Size || !bytes.HasPrefix(data, []byte(sigMagic)) {
+		return out
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return out
+	}
+	var m map[string][]uint64
+	if gob.NewDecoder(bytes.NewReader(body[len(sigMagic):])).Decode(&m) != nil {
+		return out
+	}
+	return m
+}
+
+func (c *sigCache) save() error {
+	if c.off || len(c.fresh) == 0 {
+		return nil
+	}
+	all := decodeSigs(readFileOrNil(c.path))
+	for k, v := range c.fresh {
+		all[k] = v
+	}
+	var b bytes.Buffer
+	b.WriteString(sigMagic)
+	if err := gob.NewEncoder(&b).Encode(all); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(c.path, b.Bytes())
+}
+
+// signaturesOf returns the signatures of commits, diffing only those the
+// cache does not hold.
+func (c *sigCache) signaturesOf(ctx context.Context, repo *git.Repo, shas []string) (map[string]signature, error) {
+	out := map[string]signature{}
+	var missing []string
+	for _, s := range shas {
+		if hs, ok := c.sigs[s]; ok {
+			sig := signature{}
+			for _, h := range hs {
+				sig[h] = struct{}{}
+			}
+			out[s] = sig
+			continue
+		}
+		missing = append(missing, s)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var got map[string]signature
+	err := repo.StreamPatches(ctx, missing, nil, func(r io.Reader) (e error) {
+		got, e = signatures(r)
+		return
+	})
+	if err != nil {
+		return nil, err
+	}
+	for s, sig := range got {
+		out[s] = sig
+		hs := make([]uint64, 0, len(sig))
+		for h := range sig {
+			hs = append(hs, h)
+		}
+		sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
+		c.fresh[s] = hs
+	}
+	return out, nil
 }
