@@ -11,8 +11,12 @@ all: build
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
+PREFIX ?= /usr/local
+
 install:
 	$(GO) install ./cmd/...
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 deps:
 	./scripts/deps.sh
