@@ -50,7 +50,7 @@ type Options struct {
 }
 
 var flags = []cli.Flag{
-	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: text; the terminal UI is not built yet)"},
+	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: the terminal UI on a terminal, text otherwise)"},
 	&cli.BoolFlag{Name: "check", Usage: "exit 1 listing dropped commits without a note and changed patches without a conflict explanation"},
 	&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the patch-id cache"},
 	&cli.BoolFlag{Name: "no-similar", Usage: "do not pair commits by similar diffs"},
@@ -192,6 +192,9 @@ func run(ctx context.Context, o *Options) error {
 		}
 	}
 	ropts.Paths, ropts.NoCache, ropts.NoSimilar, ropts.Jobs = o.Paths, o.NoCache, o.NoSimilar, o.Jobs
+	if useTUI(o) {
+		return runTUI(ctx, repo, ropts)
+	}
 	prog := newProgress(o.IO.Stderr, o.IO.StderrTTY && o.Format != "json")
 	ropts.Progress = prog.update
 	res, err := review.Run(ctx, repo, ropts)

@@ -1,0 +1,98 @@
+package reviewrebase
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+// TestTerminalUIUnderTmux runs `git review-rebase --demo` in a real
+// terminal (tmux), as a user would: the table, Enter on a row, help, and
+// quitting.
+func TestTerminalUIUnderTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed (make test installs it)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if out, err := exec.Command("go", "build", "-o", bin+"/", "github.com/patchqueue/pqtools/cmd/git-review-rebase").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	env, err := repos.NewEnv(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := "pq-test-" + filepath.Base(dir)
+	tmux := func(args ...string) (string, error) {
+		out, err := exec.Command("tmux", append([]string{"-u", "-L", sock}, args...)...).CombinedOutput()
+		return string(out), err
+	}
+	t.Cleanup(func() { tmux("kill-server") })
+	argv := []string{"new-session", "-d", "-s", "rr", "-x", "150", "-y", "40", "--", "env", "TERM=xterm-256color",
+		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
+	argv = append(argv, env.Vars...)
+	// A terminal user has a UTF-8 locale; under LC_ALL=C tcell draws
+	// box characters as '?'.
+	argv = append(argv, "LC_ALL=C.UTF-8", "LANG=C.UTF-8", "git", "review-rebase", "--demo")
+	if out, err := tmux(argv...); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	screen := func() string {
+		out, _ := tmux("capture-pane", "-p", "-t", "rr")
+		return out
+	}
+	waitFor := func(what string, cond func(string) bool) string {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			s := screen()
+			if cond(s) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	keys := func(k ...string) {
+		if out, err := tmux(append([]string{"send-keys", "-t", "rr"}, k...)...); err != nil {
+			t.Fatalf("send-keys: %v %s", err, out)
+		}
+	}
+	s := waitFor("the table", func(s string) bool {
+		return strings.Contains(s, "old commit") && strings.Contains(s, "add sysfs attribute")
+	})
+	for _, want := range []string{"patch-id 16", "! title [explained]", "^ patch-id upstream", "< dropped [note]"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("table lacks %q:\n%s", want, s)
+		}
+	}
+	keys("Down", "Down", "Enter")
+	s = waitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
+	if !strings.Contains(s, "if (ret < 0)") || !strings.Contains(s, "│") {
+		t.Errorf("patch view does not show the changed context:\n%s", s)
+	}
+	keys("?")
+	waitFor("help", func(s string) bool { return strings.Contains(s, "Commit table") && strings.Contains(s, "Patch view") })
+	keys("x") // any key closes help
+	waitFor("the patch view again", func(s string) bool { return !strings.Contains(s, "Commit table") })
+	keys("q")
+	waitFor("the table again", func(s string) bool { return strings.Contains(s, "old commit") })
+	keys("q")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := tmux("has-session", "-t", "rr"); err != nil {
+			break // the program quit and its session ended
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit; screen:\n%s", screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,120 @@
+package reviewrebase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/notes"
+	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/tui"
+)
+
+// useTUI: the terminal UI is the default on a terminal; any explicit
+// format, --check, or output to a pipe gets text.
+func useTUI(o *Options) bool {
+	return o.Format == "" && !o.Check && o.IO.StdoutTTY
+}
+
+// runTUI runs the review inside the terminal UI, which shows progress
+// while it loads.
+func runTUI(ctx context.Context, repo *git.Repo, ropts review.Options) error {
+	ui := tui.New(ctx, &backend{repo: repo})
+	return ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
+		ropts.Progress = progress
+		res, err := review.Run(ctx, repo, ropts)
+		if err != nil {
+			return nil, explain(err)
+		}
+		return res, nil
+	})
+}
+
+// backend gives the UI what it needs from git.
+type backend struct{ repo *git.Repo }
+
+func (b *backend) Patch(ctx context.Context, sha string, funcContext bool) (string, error) {
+	args := []string{"show", "--no-color", "--no-ext-diff", "--no-textconv", "--stat=200", "-p", "--format=commit %H%nAuthor: %an <%ae>%nDate:   %ad%n%n%w(0,4,4)%B"}
+	if funcContext {
+		args = append(args, "-W")
+	}
+	out, err := b.repo.Output(ctx, append(args, "--end-of-options", sha, "--")...)
+	return string(out), err
+}
+
+// EditNote opens the note of sha in the user's editor (`git var
+// GIT_EDITOR`, run as git runs it) with the terminal handed over. An
+// existing note is edited, never replaced unseen; an emptied note is
+// removed.
+func (b *backend) EditNote(ctx context.Context, sha string) (string, error) {
+	existing, err := notes.Read(ctx, b.repo, []string{sha})
+	if err != nil {
+		return "", err
+	}
+	old, had := existing[sha]
+	editor, err := b.repo.Output(ctx, "var", "GIT_EDITOR")
+	if err != nil {
+		return "", fmt.Errorf("no editor: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "review-rebase-note-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "NOTE_EDITMSG")
+	initial := old
+	if !had {
+		initial = "\n# Why was " + review.Short(sha) + " dropped? Lines starting with '#' are ignored.\n"
+	}
+	if err := os.WriteFile(file, []byte(initial), 0o600); err != nil {
+		return "", err
+	}
+	// The editor setting is a shell snippet by git's definition ("vim -f",
+	// "code --wait"); the file name is passed as an argument, never spliced
+	// into the command.
+	cmd := exec.CommandContext(ctx, "sh", "-c", strings.TrimSpace(string(editor))+` "$@"`, "editor", file)
+	cmd.Dir = b.repo.Dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), b.repo.Env...)
+	if err := cmd.Run(); err != nil {
+		return old, fmt.Errorf("editor: %w", err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return old, err
+	}
+	text := stripComments(string(data))
+	switch {
+	case text == strings.TrimSpace(old):
+		return old, nil
+	case had:
+		err = notes.Replace(ctx, b.repo, sha, text)
+	case text == "":
+		return "", nil
+	default:
+		err = notes.Add(ctx, b.repo, sha, text+"\n")
+		if errors.Is(err, notes.ErrExists) {
+			return old, fmt.Errorf("another note appeared meanwhile; edit again to see it")
+		}
+	}
+	if err != nil {
+		return old, err
+	}
+	saved, err := notes.Read(ctx, b.repo, []string{sha})
+	return saved[sha], err
+}
+
+func stripComments(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(l, "#") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.TrimSpace(strings.Join(keep, "\n"))
+}

@@ -1,0 +1,252 @@
+package tui
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/patchqueue/pqtools/internal/sbs"
+)
+
+// PatchView draws a side-by-side layout: old patch left, new patch right,
+// a gutter marking rows that differ, changed tokens emphasised, code
+// coloured by chroma for the file's language.
+type PatchView struct {
+	*tview.Box
+	layout  *sbs.Layout
+	title   [2]string // header line of each side
+	top     int
+	hoff    int
+	matches []int // rows matching the search terms
+	styled  map[[2]int][]tcell.Style
+	theme   *chroma.Style
+}
+
+// NewPatchView shows layout with one header line per side.
+func NewPatchView(layout *sbs.Layout, oldTitle, newTitle string) *PatchView {
+	v := &PatchView{Box: tview.NewBox(), layout: layout, title: [2]string{oldTitle, newTitle},
+		styled: map[[2]int][]tcell.Style{}, theme: styles.Get("monokai")}
+	return v
+}
+
+// Layout is what the view shows.
+func (v *PatchView) Layout() *sbs.Layout { return v.layout }
+
+// Top is the first row shown.
+func (v *PatchView) Top() int { return v.top }
+
+func (v *PatchView) pageSize() int {
+	_, _, _, h := v.GetInnerRect()
+	return max(1, h-2)
+}
+
+// Scroll moves the view by rows and columns, within bounds.
+func (v *PatchView) Scroll(rows, cols int) {
+	v.top = min(max(0, v.top+rows), max(0, len(v.layout.Rows)-1))
+	v.hoff = max(0, v.hoff+cols)
+}
+
+// NextChange moves to the next (dir 1) or previous (dir -1) differing row.
+func (v *PatchView) NextChange(dir int) bool {
+	for i := v.top + dir; i >= 0 && i < len(v.layout.Rows); i += dir {
+		if v.layout.Rows[i].Differs && (i == 0 || !v.layout.Rows[i-1].Differs || dir < 0) {
+			v.top = i
+			return true
+		}
+	}
+	return false
+}
+
+// Search marks rows whose text contains every term and returns how many.
+func (v *PatchView) Search(terms []string) int {
+	v.matches = v.matches[:0]
+	if len(terms) == 0 {
+		return 0
+	}
+	for i, r := range v.layout.Rows {
+		text := strings.ToLower(r.Left.Text + "\n" + r.Right.Text)
+		ok := true
+		for _, t := range terms {
+			if !strings.Contains(text, t) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			v.matches = append(v.matches, i)
+		}
+	}
+	return len(v.matches)
+}
+
+// NextMatch moves to the next (dir 1) or previous (dir -1) search match.
+func (v *PatchView) NextMatch(dir int) bool {
+	if dir > 0 {
+		for _, m := range v.matches {
+			if m > v.top {
+				v.top = m
+				return true
+			}
+		}
+	} else {
+		for i := len(v.matches) - 1; i >= 0; i-- {
+			if v.matches[i] < v.top {
+				v.top = v.matches[i]
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	styleBase   = tcell.StyleDefault
+	styleHeader = tcell.StyleDefault.Bold(true)
+	styleHunk   = tcell.StyleDefault.Foreground(tcell.ColorTeal)
+	styleAddBg  = tcell.NewRGBColor(0, 60, 0)
+	styleDelBg  = tcell.NewRGBColor(70, 0, 0)
+	styleGutter = tcell.StyleDefault.Foreground(tcell.ColorYellow).Bold(true)
+	styleAbsent = tcell.StyleDefault.Foreground(tcell.ColorGray)
+)
+
+// Draw renders the visible rows.
+func (v *PatchView) Draw(screen tcell.Screen) {
+	v.Box.DrawForSubclass(screen, v)
+	x, y, w, h := v.GetInnerRect()
+	if w < 10 || h < 2 {
+		return
+	}
+	half := (w - 1) / 2
+	for i, t := range v.title {
+		tview.Print(screen, t, x+i*(half+1), y, half, tview.AlignLeft, tcell.ColorWhite)
+	}
+	for row := 0; row < h-1; row++ {
+		idx := v.top + row
+		if idx >= len(v.layout.Rows) {
+			break
+		}
+		r := v.layout.Rows[idx]
+		yy := y + 1 + row
+		v.drawSide(screen, idx, 0, r.Left, r.File, x, yy, half)
+		gutter := ' '
+		if r.Differs {
+			gutter = '│'
+		}
+		screen.SetContent(x+half, yy, gutter, nil, styleGutter)
+		v.drawSide(screen, idx, 1, r.Right, r.File, x+half+1, yy, w-half-1)
+	}
+}
+
+func (v *PatchView) drawSide(screen tcell.Screen, idx, side int, s sbs.Side, file string, x, y, width int) {
+	if !s.Present {
+		for i := 0; i < width; i++ {
+			screen.SetContent(x+i, y, '·', nil, styleAbsent)
+		}
+		return
+	}
+	runes := []rune(strings.ReplaceAll(s.Text, "\t", "        "))
+	styles := v.styles(idx, side, s, file)
+	for i := 0; i < width; i++ {
+		p := v.hoff + i
+		if p >= len(runes) {
+			break
+		}
+		st := styleBase
+		if p < len(styles) {
+			st = styles[p]
+		}
+		screen.SetContent(x+i, y, runes[p], nil, st)
+	}
+}
+
+// styles computes (and caches) a style per rune of a side: chroma colours
+// for code, a background for added and removed lines, reverse video for
+// changed tokens.
+func (v *PatchView) styles(idx, side int, s sbs.Side, file string) []tcell.Style {
+	if st, ok := v.styled[[2]int{idx, side}]; ok {
+		return st
+	}
+	text := s.Text
+	// Byte offset of each rune after tab expansion, to map spans.
+	var out []tcell.Style
+	var byteOf []int
+	for b, c := range text {
+		n := 1
+		if c == '\t' {
+			n = 8
+		}
+		for j := 0; j < n; j++ {
+			out = append(out, styleBase)
+			byteOf = append(byteOf, b)
+		}
+	}
+	switch s.Kind {
+	case sbs.KindHeader:
+		for i := range out {
+			out[i] = styleHeader
+		}
+	case sbs.KindHunk:
+		for i := range out {
+			out[i] = styleHunk
+		}
+	case sbs.KindAdd, sbs.KindDel, sbs.KindContext:
+		v.highlight(out, byteOf, text, file)
+		bg := tcell.ColorDefault
+		if s.Kind == sbs.KindAdd {
+			bg = styleAddBg
+		} else if s.Kind == sbs.KindDel {
+			bg = styleDelBg
+		}
+		for i := range out {
+			out[i] = out[i].Background(bg)
+		}
+	}
+	for _, sp := range s.Changed {
+		for i, b := range byteOf {
+			if b >= sp.Start && b < sp.End {
+				out[i] = out[i].Reverse(true)
+			}
+		}
+	}
+	v.styled[[2]int{idx, side}] = out
+	return out
+}
+
+// highlight colours the code after the patch's +/-/space marker with the
+// chroma lexer for the file's name, line by line.
+func (v *PatchView) highlight(out []tcell.Style, byteOf []int, text, file string) {
+	if len(text) < 2 || file == "" {
+		return
+	}
+	lexer := lexers.Match(filepath.Base(file))
+	if lexer == nil {
+		return
+	}
+	it, err := lexer.Tokenise(nil, text[1:])
+	if err != nil {
+		return
+	}
+	pos := 1
+	for tok := it(); tok != chroma.EOF; tok = it() {
+		entry := v.theme.Get(tok.Type)
+		st := styleBase
+		if entry.Colour.IsSet() {
+			st = st.Foreground(tcell.NewRGBColor(int32(entry.Colour.Red()), int32(entry.Colour.Green()), int32(entry.Colour.Blue())))
+		}
+		if entry.Bold == chroma.Yes {
+			st = st.Bold(true)
+		}
+		end := pos + len(tok.Value)
+		for i, b := range byteOf {
+			if b >= pos && b < end {
+				out[i] = st
+			}
+		}
+		pos = end
+	}
+}

@@ -1,0 +1,362 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/sbs"
+)
+
+// Backend is everything the UI needs from git. The command layer
+// implements it; tests can record calls.
+type Backend interface {
+	// Patch is `git show` of a commit, with function context if asked.
+	Patch(ctx context.Context, sha string, funcContext bool) (string, error)
+	// EditNote lets the user edit the note of a commit in their editor
+	// (the UI is suspended meanwhile) and returns the note as saved.
+	EditNote(ctx context.Context, sha string) (string, error)
+}
+
+// Loader computes the review, reporting progress.
+type Loader func(ctx context.Context, progress func(stage string, done, total int)) (*review.Result, error)
+
+// UI is the review application.
+type UI struct {
+	ctx     context.Context
+	app     *tview.Application
+	pages   *tview.Pages
+	backend Backend
+	model   *Model
+
+	header  *tview.TextView
+	table   *tview.Table
+	note    *tview.TextView
+	status  *tview.TextView
+	search  *tview.InputField
+	main    *tview.Flex
+	loading *tview.TextView
+
+	patch       *PatchView
+	patchRow    *review.Row
+	funcContext bool
+	err         error
+}
+
+// New builds the UI; Run starts loading with load.
+func New(ctx context.Context, backend Backend) *UI {
+	u := &UI{ctx: ctx, app: tview.NewApplication(), pages: tview.NewPages(), backend: backend}
+	u.loading = tview.NewTextView().SetTextAlign(tview.AlignCenter)
+	u.loading.SetBorder(true).SetTitle(" git review-rebase ")
+	u.pages.AddPage("loading", u.loading, true, true)
+	u.app.SetRoot(u.pages, true)
+	return u
+}
+
+// App is the tview application (tests give it a simulation screen).
+func (u *UI) App() *tview.Application { return u.app }
+
+// Run loads the review off the UI goroutine and runs until the user quits.
+func (u *UI) Run(load Loader) error {
+	u.loading.SetText("\n\nreading commits...")
+	go func() {
+		res, err := load(u.ctx, func(stage string, done, total int) {
+			u.app.QueueUpdateDraw(func() {
+				if total > 1 {
+					u.loading.SetText(fmt.Sprintf("\n\n%s: %d/%d", stage, done, total))
+				} else if done > 0 {
+					u.loading.SetText(fmt.Sprintf("\n\n%s: %d", stage, done))
+				} else {
+					u.loading.SetText("\n\n" + stage + "...")
+				}
+			})
+		})
+		u.app.QueueUpdateDraw(func() {
+			if err != nil {
+				u.err = err
+				u.app.Stop()
+				return
+			}
+			u.show(res)
+		})
+	}()
+	if err := u.app.Run(); err != nil {
+		return err
+	}
+	return u.err
+}
+
+// show builds the main screen for a result.
+func (u *UI) show(res *review.Result) {
+	u.model = NewModel(res)
+	u.header = tview.NewTextView().SetDynamicColors(true)
+	u.table = tview.NewTable().SetSelectable(true, false).SetFixed(1, 0)
+	u.note = tview.NewTextView().SetDynamicColors(false).SetWrap(true)
+	u.note.SetBorder(true).SetTitle(" note ")
+	u.status = tview.NewTextView().SetDynamicColors(true)
+	u.search = tview.NewInputField().SetLabel("/")
+	u.search.SetChangedFunc(func(text string) {
+		u.model.SetSearch(text)
+		u.fill()
+	})
+	u.search.SetDoneFunc(func(key tcell.Key) {
+		if key == tcell.KeyEscape {
+			u.search.SetText("")
+			u.model.SetSearch("")
+			u.fill()
+		}
+		u.main.RemoveItem(u.search)
+		u.main.AddItem(u.status, 1, 0, false)
+		u.app.SetFocus(u.table)
+	})
+	u.table.SetSelectionChangedFunc(func(row, _ int) { u.showNote() })
+	u.table.SetInputCapture(u.tableKey)
+	u.main = tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(u.header, 1, 0, false).
+		AddItem(u.table, 0, 1, true).
+		AddItem(u.note, 5, 0, false).
+		AddItem(u.status, 1, 0, false)
+	u.pages.AddPage("main", u.main, true, true)
+	u.pages.RemovePage("loading")
+	u.fill()
+	u.app.SetFocus(u.table)
+	u.setStatus("? help  Enter patches  / search  f filter  n note  q quit")
+}
+
+func (u *UI) setStatus(s string) { u.status.SetText(tview.Escape(s)) }
+
+// fill renders the visible rows into the table.
+func (u *UI) fill() {
+	u.table.Clear()
+	for c, title := range []string{"old commit", "status", "new commit"} {
+		u.table.SetCell(0, c, tview.NewTableCell(title).SetSelectable(false).SetAttributes(tcell.AttrBold))
+	}
+	for i := range u.model.Visible {
+		cells := RowCells(u.model.Row(i))
+		for c, cell := range cells {
+			tc := tview.NewTableCell(tview.Escape(cell.Text)).SetTextColor(tcell.GetColor(cell.Color))
+			if c != 1 {
+				tc.SetExpansion(1).SetMaxWidth(60)
+			}
+			u.table.SetCell(i+1, c, tc)
+		}
+	}
+	h := tview.Escape(Header(u.model.Result))
+	if f := u.model.FilterSummary(); f != "" {
+		// The filter goes first: it explains why rows are missing.
+		h = "[yellow]" + tview.Escape(fmt.Sprintf("showing %d of %d: %s", len(u.model.Visible), len(u.model.Result.Rows), f)) + "[-]   " + h
+	}
+	u.header.SetText(h)
+	if len(u.model.Visible) > 0 {
+		u.table.Select(1, 0)
+	}
+	u.showNote()
+}
+
+func (u *UI) selected() *review.Row {
+	row, _ := u.table.GetSelection()
+	return u.model.Row(row - 1)
+}
+
+func (u *UI) showNote() {
+	r := u.selected()
+	switch {
+	case r == nil:
+		u.note.SetText("")
+	case r.Note != "":
+		u.note.SetText(r.Note)
+	case r.Status == review.StatusDropped:
+		u.note.SetText("(no note: press n to explain why this commit was dropped)")
+	default:
+		u.note.SetText("")
+	}
+}
+
+func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
+	switch lookup(TableKeys, ev) {
+	case "open":
+		u.openPatch(u.selected())
+	case "search":
+		u.main.RemoveItem(u.status)
+		u.main.AddItem(u.search, 1, 0, true)
+		u.app.SetFocus(u.search)
+	case "filter":
+		u.openFilter()
+	case "clear":
+		u.search.SetText("")
+		u.model.Clear()
+		u.fill()
+	case "note":
+		u.editNote(u.selected())
+	case "help":
+		u.openHelp()
+	case "quit":
+		u.app.Stop()
+	default:
+		return ev
+	}
+	return nil
+}
+
+func (u *UI) openHelp() {
+	help := tview.NewTextView().SetText(HelpText())
+	help.SetBorder(true).SetTitle(" keys ")
+	help.SetInputCapture(func(*tcell.EventKey) *tcell.EventKey {
+		u.pages.RemovePage("help")
+		return nil
+	})
+	u.pages.AddPage("help", help, true, true)
+	u.app.SetFocus(help)
+}
+
+func (u *UI) openFilter() {
+	form := tview.NewForm()
+	modes := []string{Any.String(), With.String(), Without.String()}
+	for _, p := range Properties {
+		p := p
+		form.AddDropDown(string(p), modes, int(u.model.Filters[p]), func(_ string, i int) {
+			u.model.Filters[p] = FilterMode(i)
+		})
+	}
+	closeForm := func() {
+		u.model.Apply()
+		u.fill()
+		u.pages.RemovePage("filter")
+		u.app.SetFocus(u.table)
+	}
+	form.AddButton("Apply", closeForm)
+	form.SetCancelFunc(closeForm)
+	form.SetBorder(true).SetTitle(" filter rows by status (Esc applies) ")
+	u.pages.AddPage("filter", center(form, 50, len(Properties)*2+5), true, true)
+	u.app.SetFocus(form)
+}
+
+func center(p tview.Primitive, w, h int) tview.Primitive {
+	return tview.NewFlex().AddItem(nil, 0, 1, false).
+		AddItem(tview.NewFlex().SetDirection(tview.FlexRow).AddItem(nil, 0, 1, false).AddItem(p, h, 0, true).AddItem(nil, 0, 1, false), w, 0, true).
+		AddItem(nil, 0, 1, false)
+}
+
+func (u *UI) editNote(r *review.Row) {
+	if r == nil || r.Old == nil {
+		u.setStatus("only commits of the old queue have notes")
+		return
+	}
+	var text string
+	var err error
+	u.app.Suspend(func() { text, err = u.backend.EditNote(u.ctx, r.Old.SHA) })
+	if err != nil {
+		u.setStatus("note not saved: " + err.Error())
+		return
+	}
+	r.Note = text
+	u.fill()
+	u.setStatus("note saved for " + review.Short(r.Old.SHA))
+}
+
+func commitTitle(c *review.Commit, side string) string {
+	if c == nil {
+		return side + ": (none)"
+	}
+	return fmt.Sprintf("%s %s %s", side, review.Short(c.SHA), c.Title)
+}
+
+// openPatch loads both patches off the UI goroutine and shows them.
+func (u *UI) openPatch(r *review.Row) {
+	if r == nil {
+		return
+	}
+	u.setStatus("loading patches...")
+	fc := u.funcContext
+	go func() {
+		var texts [2]string
+		var err error
+		for i, c := range []*review.Commit{r.Old, r.New} {
+			if c != nil && err == nil {
+				texts[i], err = u.backend.Patch(u.ctx, c.SHA, fc)
+			}
+		}
+		lay := sbs.New(texts[0], texts[1])
+		u.app.QueueUpdateDraw(func() {
+			if err != nil {
+				u.setStatus("cannot show the patches: " + err.Error())
+				return
+			}
+			newSide := "new"
+			if r.Upstream {
+				newSide = "upstream"
+			}
+			u.patch = NewPatchView(lay, commitTitle(r.Old, "old"), commitTitle(r.New, newSide))
+			u.patchRow = r
+			u.patch.SetBorder(true).SetTitle(fmt.Sprintf(" %s  %d changed lines  (? keys, q back) ", RowCells(r)[1].Text, lay.Changed))
+			u.patch.SetInputCapture(u.patchKey)
+			u.pages.AddPage("patch", u.patch, true, true)
+			u.app.SetFocus(u.patch)
+			u.patch.Search(u.model.Terms)
+			u.setStatus("")
+		})
+	}()
+}
+
+func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
+	v := u.patch
+	switch lookup(PatchKeys, ev) {
+	case "down":
+		v.Scroll(1, 0)
+	case "up":
+		v.Scroll(-1, 0)
+	case "pagedown":
+		v.Scroll(v.pageSize(), 0)
+	case "pageup":
+		v.Scroll(-v.pageSize(), 0)
+	case "right":
+		v.Scroll(0, 8)
+	case "left":
+		v.Scroll(0, -8)
+	case "nextchange":
+		v.NextChange(1)
+	case "prevchange":
+		v.NextChange(-1)
+	case "nextmatch":
+		v.NextMatch(1)
+	case "prevmatch":
+		v.NextMatch(-1)
+	case "funccontext":
+		u.funcContext = !u.funcContext
+		u.pages.RemovePage("patch")
+		u.openPatch(u.patchRow)
+	case "help":
+		u.openHelp()
+	case "back":
+		u.pages.RemovePage("patch")
+		u.app.SetFocus(u.table)
+	default:
+		return ev
+	}
+	return nil
+}
+
+// Screen text helpers for tests.
+
+// ScreenText returns what a simulation screen shows, one string per line.
+func ScreenText(s tcell.SimulationScreen) []string {
+	cells, w, h := s.GetContents()
+	lines := make([]string, h)
+	for y := 0; y < h; y++ {
+		var b strings.Builder
+		for x := 0; x < w; x++ {
+			c := cells[y*w+x]
+			if len(c.Runes) > 0 {
+				b.WriteRune(c.Runes[0])
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		lines[y] = strings.TrimRight(b.String(), " ")
+	}
+	return lines
+}

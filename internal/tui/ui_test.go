@@ -1,0 +1,225 @@
+package tui
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+var update = flag.Bool("update", false, "rewrite golden screens")
+
+// gitBackend serves patches from the real repository with git show, as the
+// command's backend does; notes are recorded.
+type gitBackend struct {
+	repo  *git.Repo
+	notes []string
+}
+
+func (b *gitBackend) Patch(ctx context.Context, sha string, fc bool) (string, error) {
+	args := []string{"show", "--no-color", "-p", "--format=commit %H%n%n%w(0,4,4)%B"}
+	if fc {
+		args = append(args, "-W")
+	}
+	out, err := b.repo.Output(ctx, append(args, sha, "--")...)
+	return string(out), err
+}
+
+func (b *gitBackend) EditNote(_ context.Context, sha string) (string, error) {
+	b.notes = append(b.notes, sha)
+	return "edited in test\n", nil
+}
+
+type harness struct {
+	t    *testing.T
+	sim  tcell.SimulationScreen
+	ui   *UI
+	fx   *repos.Fixture
+	be   *gitBackend
+	done chan error
+}
+
+func start(t *testing.T) *harness {
+	t.Helper()
+	fx, err := repos.Build(filepath.Join(t.TempDir(), "repo"), repos.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+	sim := tcell.NewSimulationScreen("UTF-8")
+	if err := sim.Init(); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, sim: sim, fx: fx, be: &gitBackend{repo: repo}, done: make(chan error, 1)}
+	h.ui = New(context.Background(), h.be)
+	h.ui.App().SetScreen(sim)
+	go func() {
+		h.done <- h.ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
+			return review.Run(ctx, repo, review.Options{OldBase: fx.OldBase, OldTip: fx.OldTip,
+				NewBase: fx.NewBase, NewTip: fx.NewTip, NoCache: true, Progress: progress})
+		})
+	}()
+	h.waitFor("the table", func(s string) bool { return strings.Contains(s, "old commit") })
+	// tview initialises the screen when it starts, which resets a
+	// simulation screen's size; resizing now injects a resize event.
+	sim.SetSize(150, 40)
+	h.waitFor("the resize", func(string) bool { _, w, hh := sim.GetContents(); return w == 150 && hh == 40 })
+	return h
+}
+
+// waitFor polls the screen until cond holds: the UI works on its own
+// goroutine, so a key's effect shows up a little later.
+func (h *harness) waitFor(what string, cond func(string) bool) string {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var s string
+		h.ui.App().QueueUpdateDraw(func() {})
+		s = strings.Join(ScreenText(h.sim), "\n")
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (h *harness) key(k tcell.Key, r rune) { h.sim.InjectKey(k, r, tcell.ModNone) }
+
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		h.key(tcell.KeyRune, r)
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", t.Name(), name)
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+func TestTableAndPatchView(t *testing.T) {
+	h := start(t)
+	screen := h.waitFor("rows", func(s string) bool { return strings.Contains(s, "add sysfs attribute") })
+	golden(t, "table.txt", screen)
+	if !strings.Contains(screen, "dropped 2") || !strings.Contains(screen, "< dropped [note]") {
+		t.Errorf("header counts or note mark missing:\n%s", screen)
+	}
+
+	// Third row: the patch whose context changed; Enter shows both sides.
+	h.key(tcell.KeyDown, 0)
+	h.key(tcell.KeyDown, 0)
+	h.key(tcell.KeyEnter, 0)
+	screen = h.waitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
+	golden(t, "patch.txt", screen)
+	old, new := review.Short(h.fx.Commits["old:context"]), review.Short(h.fx.Commits["new:context"])
+	if !strings.Contains(screen, "old "+old) || !strings.Contains(screen, "new "+new) {
+		t.Errorf("patch view headers do not name %s and %s", old, new)
+	}
+	if !strings.Contains(screen, "if (ret < 0)") {
+		t.Errorf("the changed context line is not shown")
+	}
+
+	h.key(tcell.KeyRune, '?')
+	h.waitFor("help", func(s string) bool {
+		return strings.Contains(s, "Patch view") && strings.Contains(s, "toggle function context")
+	})
+	h.key(tcell.KeyRune, 'x')
+	h.key(tcell.KeyRune, 'q')
+	h.waitFor("the table again", func(s string) bool { return strings.Contains(s, "old commit") && !strings.Contains(s, "changed lines") })
+
+	// Search as you type: only rows containing every term.
+	h.key(tcell.KeyRune, '/')
+	h.typeText("suspend quirk")
+	screen = h.waitFor("search results", func(s string) bool { return strings.Contains(s, "showing 3 of 30") })
+	if strings.Contains(screen, "refcount") {
+		t.Errorf("search kept a non-matching row:\n%s", screen)
+	}
+	h.key(tcell.KeyEscape, 0)
+	h.waitFor("search cleared", func(s string) bool { return strings.Contains(s, "refcount") })
+
+	// Note editing goes through the backend and updates the row.
+	h.key(tcell.KeyRune, 'n')
+	h.waitFor("note saved", func(s string) bool { return strings.Contains(s, "note saved") })
+	if len(h.be.notes) != 1 || h.be.notes[0] != h.fx.Commits["old:empty"] {
+		t.Errorf("EditNote calls %v", h.be.notes)
+	}
+
+	h.key(tcell.KeyRune, 'q')
+	select {
+	case err := <-h.done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("q did not quit")
+	}
+}
+
+func TestFilterForm(t *testing.T) {
+	h := start(t)
+	h.key(tcell.KeyRune, 'f')
+	h.waitFor("the filter form", func(s string) bool { return strings.Contains(s, "filter rows by status") })
+	// Tab to "dropped" (fifth drop-down), choose "with".
+	for i := 0; i < 4; i++ {
+		h.key(tcell.KeyTab, 0)
+	}
+	h.key(tcell.KeyEnter, 0)
+	h.key(tcell.KeyDown, 0)
+	h.key(tcell.KeyEnter, 0)
+	h.key(tcell.KeyEscape, 0)
+	screen := h.waitFor("filtered rows", func(s string) bool { return strings.Contains(s, "showing 2 of 30: with dropped") })
+	if strings.Contains(screen, "patch-id ") && strings.Contains(screen, "= patch-id") {
+		t.Errorf("filter kept patch-id rows:\n%s", screen)
+	}
+	h.key(tcell.KeyRune, 'C')
+	h.waitFor("all rows", func(s string) bool {
+		return strings.Contains(s, "add sysfs attribute") && !strings.Contains(s, "showing")
+	})
+	h.key(tcell.KeyRune, 'q')
+	<-h.done
+}
+
+func TestModelFilters(t *testing.T) {
+	res := &review.Result{Rows: []review.Row{
+		{Status: review.StatusPatchID, Old: &review.Commit{SHA: "aaaa", Title: "net: fix"}},
+		{Status: review.StatusDropped, Old: &review.Commit{SHA: "bbbb", Title: "mm: hack"}, Note: "why"},
+		{Status: review.StatusPatchID, Upstream: true, Old: &review.Commit{SHA: "cccc", Title: "net: other"}},
+	}}
+	m := NewModel(res)
+	m.Filters["upstream"] = Without
+	m.SetSearch("NET")
+	if len(m.Visible) != 1 || m.Visible[0] != 0 {
+		t.Errorf("visible %v", m.Visible)
+	}
+	m.Clear()
+	m.Filters["noted"] = With
+	m.Apply()
+	if len(m.Visible) != 1 || m.Visible[0] != 1 {
+		t.Errorf("noted: visible %v", m.Visible)
+	}
+	if !strings.Contains(HelpText(), "toggle function context") {
+		t.Error("help does not list W")
+	}
+}
