@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/patchqueue/pqtools/internal/review"
+)
+
+// BenchmarkFirstPaint measures building and drawing the table of a
+// kernel-sized review (600 old and 600 new commits) once the review is
+// computed; the warm review itself is timed by bench/run.sh.
+func BenchmarkFirstPaint(b *testing.B) {
+	res := &review.Result{}
+	for i := 0; i < 1200; i++ {
+		c := &review.Commit{SHA: fmt.Sprintf("%040x", i), Title: fmt.Sprintf("subsys%d: fix the thing number %d in a long title", i%40, i)}
+		n := &review.Commit{SHA: fmt.Sprintf("%040x", i+5000), Title: c.Title}
+		res.Rows = append(res.Rows, review.Row{Status: review.Statuses[i%len(review.Statuses)], Old: c, New: n})
+	}
+	for i := 0; i < b.N; i++ {
+		sim := tcell.NewSimulationScreen("UTF-8")
+		if err := sim.Init(); err != nil {
+			b.Fatal(err)
+		}
+		ui := New(context.Background(), nil)
+		ui.App().SetScreen(sim)
+		painted := make(chan struct{})
+		ui.App().SetAfterDrawFunc(func(tcell.Screen) {
+			if ui.model != nil {
+				select {
+				case <-painted:
+				default:
+					close(painted)
+				}
+			}
+		})
+		done := make(chan error, 1)
+		go func() {
+			done <- ui.Run(func(context.Context, func(string, int, int)) (*review.Result, error) { return res, nil })
+		}()
+		<-painted
+		if !strings.Contains(strings.Join(ScreenText(sim), "\n"), "old commit") {
+			b.Fatal("table not painted")
+		}
+		ui.App().Stop()
+		<-done
+	}
+}
