@@ -91,7 +91,11 @@ type Result struct {
 	SkippedMerges []string
 	// Warnings are problems that did not stop the review.
 	Warnings []string
-	Stats    Stats
+	// Between holds the upstream commits between the bases (ancestors of
+	// the new base, not of the old one): blame entries among them are the
+	// changes a rebase crossed, the usual cause of conflicts.
+	Between map[string]bool
+	Stats   Stats
 }
 
 // Stats describe the work done, for --verbose and benchmarks.

@@ -182,7 +182,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 
 	// git log lists newest first; the matcher wants ranges oldest first.
 	up := make([]*Commit, len(ups))
+	res.Between = make(map[string]bool, len(ups))
 	for i, e := range ups {
+		res.Between[e.SHA] = true
 		j := len(ups) - 1 - i
 		up[j] = &Commit{SHA: e.SHA, Title: e.Title, Refs: e.Refs, Index: j}
 	}

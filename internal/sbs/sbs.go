@@ -39,6 +39,9 @@ type Side struct {
 	// Changed marks the tokens that differ from the other side of a
 	// changed pair.
 	Changed []Span
+	// PreLine is the line number in the pre-image (the patch's parent)
+	// of a context or removed line, 0 otherwise: what blame looks up.
+	PreLine int
 }
 
 // Row is one line of the side-by-side view.
@@ -181,20 +184,27 @@ func (lay *Layout) add(file string, a, b []string) {
 		lay.Files = append(lay.Files, file)
 	}
 	inA, inB := false, false // inside a hunk, per side
-	side := func(l string, in *bool) Side {
+	preA, preB := 0, 0       // next pre-image line number, per side
+	side := func(l string, in *bool, pre *int) Side {
 		k := kindOf(l, *in)
-		if k == KindHunk {
+		s := Side{Present: true, Text: l, Kind: k}
+		switch {
+		case k == KindHunk:
 			*in = true
-		} else if strings.HasPrefix(l, "diff --git ") {
+			*pre = hunkStart(l)
+		case strings.HasPrefix(l, "diff --git "):
 			*in = false
+		case k == KindContext || k == KindDel:
+			s.PreLine = *pre
+			*pre++
 		}
-		return Side{Present: true, Text: l, Kind: k}
+		return s
 	}
 	es := diff(keys(a), keys(b))
 	for x := 0; x < len(es); {
 		e := es[x]
 		if e.op == '=' {
-			lay.Rows = append(lay.Rows, Row{Left: side(a[e.a], &inA), Right: side(b[e.b], &inB), File: file})
+			lay.Rows = append(lay.Rows, Row{Left: side(a[e.a], &inA, &preA), Right: side(b[e.b], &inB, &preB), File: file})
 			x++
 			continue
 		}
@@ -211,10 +221,10 @@ func (lay *Layout) add(file string, a, b []string) {
 		for k := 0; k < max(len(dels), len(ins)); k++ {
 			r := Row{File: file, Differs: true}
 			if k < len(dels) {
-				r.Left = side(a[dels[k]], &inA)
+				r.Left = side(a[dels[k]], &inA, &preA)
 			}
 			if k < len(ins) {
-				r.Right = side(b[ins[k]], &inB)
+				r.Right = side(b[ins[k]], &inB, &preB)
 			}
 			if r.Left.Present && r.Right.Present {
 				r.Left.Changed, r.Right.Changed = tokenDiff(r.Left.Text, r.Right.Text)
@@ -223,6 +233,22 @@ func (lay *Layout) add(file string, a, b []string) {
 			lay.Changed++
 		}
 	}
+}
+
+// hunkStart is the first pre-image line of a "@@ -a,b +c,d @@" header.
+func hunkStart(l string) int {
+	rest, ok := strings.CutPrefix(l, "@@ -")
+	if !ok {
+		return 0
+	}
+	n := 0
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 // tokens splits a line into identifier/number runs, white space runs and

@@ -173,3 +173,16 @@ func BenchmarkLayout5000(b *testing.B) {
 		}
 	}
 }
+
+func TestPreLines(t *testing.T) {
+	lay := New(oldPatch, "")
+	want := map[string]int{" \tint ret = 0;": 10, " \tif (ret)": 11, " \treturn ret;": 13, " int b;": 1, " int d;": 2}
+	for _, r := range lay.Rows {
+		if w, ok := want[r.Left.Text]; ok && r.Left.PreLine != w {
+			t.Errorf("%q: pre-image line %d, want %d", r.Left.Text, r.Left.PreLine, w)
+		}
+		if r.Left.Kind == KindAdd && r.Left.PreLine != 0 {
+			t.Errorf("added line has a pre-image line: %+v", r.Left)
+		}
+	}
+}

@@ -25,6 +25,50 @@ type PatchView struct {
 	matches []int // rows matching the search terms
 	styled  map[[2]int][]tcell.Style
 	theme   *chroma.Style
+	blame   *blameData
+	between map[string]bool
+}
+
+// blameData is, per side, file and pre-image line, the blamed commit, and
+// each side's own commit (which "blames" its added lines).
+type blameData struct {
+	lines   [2]map[string]map[int]string
+	commits [2]string
+}
+
+const blameWidth = 13
+
+// SetBlame shows (or, with nil, hides) the blame column.
+func (v *PatchView) SetBlame(b *blameData, between map[string]bool) {
+	v.blame, v.between = b, between
+}
+
+func (v *PatchView) blamed(idx, side int) string {
+	if v.blame == nil || idx >= len(v.layout.Rows) {
+		return ""
+	}
+	r := v.layout.Rows[idx]
+	s := r.Left
+	if side == 1 {
+		s = r.Right
+	}
+	switch {
+	case !s.Present:
+		return ""
+	case s.Kind == sbs.KindAdd:
+		return v.blame.commits[side]
+	case s.PreLine > 0:
+		return v.blame.lines[side][r.File][s.PreLine]
+	}
+	return ""
+}
+
+// BlamedTop is the commit blamed for the top row (left side first).
+func (v *PatchView) BlamedTop() string {
+	if sha := v.blamed(v.top, 0); sha != "" {
+		return sha
+	}
+	return v.blamed(v.top, 1)
 }
 
 // NewPatchView shows layout with one header line per side.
@@ -143,6 +187,21 @@ func (v *PatchView) Draw(screen tcell.Screen) {
 }
 
 func (v *PatchView) drawSide(screen tcell.Screen, idx, side int, s sbs.Side, file string, x, y, width int) {
+	if v.blame != nil && width > blameWidth+10 {
+		sha := v.blamed(idx, side)
+		st := tcell.StyleDefault.Foreground(tcell.ColorGray)
+		if v.between[sha] {
+			st = tcell.StyleDefault.Foreground(tcell.ColorYellow).Bold(true)
+		}
+		label := "            "
+		if len(sha) >= 12 {
+			label = sha[:12]
+		}
+		for i, c := range label {
+			screen.SetContent(x+i, y, c, nil, st)
+		}
+		x, width = x+blameWidth, width-blameWidth
+	}
 	if !s.Present {
 		for i := 0; i < width; i++ {
 			screen.SetContent(x+i, y, '·', nil, styleAbsent)

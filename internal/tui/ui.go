@@ -20,6 +20,9 @@ type Backend interface {
 	// EditNote lets the user edit the note of a commit in their editor
 	// (the UI is suspended meanwhile) and returns the note as saved.
 	EditNote(ctx context.Context, sha string) (string, error)
+	// Blame maps lines of file, as it is in the parent of commit, to the
+	// full id of the commit that last touched each.
+	Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error)
 }
 
 // Loader computes the review, reporting progress.
@@ -44,6 +47,7 @@ type UI struct {
 	patch       *PatchView
 	patchRow    *review.Row
 	funcContext bool
+	blame       bool
 	err         error
 }
 
@@ -292,12 +296,16 @@ func (u *UI) openPatch(r *review.Row) {
 			}
 			u.patch = NewPatchView(lay, commitTitle(r.Old, "old"), commitTitle(r.New, newSide))
 			u.patchRow = r
-			u.patch.SetBorder(true).SetTitle(fmt.Sprintf(" %s  %d changed lines  (? keys, q back) ", RowCells(r)[1].Text, lay.Changed))
+			u.patch.SetBorder(true)
+			u.patchTitle()
 			u.patch.SetInputCapture(u.patchKey)
 			u.pages.AddPage("patch", u.patch, true, true)
 			u.app.SetFocus(u.patch)
 			u.patch.Search(u.model.Terms)
 			u.setStatus("")
+			if u.blame {
+				u.loadBlame()
+			}
 		})
 	}()
 }
@@ -325,6 +333,16 @@ func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
 		v.NextMatch(1)
 	case "prevmatch":
 		v.NextMatch(-1)
+	case "blame":
+		u.blame = !u.blame
+		if u.blame {
+			u.loadBlame()
+		} else {
+			v.SetBlame(nil, nil)
+		}
+		u.patchTitle()
+	case "show":
+		u.showBlamed()
 	case "funccontext":
 		u.funcContext = !u.funcContext
 		u.pages.RemovePage("patch")
@@ -338,6 +356,101 @@ func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
 		return ev
 	}
 	return nil
+}
+
+// patchTitle says what the patch view shows; the status bar is hidden
+// behind it.
+func (u *UI) patchTitle() {
+	t := fmt.Sprintf(" %s  %d changed lines", RowCells(u.patchRow)[1].Text, u.patch.Layout().Changed)
+	if u.blame {
+		t += "  blame on (yellow: upstream between the bases; Enter shows the top line's commit)"
+	}
+	if u.funcContext {
+		t += "  function context"
+	}
+	u.patch.SetTitle(t + "  (? keys, q back) ")
+}
+
+// loadBlame computes the blame column off the UI goroutine.
+func (u *UI) loadBlame() {
+	v, r := u.patch, u.patchRow
+	u.setStatus("blaming...")
+	go func() {
+		var data [2]map[string]map[int]string
+		var err error
+		for side, c := range []*review.Commit{r.Old, r.New} {
+			if c == nil {
+				continue
+			}
+			lines := map[string][]int{}
+			for _, row := range v.Layout().Rows {
+				s := row.Left
+				if side == 1 {
+					s = row.Right
+				}
+				if s.Present && s.PreLine > 0 {
+					lines[row.File] = append(lines[row.File], s.PreLine)
+				}
+			}
+			data[side] = map[string]map[int]string{}
+			for file, ls := range lines {
+				m, e := u.backend.Blame(u.ctx, c.SHA, file, ls)
+				if e != nil {
+					err = e
+					continue
+				}
+				data[side][file] = m
+			}
+		}
+		u.app.QueueUpdateDraw(func() {
+			if u.patch != v {
+				return
+			}
+			commits := [2]string{}
+			if r.Old != nil {
+				commits[0] = r.Old.SHA
+			}
+			if r.New != nil {
+				commits[1] = r.New.SHA
+			}
+			v.SetBlame(&blameData{lines: data, commits: commits}, u.model.Result.Between)
+			if err != nil {
+				u.setStatus("blame incomplete: " + err.Error())
+			} else {
+				u.setStatus("blame: yellow commits are upstream changes between the bases; Enter shows the top line's commit")
+			}
+		})
+	}()
+}
+
+// showBlamed shows the commit blamed for the top line of the patch view.
+func (u *UI) showBlamed() {
+	sha := u.patch.BlamedTop()
+	if sha == "" {
+		u.setStatus("no blame for this line (press b first)")
+		return
+	}
+	go func() {
+		text, err := u.backend.Patch(u.ctx, sha, false)
+		u.app.QueueUpdateDraw(func() {
+			if err != nil {
+				u.setStatus("cannot show " + sha[:12] + ": " + err.Error())
+				return
+			}
+			view := tview.NewTextView().SetText(text)
+			view.SetBorder(true).SetTitle(" " + sha[:12] + " (q back) ")
+			view.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
+				if ev.Key() == tcell.KeyEscape || (ev.Key() == tcell.KeyRune && ev.Rune() == 'q') {
+					u.pages.RemovePage("commit")
+					u.app.SetFocus(u.patch)
+					return nil
+				}
+				return ev
+			})
+			u.pages.AddPage("commit", view, true, true)
+			u.app.SetFocus(view)
+		})
+	}()
 }
 
 // Screen text helpers for tests.

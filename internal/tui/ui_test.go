@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,23 @@ func (b *gitBackend) Patch(ctx context.Context, sha string, fc bool) (string, er
 	}
 	out, err := b.repo.Output(ctx, append(args, sha, "--")...)
 	return string(out), err
+}
+
+func (b *gitBackend) Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error) {
+	out, err := b.repo.Output(ctx, "blame", "--porcelain", commit+"^", "--", file)
+	if err != nil {
+		return nil, err
+	}
+	m := map[int]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 3 && len(f[0]) == 40 {
+			var n int
+			fmt.Sscan(f[2], &n)
+			m[n] = f[0]
+		}
+	}
+	return m, nil
 }
 
 func (b *gitBackend) EditNote(_ context.Context, sha string) (string, error) {
@@ -140,6 +158,23 @@ func TestTableAndPatchView(t *testing.T) {
 	if !strings.Contains(screen, "if (ret < 0)") {
 		t.Errorf("the changed context line is not shown")
 	}
+
+	// Blame: the right side's changed context line was last touched by the
+	// upstream commit that moved it, a commit between the bases.
+	ctxCommit, err := h.fx.Env.Git(h.fx.Dir, "log", "--format=%H", "-1", "--grep=only fail on negative return in foo1_fn0", h.fx.NewBase)
+	if err != nil || len(ctxCommit) != 40 {
+		t.Fatalf("upstream context commit: %q %v", ctxCommit, err)
+	}
+	h.key(tcell.KeyRune, 'b')
+	// The id also appears in the conflict explanation: wait for it in the
+	// blame column, in front of the line it blames.
+	blamedLine := ctxCommit[:12] + strings.Repeat(" ", 10) + "if (ret < 0)"
+	screen = h.waitFor("the blame column naming "+ctxCommit[:12], func(s string) bool { return strings.Contains(s, blamedLine) })
+	if !strings.Contains(screen, "blame on") {
+		t.Errorf("the title does not say blame is on:\n%s", strings.SplitN(screen, "\n", 2)[0])
+	}
+	h.key(tcell.KeyRune, 'b')
+	h.waitFor("blame off", func(s string) bool { return !strings.Contains(s, "blame on") })
 
 	h.key(tcell.KeyRune, '?')
 	h.waitFor("help", func(s string) bool {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
@@ -45,6 +47,42 @@ func (b *backend) Patch(ctx context.Context, sha string, funcContext bool) (stri
 	}
 	out, err := b.repo.Output(ctx, append(args, "--end-of-options", sha, "--")...)
 	return string(out), err
+}
+
+// Blame runs one `git blame --porcelain` of file in the parent of commit
+// over the requested lines.
+func (b *backend) Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error) {
+	sort.Ints(lines)
+	args := []string{"blame", "--porcelain"}
+	for i := 0; i < len(lines); {
+		j := i
+		for j+1 < len(lines) && lines[j+1] <= lines[j]+1 {
+			j++
+		}
+		args = append(args, "-L", fmt.Sprintf("%d,%d", lines[i], lines[j]))
+		i = j + 1
+	}
+	out, err := b.repo.Output(ctx, append(args, commit+"^", "--", file)...)
+	if err != nil {
+		return nil, err
+	}
+	return parseBlamePorcelain(string(out)), nil
+}
+
+// parseBlamePorcelain maps final line numbers to commits: every line of
+// the porcelain format is preceded by "<sha> <orig> <final> [<count>]".
+func parseBlamePorcelain(out string) map[int]string {
+	m := map[int]string{}
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) < 3 || len(f[0]) != 40 || strings.Trim(f[0], "0123456789abcdef") != "" {
+			continue
+		}
+		if n, err := strconv.Atoi(f[2]); err == nil {
+			m[n] = f[0]
+		}
+	}
+	return m
 }
 
 // EditNote opens the note of sha in the user's editor (`git var
