@@ -78,6 +78,8 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 	if !strings.Contains(s, "if (ret < 0)") || !strings.Contains(s, "│") {
 		t.Errorf("patch view does not show the changed context:\n%s", s)
 	}
+	keys("b")
+	waitFor("the blame column", func(s string) bool { return strings.Contains(s, "blame on") })
 	keys("?")
 	waitFor("help", func(s string) bool { return strings.Contains(s, "Commit table") && strings.Contains(s, "Patch view") })
 	keys("x") // any key closes help
