@@ -74,6 +74,10 @@ type Row struct {
 	Explained bool
 	// Similarity of the two diffs for "similar" rows, 0..1.
 	Similarity float64
+	// Replay is the verdict of replaying Old onto New's parent
+	// (internal/replay: identical, changed, conflicted), when asked for;
+	// empty otherwise.
+	Replay string
 }
 
 // Range is a resolved queue range base..tip.
@@ -136,7 +140,8 @@ func HasConflictExplanation(msg string) bool { return conflictRE.MatchString(msg
 
 // NeedsExplanation reports whether --check wants a written reason for the
 // row, and which: a dropped commit needs a note, a changed patch in the new
-// queue needs a conflict explanation in its message.
+// queue needs a conflict explanation in its message, unless it is a title
+// match whose replay gives exactly the new commit (only the context moved).
 func (row *Row) NeedsExplanation() (string, bool) {
 	switch {
 	case row.Status == StatusDropped && row.Note == "":
@@ -144,6 +149,9 @@ func (row *Row) NeedsExplanation() (string, bool) {
 	case (row.Status == StatusTitle || row.Status == StatusSimilar) && !row.Upstream && !row.Explained:
 		if row.Old != nil && row.New != nil && row.Old.PatchID.IsZero() && row.New.PatchID.IsZero() {
 			return "", false // both empty: nothing changed that needs words
+		}
+		if row.Status == StatusTitle && row.Replay == "identical" {
+			return "", false // a mechanical rebase: nothing to explain
 		}
 		return "patch changed without a conflict explanation", true
 	}

@@ -75,7 +75,11 @@ func TextLine(r *Row) string {
 	if r.Upstream {
 		status += " upstream"
 	}
-	return fmt.Sprintf("%s %s %s %-17s %s", o, Mark(r), n, status, RowTitle(r))
+	line := fmt.Sprintf("%s %s %s %-17s %s", o, Mark(r), n, status, RowTitle(r))
+	if r.Replay != "" {
+		line += " [replay: " + r.Replay + "]"
+	}
+	return line
 }
 
 // WriteText writes the review as text: a line per row, the note of an old
@@ -146,6 +150,7 @@ type jsonRow struct {
 	Note         string      `json:"note"`
 	AlsoUpstream string      `json:"also_upstream,omitempty"`
 	Evidence     Evidence    `json:"evidence,omitempty"`
+	Replay       string      `json:"replay,omitempty"`
 }
 
 type jsonSummary struct {
@@ -178,7 +183,7 @@ func WriteJSON(w io.Writer, res *Result) error {
 	for i := range res.Rows {
 		r := &res.Rows[i]
 		jr := jsonRow{Status: r.Status, Upstream: r.Upstream, Old: toJSONCommit(r.Old), New: toJSONCommit(r.New),
-			Note: r.Note, Evidence: r.Evidence}
+			Note: r.Note, Evidence: r.Evidence, Replay: r.Replay}
 		if r.AlsoUpstream != nil {
 			jr.AlsoUpstream = r.AlsoUpstream.SHA
 		}

@@ -45,6 +45,7 @@ type Options struct {
 	Jobs      int
 	Verbose   bool
 	Demo      bool
+	Replay    bool // replay title and similar matches (replay.go)
 	Args      []string
 	Paths     []string
 }
@@ -60,6 +61,7 @@ var flags = []cli.Flag{
 	&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "parallel git processes (default: number of CPUs)"},
 	&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "report bases, counts and cache use on stderr"},
 	&cli.BoolFlag{Name: "demo", Usage: "review a generated example repository (no setup needed)"},
+	&cli.BoolFlag{Name: "replay", Usage: "replay title and similar matches: identical, changed or conflicted (--check then accepts identical title matches)"},
 }
 
 const usageText = `git review-rebase [options] <old-base>..<old-tip> <new-base>..<new-tip> [-- <path>...]
@@ -81,7 +83,7 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 		stdio.Getenv = os.Getenv
 	}
 	opts := &Options{IO: stdio}
-	ordered, _, paths, _ := cliutil.Reorder(args[1:], cliutil.ValueFlags(flags))
+	ordered, paths := reorderArgs(args[1:]) // replay.go: a "replay" subcommand gets its own options
 	opts.Paths = paths
 	app := &cli.App{
 		Name:        "git review-rebase",
@@ -89,6 +91,7 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 		UsageText:   usageText,
 		Description: description,
 		Flags:       flags,
+		Commands:    []*cli.Command{replayCommand(stdio)},
 		Writer:      stdio.Stdout,
 		Action: func(c *cli.Context) error {
 			opts.Format = c.String("format")
@@ -101,6 +104,7 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 			opts.Jobs = c.Int("jobs")
 			opts.Verbose = c.Bool("verbose")
 			opts.Demo = c.Bool("demo")
+			opts.Replay = c.Bool("replay")
 			opts.Args = c.Args().Slice()
 			return run(c.Context, opts)
 		},
@@ -201,6 +205,11 @@ func run(ctx context.Context, o *Options) error {
 	prog.done()
 	if err != nil {
 		return explain(err)
+	}
+	if o.Replay {
+		if err := addReplay(ctx, repo, res); err != nil {
+			return err
+		}
 	}
 	for _, m := range res.SkippedMerges {
 		fmt.Fprintf(o.IO.Stderr, "warning: skipping merge commit %s: merges have no patch-id and are not part of a queue\n", review.Short(m))

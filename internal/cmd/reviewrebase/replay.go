@@ -1,0 +1,196 @@
+package reviewrebase
+
+// The replay subcommand (git review-rebase replay <old> <new>) and the
+// review's --replay option: both redo the mechanical part of a commit's
+// rebase with internal/replay and report how the author's commit differs.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/replay"
+	"github.com/patchqueue/pqtools/internal/review"
+)
+
+// ReplayOptions are the parsed flags and arguments of the replay
+// subcommand.
+type ReplayOptions struct {
+	IO     IO
+	Format string // text (default) or json
+	Args   []string
+}
+
+var replayFlags = []cli.Flag{
+	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: text)"},
+}
+
+const replayDescription = `Cherry-picks <old> onto the parent of <new> without touching the work tree,
+the index, HEAD or any ref, and compares the result with <new>:
+
+   identical   the replay gives exactly <new>: only the context moved;
+   changed     the replay is clean but the author changed more (shown as a
+               diff from the replay to <new>);
+   conflicted  the replay conflicts: each conflict region with both sides
+               and the author's resolution of the same region.
+
+The exit status is 0 whatever the verdict: it is a report.`
+
+// replayCommand wires the subcommand's flags into ReplayOptions.
+func replayCommand(stdio IO) *cli.Command {
+	o := &ReplayOptions{IO: stdio}
+	return &cli.Command{
+		Name:        "replay",
+		Usage:       "replay an old commit onto its rebased counterpart's parent and compare",
+		UsageText:   "git review-rebase replay [--format=text|json] <old> <new>",
+		Description: replayDescription,
+		Flags:       replayFlags,
+		Action: func(c *cli.Context) error {
+			o.Format = c.String("format")
+			o.Args = c.Args().Slice()
+			return runReplay(c.Context, o)
+		},
+	}
+}
+
+// reorderArgs is cliutil.Reorder for the whole command line (args without
+// the program name): options anywhere, as git accepts them. When the first
+// positional argument is "replay" the rest is reordered with the
+// subcommand's options behind the word, so "replay <old> <new>
+// --format=json" reaches the subcommand's flags rather than the review's;
+// a "--" goes in front of the positional arguments so they are never read
+// as options, and words after a user's "--" count as extra arguments
+// (replay takes no paths).
+func reorderArgs(args []string) (ordered, paths []string) {
+	takesValue := cliutil.ValueFlags(flags)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if len(a) > 1 && a[0] == '-' {
+			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue(name) {
+				i++
+			}
+			continue
+		}
+		if a != "replay" {
+			break
+		}
+		rest := append(append([]string{}, args[:i]...), args[i+1:]...)
+		takesValue = cliutil.ValueFlags(replayFlags)
+		_, positional, after, _ := cliutil.Reorder(rest, takesValue)
+		ordered = append([]string{"replay"}, onlyOptions(rest, takesValue)...)
+		ordered = append(append(append(ordered, "--"), positional...), after...)
+		return ordered, nil
+	}
+	ordered, _, paths, _ = cliutil.Reorder(args, takesValue)
+	return ordered, paths
+}
+
+// onlyOptions returns the options of args (with their values) before a
+// "--", in order.
+func onlyOptions(args []string, takesValue func(string) bool) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if len(a) > 1 && a[0] == '-' {
+			out = append(out, a)
+			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue(name) && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+		}
+	}
+	return out
+}
+
+// validateReplay checks what can be checked without a repository.
+func validateReplay(o *ReplayOptions) error {
+	switch o.Format {
+	case "", "text", "json":
+	default:
+		return cliutil.Usagef("unknown --format %q: use text or json", o.Format)
+	}
+	switch {
+	case len(o.Args) < 2:
+		return cliutil.Usagef("replay needs two commits: <old> <new>")
+	case len(o.Args) > 2:
+		return cliutil.Usagef("replay takes two commits, <old> <new>, and no paths")
+	}
+	for _, rev := range o.Args {
+		if err := git.CheckRev(rev); err != nil {
+			return cliutil.Usagef("%v", err)
+		}
+	}
+	return nil
+}
+
+func runReplay(ctx context.Context, o *ReplayOptions) error {
+	if err := validateReplay(o); err != nil {
+		return err
+	}
+	repo, err := openRepo(ctx, o.IO.WorkDir)
+	if err != nil {
+		return err
+	}
+	res, err := replay.Replay(ctx, repo, o.Args[0], o.Args[1])
+	if err != nil {
+		return explainReplay(err)
+	}
+	if o.Format == "json" {
+		return replay.WriteJSON(o.IO.Stdout, res)
+	}
+	return replay.WriteText(o.IO.Stdout, res)
+}
+
+func openRepo(ctx context.Context, dir string) (*git.Repo, error) {
+	if dir == "" {
+		dir = "."
+	}
+	repo, err := git.Open(ctx, dir)
+	if errors.Is(err, git.ErrNotRepository) {
+		return nil, errors.New("not a git repository: run it inside a work tree of the repository holding both commits")
+	}
+	return repo, err
+}
+
+// explainReplay turns replay errors into what the user should read.
+func explainReplay(err error) error {
+	switch {
+	case errors.Is(err, git.ErrUnknownRevision):
+		return cliutil.Usagef("%v", err)
+	case errors.Is(err, replay.ErrMerge):
+		return fmt.Errorf("%v; give the queue commit, not a merge", err)
+	}
+	return err
+}
+
+// addReplay sets the replay verdict of every title and similar row, with
+// one batch of git processes for all of them.
+func addReplay(ctx context.Context, repo *git.Repo, res *review.Result) error {
+	var pairs []replay.Pair
+	var rows []int
+	for i, r := range res.Rows {
+		if (r.Status == review.StatusTitle || r.Status == review.StatusSimilar) && r.Old != nil && r.New != nil {
+			pairs = append(pairs, replay.Pair{Old: r.Old.SHA, New: r.New.SHA})
+			rows = append(rows, i)
+		}
+	}
+	vs, err := replay.Verdicts(ctx, repo, pairs)
+	if err != nil {
+		return fmt.Errorf("replay the changed patches: %w", err)
+	}
+	for k, i := range rows {
+		res.Rows[i].Replay = string(vs[k].Verdict)
+	}
+	return nil
+}
