@@ -39,6 +39,7 @@ var TableKeys = []Binding{
 	r('f', "filter by status (with / without / any)", "filter"),
 	r('C', "clear filters and search", "clear"),
 	r('n', "write or edit the git note of the old commit ($GIT_EDITOR)", "note"),
+	r('r', "replay the old commit onto the new one's parent and compare", "replay"),
 	r('?', "this help", "help"),
 	r('q', "quit", "quit"),
 	k(tcell.KeyEscape, "Esc", "quit", "quit"),

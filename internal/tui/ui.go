@@ -23,6 +23,10 @@ type Backend interface {
 	// Blame maps lines of file, as it is in the parent of commit, to the
 	// full id of the commit that last touched each.
 	Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error)
+	// Replay cherry-picks old onto new's parent without touching the work
+	// tree and returns the report: verdict, conflicts, what the author
+	// changed beyond the mechanical replay.
+	Replay(ctx context.Context, old, new string) (string, error)
 }
 
 // Loader computes the review, reporting progress.
@@ -128,7 +132,7 @@ func (u *UI) show(res *review.Result) {
 	u.pages.RemovePage("loading")
 	u.fill()
 	u.app.SetFocus(u.table)
-	u.setStatus("? help  Enter patches  / search  f filter  n note  q quit")
+	u.setStatus("? help  Enter patches  r replay  / search  f filter  n note  q quit")
 }
 
 func (u *UI) setStatus(s string) { u.status.SetText(tview.Escape(s)) }
@@ -196,6 +200,8 @@ func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
 		u.fill()
 	case "note":
 		u.editNote(u.selected())
+	case "replay":
+		u.openReplay(u.selected())
 	case "help":
 		u.openHelp()
 	case "quit":
@@ -423,6 +429,43 @@ func (u *UI) loadBlame() {
 	}()
 }
 
+// openReplay replays the selected row's old commit onto its counterpart's
+// parent, off the UI goroutine, and shows the report.
+func (u *UI) openReplay(r *review.Row) {
+	if r == nil || r.Old == nil || r.New == nil {
+		u.setStatus("replay needs a row with an old and a new commit")
+		return
+	}
+	u.setStatus("replaying " + review.Short(r.Old.SHA) + "...")
+	go func() {
+		text, err := u.backend.Replay(u.ctx, r.Old.SHA, r.New.SHA)
+		u.app.QueueUpdateDraw(func() {
+			if err != nil {
+				u.setStatus("cannot replay: " + err.Error())
+				return
+			}
+			u.setStatus("")
+			u.showText("replay", fmt.Sprintf(" replay of %s onto the parent of %s (q back) ", review.Short(r.Old.SHA), review.Short(r.New.SHA)), text, u.table)
+		})
+	}()
+}
+
+// showText shows a scrollable text page; q or Esc returns to back.
+func (u *UI) showText(name, title, text string, back tview.Primitive) {
+	view := tview.NewTextView().SetText(text)
+	view.SetBorder(true).SetTitle(title)
+	view.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
+		if ev.Key() == tcell.KeyEscape || (ev.Key() == tcell.KeyRune && ev.Rune() == 'q') {
+			u.pages.RemovePage(name)
+			u.app.SetFocus(back)
+			return nil
+		}
+		return ev
+	})
+	u.pages.AddPage(name, view, true, true)
+	u.app.SetFocus(view)
+}
+
 // showBlamed shows the commit blamed for the top line of the patch view.
 func (u *UI) showBlamed() {
 	sha := u.patch.BlamedTop()
@@ -437,18 +480,7 @@ func (u *UI) showBlamed() {
 				u.setStatus("cannot show " + sha[:12] + ": " + err.Error())
 				return
 			}
-			view := tview.NewTextView().SetText(text)
-			view.SetBorder(true).SetTitle(" " + sha[:12] + " (q back) ")
-			view.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
-				if ev.Key() == tcell.KeyEscape || (ev.Key() == tcell.KeyRune && ev.Rune() == 'q') {
-					u.pages.RemovePage("commit")
-					u.app.SetFocus(u.patch)
-					return nil
-				}
-				return ev
-			})
-			u.pages.AddPage("commit", view, true, true)
-			u.app.SetFocus(view)
+			u.showText("commit", " "+sha[:12]+" (q back) ", text, u.patch)
 		})
 	}()
 }

@@ -1,6 +1,7 @@
 package reviewrebase
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/notes"
+	"github.com/patchqueue/pqtools/internal/replay"
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/tui"
 )
@@ -83,6 +85,16 @@ func parseBlamePorcelain(out string) map[int]string {
 		}
 	}
 	return m
+}
+
+func (b *backend) Replay(ctx context.Context, old, new string) (string, error) {
+	res, err := replay.Replay(ctx, b.repo, old, new)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	err = replay.WriteText(&buf, res)
+	return buf.String(), err
 }
 
 // EditNote opens the note of sha in the user's editor (`git var
