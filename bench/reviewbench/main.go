@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -124,6 +125,62 @@ func run(out, bin string, upstream, queue, runs int) error {
 	fmt.Printf("ratio cold / log -p | patch-id:     %.2f  (want <= 0.6)\n", ratio(cold, pipeline))
 	fmt.Printf("ratio warm / range-diff:            %.2f  (want <= 0.3)\n", ratio(warm, rangeDiff))
 	fmt.Printf("peak memory of review-rebase:       %d MiB (want <= 300)\n", max(cold.t.maxRSS, warm.t.maxRSS)/1024)
+	return benchReplay(repo, environ, oldRange, newRange, warm, runs)
+}
+
+// benchReplay compares what --replay adds to a warm review with as many
+// plain `git merge-tree --write-tree` calls as there are pairs replayed.
+func benchReplay(repo string, environ []string, oldRange, newRange string, warm *result, runs int) error {
+	c := exec.Command("git", "review-rebase", "--format=json", oldRange, newRange)
+	c.Dir, c.Env = repo, environ
+	out, err := c.Output()
+	if err != nil {
+		return fmt.Errorf("review for replay pairs: %v", err)
+	}
+	var doc struct {
+		Rows []struct {
+			Status   string `json:"status"`
+			Upstream bool   `json:"upstream"`
+			Old, New *struct {
+				SHA string `json:"sha"`
+			}
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		return err
+	}
+	var pairs [][2]string
+	for _, r := range doc.Rows {
+		if (r.Status == "title" || r.Status == "similar") && !r.Upstream && r.Old != nil && r.New != nil {
+			pairs = append(pairs, [2]string{r.Old.SHA, r.New.SHA})
+		}
+	}
+	withReplay := best(runs, func() (timing, error) {
+		return measure(repo, environ, []string{"git", "review-rebase", "--format=json", "--replay", oldRange, newRange})
+	})
+	if withReplay.err != nil {
+		return withReplay.err
+	}
+	plain := best(runs, func() (timing, error) {
+		t0 := time.Now()
+		for _, p := range pairs {
+			c := exec.Command("git", "merge-tree", "--write-tree", "--name-only", p[1]+"^", p[0])
+			c.Dir, c.Env = repo, environ
+			if err := c.Run(); err != nil {
+				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 { // 1: conflicts
+					return timing{}, fmt.Errorf("merge-tree: %v", err)
+				}
+			}
+		}
+		return timing{wall: time.Since(t0)}, nil
+	})
+	if plain.err != nil {
+		return plain.err
+	}
+	added := withReplay.t.wall - warm.t.wall
+	fmt.Printf("\nreplay of %d title/similar pairs (--replay on a warm review): +%.3f s\n", len(pairs), added.Seconds())
+	fmt.Printf("%d plain git merge-tree --write-tree calls:               %.3f s\n", len(pairs), plain.t.wall.Seconds())
+	fmt.Printf("ratio replay / plain merge-tree:    %.2f  (want about 1)\n", added.Seconds()/plain.t.wall.Seconds())
 	return nil
 }
 
