@@ -21,13 +21,19 @@ import (
 // ReplayOptions are the parsed flags and arguments of the replay
 // subcommand.
 type ReplayOptions struct {
-	IO     IO
-	Format string // text (default) or json
-	Args   []string
+	IO       IO
+	Format   string // text (default) or json
+	Worktree bool
+	Compare  string
+	Clean    bool
+	Args     []string
 }
 
 var replayFlags = []cli.Flag{
 	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: text)"},
+	&cli.BoolFlag{Name: "worktree", Usage: "also check the replay out in a worktree, conflicts in place, to resolve them yourself"},
+	&cli.StringFlag{Name: "compare", Usage: "diff your resolution in worktree `DIR` against <new> (replay --compare DIR <new>)"},
+	&cli.BoolFlag{Name: "clean", Usage: "remove every replay worktree"},
 }
 
 const replayDescription = `Cherry-picks <old> onto the parent of <new> without touching the work tree,
@@ -47,11 +53,12 @@ func replayCommand(stdio IO) *cli.Command {
 	return &cli.Command{
 		Name:        "replay",
 		Usage:       "replay an old commit onto its rebased counterpart's parent and compare",
-		UsageText:   "git review-rebase replay [--format=text|json] <old> <new>",
+		UsageText:   "git review-rebase replay [--format=text|json] [--worktree] <old> <new>\n   git review-rebase replay --compare <dir> <new>\n   git review-rebase replay --clean",
 		Description: replayDescription,
 		Flags:       replayFlags,
 		Action: func(c *cli.Context) error {
 			o.Format = c.String("format")
+			o.Worktree, o.Compare, o.Clean = c.Bool("worktree"), c.String("compare"), c.Bool("clean")
 			o.Args = c.Args().Slice()
 			return runReplay(c.Context, o)
 		},
@@ -135,12 +142,32 @@ func validateReplay(o *ReplayOptions) error {
 }
 
 func runReplay(ctx context.Context, o *ReplayOptions) error {
+	switch {
+	case o.Compare != "" && (o.Worktree || o.Clean), o.Worktree && o.Clean:
+		return cliutil.Usagef("replay: --worktree, --compare and --clean go alone")
+	case o.Compare != "":
+		return replayCompare(ctx, o)
+	case o.Clean:
+		if len(o.Args) > 0 {
+			return cliutil.Usagef("replay --clean takes no arguments")
+		}
+		repo, err := openRepo(ctx, o.IO.WorkDir)
+		if err != nil {
+			return err
+		}
+		return replayClean(ctx, o, repo)
+	}
 	if err := validateReplay(o); err != nil {
 		return err
 	}
 	repo, err := openRepo(ctx, o.IO.WorkDir)
 	if err != nil {
 		return err
+	}
+	if o.Worktree {
+		if err := replayWorktree(ctx, o, repo); err != nil {
+			return err
+		}
 	}
 	res, err := replay.Replay(ctx, repo, o.Args[0], o.Args[1])
 	if err != nil {
