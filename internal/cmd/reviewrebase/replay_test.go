@@ -215,7 +215,7 @@ func TestReplayBadInput(t *testing.T) {
 			}
 		})
 	}
-	if r := runIn(t, fx, fx.Dir, "replay", "-h"); r.code != 0 || !strings.Contains(r.stdout, "replay [--format=text|json] <old> <new>") {
+	if r := runIn(t, fx, fx.Dir, "replay", "-h"); r.code != 0 || !strings.Contains(r.stdout, "replay [--format=text|json] [--worktree] <old> <new>") {
 		t.Errorf("replay -h: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 }
