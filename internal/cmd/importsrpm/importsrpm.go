@@ -30,15 +30,14 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 func newApp(io *streams) *cli.App {
 	return &cli.App{
-		Name:      "git import-srpm",
-		Usage:     "import an SRPM's patch queue into git, and keep its spec in step",
-		UsageText: "git import-srpm [options] <srpm-rev>\n   git import-srpm renumber [--dry-run] <spec> <start> <offset>",
-		Writer:    io.Stdout,
-		Commands:  commands(io),
-		Action: func(*cli.Context) error {
-			// The import itself is still to be written.
-			return cliutil.Usagef("importing a revision is not implemented yet; available: renumber")
-		},
+		Name:  "git import-srpm",
+		Usage: "import an SRPM's patch queue into git, and keep its spec in step",
+		UsageText: "git import-srpm [options] <srpm-rev>\n   git import-srpm [options] --all\n" +
+			"   git import-srpm verify [options] <branch> <srpm-rev>\n   git import-srpm renumber [--dry-run] <spec> <start> <offset>",
+		Writer:   io.Stdout,
+		Commands: commands(io),
+		Flags:    importFlags(),
+		Action:   importAction(io),
 	}
 }
 
@@ -46,6 +45,7 @@ func newApp(io *streams) *cli.App {
 func commands(io *streams) []*cli.Command {
 	cmds := []*cli.Command{
 		renumberCommand(io),
+		verifyCommand(io),
 	}
 	for _, c := range cmds {
 		// Without this urfave/cli prints its own message and the whole
@@ -64,6 +64,7 @@ var negativeNumber = regexp.MustCompile(`^-[0-9]+$`)
 // stays a positional argument: options first, then "--", then positionals.
 func gitStyle(app *cli.App, args []string) []string {
 	at := -1
+	takesValue := cliutil.ValueFlags(app.Flags)
 	for i := 1; i < len(args); i++ {
 		if args[i] == "--" {
 			break
@@ -71,6 +72,9 @@ func gitStyle(app *cli.App, args []string) []string {
 		if !strings.HasPrefix(args[i], "-") {
 			at = i
 			break
+		}
+		if name := strings.TrimLeft(args[i], "-"); !strings.Contains(name, "=") && takesValue(name) {
+			i++ // the value of an option of the default action
 		}
 	}
 	if at < 0 {
@@ -83,7 +87,14 @@ func gitStyle(app *cli.App, args []string) []string {
 		}
 	}
 	if cmd == nil {
-		return args
+		// The default action (import): its options may follow the
+		// revision too.
+		ordered, positional, after, dashDash := cliutil.Reorder(args[1:], takesValue)
+		if !dashDash && strings.Join(ordered, "\x00") == strings.Join(args[1:], "\x00") {
+			return args // options already come first
+		}
+		out := append([]string{args[0]}, ordered[:len(ordered)-len(positional)]...)
+		return append(append(out, "--"), append(positional, after...)...)
 	}
 	// Reorder would take "-5" for an option: hide negative numbers from it.
 	const mark = "\x00neg"

@@ -192,7 +192,7 @@ func TestMainUsage(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{nil, 2, "", "not implemented yet"},
+		{nil, 2, "", "give one <srpm-rev>"},
 		{[]string{"-h"}, 0, "renumber", ""},
 		{[]string{"renumber", "-h"}, 0, "<spec> <start> <offset>", ""},
 		{[]string{"renumber", "--help"}, 0, "--dry-run", ""},

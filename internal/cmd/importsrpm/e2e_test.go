@@ -1,0 +1,119 @@
+package importsrpm
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// buildBinary builds git-import-srpm, once per test binary, into a
+// directory to put first on PATH, so that git's own dispatch finds it.
+// TestMain removes it.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	binary.once.Do(func() {
+		if binary.dir, binary.err = os.MkdirTemp("", "importsrpm-bin-"); binary.err != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(binary.dir, "git-import-srpm"), "github.com/patchqueue/pqtools/cmd/git-import-srpm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
+	}
+	return binary.dir
+}
+
+func removeBinary() {
+	if binary.dir != "" {
+		os.RemoveAll(binary.dir)
+	}
+}
+
+// TestInterruptLeavesNothing sends SIGINT to git import-srpm while patch(1)
+// runs (a stand-in that waits) and checks the import stops at once and
+// leaves no branch, worktree or temporary file.
+func TestInterruptLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	f := importFixture(t)
+	fakeDir := t.TempDir()
+	marker := filepath.Join(fakeDir, "patch-started")
+	fake := "#!/bin/sh\n: > '" + marker + "'\nexec sleep 30\n"
+	if err := os.WriteFile(filepath.Join(fakeDir, "patch"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", fakeDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	cmd := exec.Command(filepath.Join(bin, "git-import-srpm"), "--srpm-repo", f.SRPM, f.Good)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			t.Fatalf("patch never ran; stderr %q", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if wl := fgit(t, f, f.Code, "worktree", "list", "--porcelain"); strings.Count(wl, "worktree ") != 2 {
+		t.Fatalf("no temporary worktree while importing:\n%s", wl)
+	}
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("exit: %v, stderr %q", err, stderr.String())
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v to stop", d)
+	}
+	if got := stderr.String(); got != "git import-srpm: interrupted; no branch was created\n" {
+		t.Errorf("stderr %q", got)
+	}
+	clean(t, f, f.Code, "")
+}
+
+// TestGitDispatch runs the import as "git import-srpm", the way users do.
+func TestGitDispatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	f := importFixture(t)
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd := exec.Command("git", "import-srpm", f.Good, "--vendor", "acme")
+	cmd.Dir = filepath.Join(f.SRPM, "SPECS") // anywhere inside the SRPM work tree
+	cmd.Env = os.Environ()
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "kernel/acme-4.19.19-1.2/base: 7 patch(es)") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	clean(t, f, f.Code, "kernel/acme-4.19.19-1.2/base\nkernel/acme-4.19.19-1.2/pre-base")
+}

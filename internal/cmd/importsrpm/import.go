@@ -1,0 +1,374 @@
+package importsrpm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/srpm"
+)
+
+// importOptions is everything git import-srpm <srpm-rev> needs.
+type importOptions struct {
+	Stdout, Stderr io.Writer
+
+	SRPMRepo string // directory of the SRPM repository; "" is the current one
+	CodeRepo string // "" is ../linux (kernel) or ../<Name> beside the SRPM repository
+	BaseTag  string
+	Vendor   string
+	Dist     string
+	DistSet  bool
+	Force    bool
+	All      bool
+	Verbose  bool
+	Prep     bool
+	Jobs     int
+	Rev      string
+}
+
+// sharedFlags are the options of both import and verify. They are built
+// afresh for each use: urfave/cli keeps parsed state in flag values.
+func sharedFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "srpm-repo", Usage: "the SRPM repository (default: the current one)", Value: ""},
+		&cli.StringFlag{Name: "code-repo", Usage: "the code repository to import into (default: ../linux for a kernel, else ../<Name>, beside the SRPM repository)"},
+		&cli.StringFlag{Name: "base-tag", Value: srpm.DefaultBaseTag, Usage: "upstream tag of the spec's Version; %{version}, %{name} and %{release} are replaced"},
+		&cli.StringFlag{Name: "vendor", Usage: "vendor part of the branch names (default: xcpng when the spec mentions XCP-ng, else xenserver)"},
+		&cli.StringFlag{Name: "dist", Usage: "value of %{dist} (default: empty)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say how each patch was applied, on stderr"},
+		&cli.BoolFlag{Name: "prep", Usage: "also run rpmbuild -bp and commit what %prep changed beyond the patches"},
+	}
+}
+
+// importFlags are the options of the default action.
+func importFlags() []cli.Flag {
+	return append(sharedFlags(),
+		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace existing branches"},
+		&cli.BoolFlag{Name: "all", Usage: "import every revision of the current SRPM branch that gives a distinct branch name, in parallel"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "imports run at once with --all", DefaultText: "number of CPUs, at most 8"},
+	)
+}
+
+func (o *importOptions) setShared(c *cli.Context) {
+	o.SRPMRepo = c.String("srpm-repo")
+	o.CodeRepo = c.String("code-repo")
+	o.BaseTag = c.String("base-tag")
+	o.Vendor = c.String("vendor")
+	o.Dist, o.DistSet = c.String("dist"), c.IsSet("dist")
+	o.Verbose = c.Bool("verbose")
+	o.Prep = c.Bool("prep")
+}
+
+// srpmOptions are srpm.Import's options; srpmRepo is where --prep reads from.
+func (o *importOptions) srpmOptions(srpmRepo *git.Repo) srpm.ImportOptions {
+	so := srpm.ImportOptions{BaseTag: o.BaseTag, Force: o.Force, Dist: o.Dist, DistSet: o.DistSet}
+	if o.Prep {
+		so.PrepFrom = srpmRepo
+	}
+	if o.Verbose {
+		so.Log = o.Stderr
+	}
+	return so
+}
+
+// importAction is the default action: git import-srpm [options] <srpm-rev>.
+func importAction(io *streams) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		o := &importOptions{Stdout: io.Stdout, Stderr: io.Stderr}
+		o.setShared(c)
+		o.Force, o.All, o.Jobs = c.Bool("force"), c.Bool("all"), c.Int("jobs")
+		args := c.Args().Slice()
+		switch {
+		case o.All && len(args) != 0:
+			return cliutil.Usagef("--all takes no revision, got %q", args[0])
+		case !o.All && len(args) != 1:
+			return cliutil.Usagef("give one <srpm-rev> to import (or --all), got %d argument(s)", len(args))
+		case o.Jobs < 0:
+			return cliutil.Usagef("--jobs must be 1 or more")
+		case o.BaseTag == "":
+			return cliutil.Usagef("--base-tag must not be empty")
+		}
+		if !o.All {
+			o.Rev = args[0]
+			if err := git.CheckRev(o.Rev); err != nil {
+				return cliutil.Usagef("%v", err)
+			}
+		}
+		return runImport(c.Context, o)
+	}
+}
+
+func (o *importOptions) readOptions() srpm.ReadOptions {
+	return srpm.ReadOptions{Dist: o.Dist, DistSet: o.DistSet, Vendor: o.Vendor}
+}
+
+// openSRPM opens the SRPM repository.
+func (o *importOptions) openSRPM(ctx context.Context) (*git.Repo, error) {
+	dir := o.SRPMRepo
+	if dir == "" {
+		dir = "."
+	}
+	r, err := git.Open(ctx, dir)
+	if errors.Is(err, git.ErrNotRepository) {
+		return nil, cliutil.Usagef("%s is not a git repository; run in the SRPM repository or give --srpm-repo", dir)
+	}
+	return r, err
+}
+
+// openCode opens the code repository: --code-repo, or beside the SRPM
+// repository the upstream's name (linux for a kernel package), else the
+// package's Name.
+func (o *importOptions) openCode(ctx context.Context, srpmRepo *git.Repo, name string) (*git.Repo, error) {
+	dir := o.CodeRepo
+	if dir == "" {
+		top := srpmRepo.GitDir
+		if out, err := srpmRepo.Output(ctx, "rev-parse", "--show-toplevel"); err == nil && strings.TrimSpace(string(out)) != "" {
+			top = strings.TrimSpace(string(out))
+		}
+		var tried []string
+		for _, n := range upstreamNames(name) {
+			cand := filepath.Join(filepath.Dir(top), n)
+			tried = append(tried, cand)
+			if _, err := os.Stat(cand); err == nil {
+				dir = cand
+				break
+			}
+		}
+		if dir == "" {
+			return nil, cliutil.Usagef("no code repository at %s; give --code-repo", strings.Join(tried, " or "))
+		}
+	}
+	r, err := git.Open(ctx, dir)
+	if errors.Is(err, git.ErrNotRepository) {
+		return nil, cliutil.Usagef("code repository %s is not a git repository; check --code-repo", dir)
+	}
+	return r, err
+}
+
+// checkPrep refuses --prep early when rpmbuild is missing.
+func (o *importOptions) checkPrep() error {
+	if !o.Prep {
+		return nil
+	}
+	if _, err := exec.LookPath("rpmbuild"); err != nil {
+		return cliutil.Usagef("--prep needs rpmbuild on PATH (Debian package rpm)")
+	}
+	return nil
+}
+
+// upstreamNames are the directory names the code repository of package
+// name is looked for under.
+func upstreamNames(name string) []string {
+	if name == "kernel" || strings.HasPrefix(name, "kernel-") {
+		return []string{"linux", name}
+	}
+	return []string{name}
+}
+
+func runImport(ctx context.Context, o *importOptions) error {
+	if err := o.checkPrep(); err != nil {
+		return err
+	}
+	srpmRepo, err := o.openSRPM(ctx)
+	if err != nil {
+		return err
+	}
+	if o.All {
+		return runImportAll(ctx, o, srpmRepo)
+	}
+	rev, err := srpm.Read(ctx, srpmRepo, o.Rev, o.readOptions())
+	if err != nil {
+		return readError(o.Rev, err)
+	}
+	code, err := o.openCode(ctx, srpmRepo, rev.Name)
+	if err != nil {
+		return err
+	}
+	res, err := srpm.Import(ctx, code, rev, o.srpmOptions(srpmRepo))
+	if err != nil {
+		return o.importError(ctx, rev, err)
+	}
+	fmt.Fprintln(o.Stdout, resultLine(res))
+	return nil
+}
+
+// resultLine is the one line an import reports.
+func resultLine(res *srpm.Result) string {
+	return fmt.Sprintf("%s/base: %d patch(es) on %s, %s (from %s at %s)", res.Prefix, len(res.Rev.Patches),
+		res.Tag, short(res.Tip), res.Rev.SpecPath, short(res.Rev.Commit))
+}
+
+// readError phrases what went wrong reading a revision of the SRPM
+// repository.
+func readError(rev string, err error) error {
+	switch {
+	case errors.Is(err, git.ErrUnknownRevision):
+		return cliutil.Usagef("%q is not a revision of the SRPM repository", rev)
+	case errors.Is(err, srpm.ErrMissingSource):
+		return fmt.Errorf("%s: %w; commit the file or fix the spec", rev, err)
+	}
+	return fmt.Errorf("%s: %w", rev, err)
+}
+
+// importError phrases a failed import for the user and, for a patch that
+// does not apply, writes what git am and patch said below that line.
+func (o *importOptions) importError(ctx context.Context, rev *srpm.Revision, err error) error {
+	var pe *srpm.PatchError
+	var pre *srpm.PrepError
+	switch {
+	case ctx.Err() != nil:
+		// Whatever failed first (often a git killed by the signal),
+		// the reason is the interruption.
+		return errors.New("interrupted; no branch was created")
+	case errors.As(err, &pre):
+		fmt.Fprintf(o.Stderr, "git import-srpm: %s at %s: %v; no branch was created\n", rev.SpecPath, short(rev.Commit), err)
+		if out := strings.TrimSpace(pre.Output); out != "" {
+			fmt.Fprintf(o.Stderr, "%s\n", indent(out))
+		}
+		return cliutil.ErrSilent
+	case errors.As(err, &pe):
+		fmt.Fprintf(o.Stderr, "git import-srpm: %s at %s: %v; no branch was created\n", rev.SpecPath, short(rev.Commit), err)
+		if out := strings.TrimSpace(pe.Output); out != "" {
+			fmt.Fprintf(o.Stderr, "%s\n", indent(out))
+		}
+		return cliutil.ErrSilent
+	case errors.Is(err, srpm.ErrBranchExists):
+		return fmt.Errorf("%w; use --force to replace it", err)
+	case errors.Is(err, srpm.ErrNoBaseTag):
+		return fmt.Errorf("%w; fetch upstream tags into the code repository or give --base-tag", err)
+	}
+	return fmt.Errorf("import %s: %w; no branch was created", short(rev.Commit), err)
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// runImportAll imports, in parallel, the newest revision of the current
+// branch for each distinct branch name, oldest first, one line each.
+// Revisions whose branches exist are skipped unless --force; revisions
+// without a usable spec are reported and skipped.
+func runImportAll(ctx context.Context, o *importOptions, srpmRepo *git.Repo) error {
+	out, err := srpmRepo.Output(ctx, "rev-list", "--reverse", "HEAD", "--")
+	if err != nil {
+		return fmt.Errorf("list the revisions of the SRPM branch: %w", err)
+	}
+	ro := o.readOptions()
+	ro.NoPatches = true
+	type job struct {
+		rev  *srpm.Revision
+		line string // set when there is nothing to import
+	}
+	var jobs []*job
+	byPrefix := map[string]*job{}
+	for _, sha := range strings.Fields(string(out)) {
+		rev, err := srpm.Read(ctx, srpmRepo, sha, ro)
+		if err != nil {
+			if errors.Is(err, srpm.ErrNoSpec) {
+				continue // before the spec was added
+			}
+			jobs = append(jobs, &job{line: fmt.Sprintf("%s: skipped: %v", short(sha), err)})
+			continue
+		}
+		if j, ok := byPrefix[rev.BranchPrefix()]; ok {
+			j.rev = rev // a later revision of the same version-release wins
+			continue
+		}
+		j := &job{rev: rev}
+		byPrefix[rev.BranchPrefix()] = j
+		jobs = append(jobs, j)
+	}
+	if len(byPrefix) == 0 {
+		return fmt.Errorf("no revision of the current branch has a spec in SPECS/")
+	}
+	var code *git.Repo
+	for _, j := range jobs {
+		if j.rev != nil {
+			if code, err = o.openCode(ctx, srpmRepo, j.rev.Name); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	n := o.Jobs
+	if n == 0 {
+		n = min(runtime.NumCPU(), 8)
+	}
+	lines := make([]chan string, len(jobs))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	failed := false
+	var mu sync.Mutex
+	for i, j := range jobs {
+		lines[i] = make(chan string, 1)
+		if j.rev == nil {
+			lines[i] <- j.line
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			line, ok := importOne(ctx, o, srpmRepo, code, j.rev)
+			if !ok {
+				mu.Lock()
+				failed = true
+				mu.Unlock()
+			}
+			lines[i] <- line
+		}()
+	}
+	// Lines come out in revision order, each as soon as it and those
+	// before it are done.
+	for _, ch := range lines {
+		fmt.Fprintln(o.Stdout, <-ch)
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return errors.New("interrupted; the branches listed above as created were created, no other")
+	}
+	if failed {
+		return cliutil.ErrSilent
+	}
+	return nil
+}
+
+// importOne imports one revision for --all and returns its line.
+func importOne(ctx context.Context, o *importOptions, srpmRepo, code *git.Repo, head *srpm.Revision) (string, bool) {
+	prefix := head.BranchPrefix()
+	if !o.Force {
+		if err := srpm.CheckBranches(ctx, code, prefix, false); errors.Is(err, srpm.ErrBranchExists) {
+			return fmt.Sprintf("%s: exists, skipped (use --force to import again)", prefix), true
+		}
+	}
+	rev, err := srpm.Read(ctx, srpmRepo, head.Commit, o.readOptions())
+	if err != nil {
+		return fmt.Sprintf("%s: failed: %v", prefix, err), false
+	}
+	opts := o.srpmOptions(srpmRepo)
+	opts.Log = nil
+	res, err := srpm.Import(ctx, code, rev, opts)
+	if err != nil {
+		return fmt.Sprintf("%s: failed at %s: %v", prefix, short(rev.Commit), err), false
+	}
+	return resultLine(res), true
+}

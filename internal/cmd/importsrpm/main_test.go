@@ -1,0 +1,18 @@
+package importsrpm
+
+import (
+	"testing"
+
+	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
+)
+
+// TestMain builds the generated SRPM and code repositories once (each test
+// works on its own copy) and removes them, and the binary the end-to-end
+// tests build, at the end.
+func TestMain(m *testing.M) {
+	// A failed build is reported by every test that asks for a copy.
+	_ = srpmtest.Prepare()
+	defer srpmtest.Cleanup()
+	defer removeBinary()
+	m.Run()
+}

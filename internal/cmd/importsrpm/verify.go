@@ -1,0 +1,94 @@
+package importsrpm
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/srpm"
+)
+
+// verifyOptions is everything git import-srpm verify needs: the import's
+// options and the branch to compare with.
+type verifyOptions struct {
+	importOptions
+	Branch string
+}
+
+func verifyCommand(io *streams) *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "check that importing <srpm-rev> gives exactly the tree of <branch>",
+		ArgsUsage: "<branch> <srpm-rev>",
+		Description: "Imports <srpm-rev> as the default command does, but creates no branch, and compares\n" +
+			"the resulting tree with <branch>'s: exit 0 when they are equal, else print the\n" +
+			"diffstat from <branch> to the import and exit 1.",
+		Flags: sharedFlags(),
+		Action: func(c *cli.Context) error {
+			o := &verifyOptions{importOptions: importOptions{Stdout: io.Stdout, Stderr: io.Stderr}}
+			o.setShared(c)
+			args := c.Args().Slice()
+			if len(args) != 2 {
+				return cliutil.Usagef("verify takes <branch> <srpm-rev>, got %d argument(s)", len(args))
+			}
+			o.Branch, o.Rev = args[0], args[1]
+			for _, r := range args {
+				if err := git.CheckRev(r); err != nil {
+					return cliutil.Usagef("%v", err)
+				}
+			}
+			if o.BaseTag == "" {
+				return cliutil.Usagef("--base-tag must not be empty")
+			}
+			return runVerify(c.Context, o)
+		},
+	}
+}
+
+func runVerify(ctx context.Context, o *verifyOptions) error {
+	if err := o.checkPrep(); err != nil {
+		return err
+	}
+	srpmRepo, err := o.openSRPM(ctx)
+	if err != nil {
+		return err
+	}
+	rev, err := srpm.Read(ctx, srpmRepo, o.Rev, o.readOptions())
+	if err != nil {
+		return readError(o.Rev, err)
+	}
+	code, err := o.openCode(ctx, srpmRepo, rev.Name)
+	if err != nil {
+		return err
+	}
+	branch, err := code.ResolveCommit(ctx, o.Branch)
+	if err != nil {
+		return cliutil.Usagef("%q is not a branch or commit of the code repository", o.Branch)
+	}
+	opts := o.srpmOptions(srpmRepo)
+	opts.NoRefs = true
+	res, err := srpm.Import(ctx, code, rev, opts)
+	if err != nil {
+		return o.importError(ctx, rev, err)
+	}
+	out, err := code.Output(ctx, "rev-parse", branch+"^{tree}", res.Tip+"^{tree}")
+	if err != nil {
+		return err
+	}
+	trees := strings.Fields(string(out))
+	if len(trees) == 2 && trees[0] == trees[1] {
+		fmt.Fprintf(o.Stdout, "%s matches %s at %s: tree %s\n", o.Branch, rev.SpecPath, short(rev.Commit), short(trees[0]))
+		return nil
+	}
+	stat, err := code.Output(ctx, "diff-tree", "-r", "--stat", "--no-color", "--no-ext-diff", "--no-textconv", branch, res.Tip, "--")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Stdout, "%s differs from %s at %s (import %s); from the branch to the import:\n%s",
+		o.Branch, rev.SpecPath, short(rev.Commit), short(res.Tip), stat)
+	return cliutil.ErrSilent
+}

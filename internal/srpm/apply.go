@@ -1,0 +1,379 @@
+package srpm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/patchqueue/pqtools/internal/git"
+)
+
+// The fixed identity of every import commit's committer, and the author of
+// patches that name none.
+const (
+	CommitterName  = "git import-srpm"
+	CommitterEmail = "import-srpm@pqtools.invalid"
+)
+
+// PatchError is a patch that could not be applied.
+type PatchError struct {
+	Num    int
+	File   string
+	Output string // what git am and patch said
+	Err    error
+}
+
+func (e *PatchError) Error() string {
+	return fmt.Sprintf("patch %d (%s) does not apply: %v", e.Num, e.File, e.Err)
+}
+
+func (e *PatchError) Unwrap() error { return e.Err }
+
+// ErrNoApply is the reason of a PatchError when patch(1) refused the patch.
+var ErrNoApply = errors.New("patch -p1 --fuzz=2 failed")
+
+// Apply builds the commits of rev's patches on base (a commit of code) in a
+// temporary worktree that is removed before Apply returns, whatever
+// happens, and returns the last commit. No ref of code changes: the commits
+// are reachable from nothing until the caller creates branches.
+// Progress, one line per patch, goes to log when it is not nil. With a
+// prep directory (RunPrep), a last commit makes the tree that directory.
+func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log io.Writer, prep *Prep) (tip string, err error) {
+	tmp, err := os.MkdirTemp("", "git-import-srpm-")
+	if err != nil {
+		return "", err
+	}
+	w := &worktree{
+		tmp:   tmp,
+		dir:   filepath.Join(tmp, filepath.Base(tmp)), // names the worktree in git
+		hooks: filepath.Join(tmp, "hooks"),
+		fixed: rev.Date,
+	}
+	// Cleanup must run even when ctx is cancelled (Ctrl-C): it gets a
+	// context of its own.
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		if cerr := w.remove(cctx, code); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	if err := os.Mkdir(w.hooks, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Mkdir(filepath.Join(tmp, "patches"), 0o755); err != nil {
+		return "", err
+	}
+	w.added = true // even a failed add may have left something to remove
+	if _, err := code.Run(ctx, nil, w.config("worktree", "add", "--detach", "--quiet", "--", w.dir, base)...); err != nil {
+		return "", fmt.Errorf("create a temporary worktree: %w", err)
+	}
+	w.repo = &git.Repo{Dir: w.dir, Env: append(append([]string(nil), code.Env...),
+		"GIT_COMMITTER_NAME="+CommitterName, "GIT_COMMITTER_EMAIL="+CommitterEmail,
+		"GIT_COMMITTER_DATE="+GitDate(w.fixed))}
+	out, err := w.repo.Output(ctx, "rev-parse", "--absolute-git-dir")
+	if err != nil {
+		return "", err
+	}
+	w.admin = strings.TrimSpace(string(out))
+	logf := func(p Patch, how string) {
+		if log != nil {
+			fmt.Fprintf(log, "patch %d (%s): %s\n", p.Num, p.File, how)
+		}
+	}
+	for i := 0; i < len(rev.Patches); {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		// A run of dated mails goes to one git am: starting git once per
+		// patch is what an import of hundreds of patches spends its
+		// time on. Where the run stops, the failed patch is applied on
+		// its own below, with patch(1) as the fallback.
+		j := i
+		for j < len(rev.Patches) && batchable(rev.Patches[j].Data) {
+			j++
+		}
+		if j-i >= 2 {
+			n, err := w.amBatch(ctx, i, rev.Patches[i:j])
+			for _, p := range rev.Patches[i : i+n] {
+				logf(p, ByAm)
+			}
+			i += n
+			if err != nil {
+				return "", err
+			}
+			if i == j {
+				continue
+			}
+		}
+		how, err := w.apply(ctx, i, rev.Patches[i])
+		if err != nil {
+			return "", err
+		}
+		logf(rev.Patches[i], how)
+		i++
+	}
+	if prep != nil {
+		if err := w.commitPrep(ctx, prep.Dir); err != nil {
+			return "", fmt.Errorf("commit what %%prep changed: %w", err)
+		}
+	}
+	out, err = w.repo.Output(ctx, "rev-parse", "--verify", "HEAD")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// worktree is the temporary worktree an import works in.
+type worktree struct {
+	tmp   string // removed at the end; holds dir, hooks and patch files
+	dir   string
+	hooks string // empty: no hook of the user's repository runs
+	admin string // the worktree's directory under .git/worktrees
+	added bool
+	repo  *git.Repo
+	fixed time.Time
+}
+
+// config prefixes a git command with settings that keep user or repository
+// configuration from changing the result: no hooks (a commit-msg hook adding
+// a Change-Id would break reproducibility), no signing, no automatic gc, no
+// line-ending conversion.
+func (w *worktree) config(args ...string) []string {
+	return append([]string{
+		"-c", "core.hooksPath=" + w.hooks,
+		"-c", "commit.gpgSign=false",
+		"-c", "gc.auto=0",
+		"-c", "maintenance.auto=false",
+		"-c", "core.autocrlf=false",
+		"-c", "core.safecrlf=false",
+		"-c", "core.fileMode=true",
+		"-c", "core.symlinks=true",
+		"-c", "am.keepcr=false",
+		"-c", "am.messageId=false",
+		"-c", "mailinfo.scissors=false",
+		"-c", "i18n.commitEncoding=UTF-8",
+		"-c", "commit.cleanup=whitespace",
+		"-c", "advice.detachedHead=false",
+	}, args...)
+}
+
+func (w *worktree) git(ctx context.Context, args ...string) ([]byte, error) {
+	return w.repo.Run(ctx, nil, w.config(args...)...)
+}
+
+// batchable reports whether a patch can go to git am together with others:
+// a mail with its own date (one without needs its commit amended).
+func batchable(data []byte) bool {
+	h := ParseHeader(data)
+	return h.Mail && !h.Date.IsZero()
+}
+
+// amBatch applies patches (the first is the i-th applied) with one git am
+// and returns how many it committed. When git am stops at a patch, the
+// session is ended keeping those commits, and the tree is cleaned for the
+// next attempt; the error is then nil unless cleaning failed or ctx ended.
+func (w *worktree) amBatch(ctx context.Context, i int, patches []Patch) (int, error) {
+	args := []string{"am", "-3", "--quiet", "--no-scissors", "--no-message-id", "--no-keep-cr", "--whitespace=nowarn"}
+	for k, p := range patches {
+		file := filepath.Join(w.tmp, "patches", strconv.Itoa(i+k)+".patch")
+		if err := os.WriteFile(file, p.Data, 0o644); err != nil {
+			return 0, err
+		}
+		args = append(args, file)
+	}
+	out, err := w.repo.Output(ctx, "rev-parse", "--verify", "HEAD")
+	if err != nil {
+		return 0, err
+	}
+	start := strings.TrimSpace(string(out))
+	if _, amErr := w.git(ctx, args...); amErr == nil {
+		return len(patches), nil
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	out, err = w.repo.Output(ctx, "rev-list", "--count", start+"..HEAD")
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil || n >= len(patches) {
+		return 0, fmt.Errorf("git am stopped, but %q commits were made of %d", strings.TrimSpace(string(out)), len(patches))
+	}
+	// --quit keeps HEAD, the commits of the patches before the one that
+	// failed; reset and clean drop what the failed one left.
+	if _, err := w.git(ctx, "am", "--quit"); err != nil {
+		return n, err
+	}
+	if _, err := w.git(ctx, "reset", "--hard", "--quiet", "HEAD"); err != nil {
+		return n, err
+	}
+	_, err = w.git(ctx, "clean", "-fdxq")
+	return n, err
+}
+
+// How a patch was applied, as Apply logs it.
+const (
+	ByAm         = "git am -3"
+	ByPatch      = "patch -p1 --fuzz=2"
+	ByPatchAfter = "patch -p1 --fuzz=2 after git am -3 failed"
+)
+
+// apply makes the commit of patch p (the i-th applied) and says how.
+func (w *worktree) apply(ctx context.Context, i int, p Patch) (how string, err error) {
+	how = ByPatch
+	err = w.applyAs(ctx, i, p, &how)
+	return how, err
+}
+
+func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) error {
+	file := filepath.Join(w.tmp, "patches", strconv.Itoa(i)+".patch")
+	if err := os.WriteFile(file, p.Data, 0o644); err != nil {
+		return err
+	}
+	h := ParseHeader(p.Data)
+	var amOut string
+	if h.Mail {
+		_, err := w.git(ctx, "am", "-3", "--quiet", "--no-scissors", "--no-message-id",
+			"--no-keep-cr", "--whitespace=nowarn", file)
+		if err == nil {
+			*how = ByAm
+			if !h.Date.IsZero() {
+				return nil
+			}
+			// git am dates a mail without a Date: header now; the
+			// fixed date keeps imports reproducible.
+			_, err = w.git(ctx, "commit", "--amend", "--quiet", "--no-edit", "--allow-empty",
+				"--no-verify", "--date="+GitDate(w.fixed))
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		amOut = gitOutput(err)
+		*how = ByPatchAfter
+		// Back to a clean tree at the previous commit before patch(1)
+		// tries; --abort fails when am stopped before starting a session.
+		_, _ = w.git(ctx, "am", "--abort")
+		if _, err := w.git(ctx, "reset", "--hard", "--quiet", "HEAD"); err != nil {
+			return err
+		}
+		if _, err := w.git(ctx, "clean", "-fdxq"); err != nil {
+			return err
+		}
+	}
+	out, err := runPatch(ctx, w.dir, file)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		detail := out
+		if amOut != "" {
+			detail = "git am -3:\n" + amOut + "\npatch -p1 --fuzz=2:\n" + out
+		}
+		return &PatchError{Num: p.Num, File: p.File, Output: detail, Err: fmt.Errorf("%w: %s", ErrNoApply, firstLine(out, err))}
+	}
+	if _, err := w.git(ctx, "add", "--all", "--force", "--", "."); err != nil {
+		return err
+	}
+	name, email := h.Name, h.Email
+	if email == "" {
+		name, email = CommitterName, CommitterEmail
+	}
+	date := h.Date
+	if date.IsZero() {
+		date = w.fixed
+	}
+	if h.Subject == "" {
+		h.Subject = SubjectFromFile(p.File)
+	}
+	msg := filepath.Join(w.tmp, "patches", strconv.Itoa(i)+".msg")
+	if err := os.WriteFile(msg, []byte(h.Message()), 0o644); err != nil {
+		return err
+	}
+	commit := *w.repo
+	commit.Env = append(append([]string(nil), w.repo.Env...),
+		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email, "GIT_AUTHOR_DATE="+GitDate(date))
+	_, err = commit.Run(ctx, nil, w.config("commit", "--quiet", "--allow-empty", "--no-verify",
+		"--cleanup=whitespace", "--file", msg)...)
+	if err != nil {
+		return &PatchError{Num: p.Num, File: p.File, Output: gitOutput(err), Err: fmt.Errorf("commit: %w", err)}
+	}
+	return nil
+}
+
+// remove deletes the worktree and everything Apply wrote outside git's
+// object store. git worktree remove is the clean way; when it fails (a
+// killed git left a lock) the directories go by hand, this worktree's
+// administrative directory included, without pruning any other worktree.
+func (w *worktree) remove(ctx context.Context, code *git.Repo) error {
+	var gitErr error
+	if w.added {
+		_, gitErr = code.Run(ctx, nil, w.config("worktree", "remove", "--force", "--force", "--", w.dir)...)
+	}
+	rmErr := os.RemoveAll(w.tmp)
+	if gitErr != nil {
+		admin := w.admin
+		if admin == "" {
+			admin = findAdmin(code.CommonDir, w.dir)
+		}
+		if admin != "" && strings.Contains(filepath.ToSlash(admin), "/worktrees/") {
+			if err := os.RemoveAll(admin); err != nil {
+				return fmt.Errorf("remove the temporary worktree %s: %w", w.dir, err)
+			}
+		}
+	}
+	if rmErr != nil {
+		return fmt.Errorf("remove %s: %w", w.tmp, rmErr)
+	}
+	return nil
+}
+
+// findAdmin finds the administrative directory of the worktree at dir when
+// git did not get as far as saying it: the one whose gitdir file points
+// into dir.
+func findAdmin(commonDir, dir string) string {
+	if commonDir == "" {
+		return ""
+	}
+	ents, err := os.ReadDir(filepath.Join(commonDir, "worktrees"))
+	if err != nil {
+		return ""
+	}
+	for _, e := range ents {
+		admin := filepath.Join(commonDir, "worktrees", e.Name())
+		b, err := os.ReadFile(filepath.Join(admin, "gitdir"))
+		if err == nil && filepath.Dir(strings.TrimSpace(string(b))) == dir {
+			return admin
+		}
+	}
+	return ""
+}
+
+// gitOutput is the stderr of a failed git command, for the details.
+func gitOutput(err error) string {
+	var ge *git.Error
+	if errors.As(err, &ge) {
+		return strings.TrimSpace(ge.Stderr)
+	}
+	return err.Error()
+}
+
+// firstLine is the first line of what a command printed that says
+// something, or its error.
+func firstLine(out string, err error) string {
+	for _, l := range strings.Split(out, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "patching file") {
+			return l
+		}
+	}
+	return err.Error()
+}

@@ -1,0 +1,65 @@
+package srpm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
+)
+
+// ErrBranchExists is returned by CheckBranches and CreateBranches when a
+// branch exists and force was not asked for.
+var ErrBranchExists = errors.New("branch already exists")
+
+// BranchRefs are the refs of the pre-base and base branches of prefix.
+func BranchRefs(prefix string) (preBase, base string) {
+	return "refs/heads/" + prefix + "/pre-base", "refs/heads/" + prefix + "/base"
+}
+
+// CheckBranches verifies the branch names are valid and, unless force,
+// that neither exists, so a long import is not made for nothing.
+func CheckBranches(ctx context.Context, code *git.Repo, prefix string, force bool) error {
+	pre, base := BranchRefs(prefix)
+	for _, ref := range []string{pre, base} {
+		if _, err := code.Output(ctx, "check-ref-format", ref); err != nil {
+			return fmt.Errorf("%q is not a valid branch name", strings.TrimPrefix(ref, "refs/heads/"))
+		}
+		if force {
+			continue
+		}
+		ok, err := code.RefExists(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return fmt.Errorf("%s: %w", strings.TrimPrefix(ref, "refs/heads/"), ErrBranchExists)
+		}
+	}
+	return nil
+}
+
+// CreateBranches points prefix/pre-base at preBase and prefix/base at tip in
+// one git update-ref transaction: both branches appear, or neither. Without
+// force an existing branch fails the transaction.
+func CreateBranches(ctx context.Context, code *git.Repo, prefix, preBase, tip string, force bool, reason string) error {
+	if err := CheckBranches(ctx, code, prefix, force); err != nil {
+		return err
+	}
+	pre, base := BranchRefs(prefix)
+	var in strings.Builder
+	in.WriteString("start\n")
+	for _, u := range [][2]string{{pre, preBase}, {base, tip}} {
+		if force {
+			fmt.Fprintf(&in, "update %s %s\n", u[0], u[1])
+		} else {
+			fmt.Fprintf(&in, "create %s %s\n", u[0], u[1])
+		}
+	}
+	in.WriteString("prepare\ncommit\n")
+	if _, err := code.Run(ctx, strings.NewReader(in.String()), "update-ref", "-m", reason, "--stdin"); err != nil {
+		return fmt.Errorf("create branches %s/pre-base and %s/base: %w", prefix, prefix, err)
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package srpm
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+// TestRunPatchGitFeatures checks that the patch(1) fallback keeps what a
+// git-style diff without mail headers carries: a rename with changes, a new
+// executable file, a mode change, a deletion and a missing final newline.
+func TestRunPatchGitFeatures(t *testing.T) {
+	dir := t.TempDir()
+	env, err := repos.NewEnv(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := func(d string, args ...string) string {
+		t.Helper()
+		out, err := env.Git(d, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	write := func(d, name, text string, mode os.FileMode) {
+		t.Helper()
+		p := filepath.Join(d, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := filepath.Join(dir, "src")
+	g(dir, "init", "-q", src)
+	write(src, "old/name.c", cfileText(30), 0o644)
+	write(src, "gone.txt", "bye\n", 0o644)
+	write(src, "tool.sh", "#!/bin/sh\n", 0o644)
+	write(src, "tail.txt", "no newline", 0o644)
+	g(src, "add", "-A")
+	g(src, "commit", "-q", "-m", "base")
+	g(dir, "clone", "-q", src, filepath.Join(dir, "dst"))
+	if err := os.Mkdir(filepath.Join(src, "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	g(src, "mv", "old/name.c", "new/name.c")
+	write(src, "new/name.c", cfileText(30)+"int extra;\n", 0o644)
+	g(src, "rm", "-q", "gone.txt")
+	write(src, "tool.sh", "#!/bin/sh\n", 0o755)
+	write(src, "bin/run", "#!/bin/sh\necho run\n", 0o755)
+	write(src, "tail.txt", "still no newline", 0o644)
+	g(src, "add", "-A")
+	g(src, "commit", "-q", "-m", "change")
+	diff := g(src, "diff", "-M", "HEAD~", "HEAD") + "\n"
+	file := filepath.Join(dir, "p.diff")
+	if err := os.WriteFile(file, []byte(diff), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "dst")
+	if out, err := runPatch(context.Background(), dst, file); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, out, diff)
+	}
+	g(dst, "add", "-A", "-f")
+	g(dst, "commit", "-q", "-m", "patched")
+	if a, b := g(src, "rev-parse", "HEAD^{tree}"), g(dst, "rev-parse", "HEAD^{tree}"); a != b {
+		t.Errorf("patch(1) gave another tree:\n%s\nwant:\n%s", g(dst, "ls-tree", "-r", "HEAD"), g(src, "ls-tree", "-r", "HEAD"))
+	}
+}
+
+func cfileText(n int) string {
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		b.WriteString("int line" + string(rune('a'+i%26)) + ";\n")
+	}
+	return b.String()
+}
+
+func TestDecompress(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("--- a/f\n+++ b/f\n"))
+	zw.Close()
+	if got, err := decompress(gz.Bytes()); err != nil || string(got) != "--- a/f\n+++ b/f\n" {
+		t.Errorf("gzip: %q, %v", got, err)
+	}
+	if got, err := decompress([]byte("BZh is a word\n")); err != nil || string(got) != "BZh is a word\n" {
+		t.Errorf("text starting BZh: %q, %v", got, err)
+	}
+	if _, err := decompress([]byte{0xfd, '7', 'z', 'X', 'Z', 0, 1}); err == nil {
+		t.Error("xz: no error")
+	}
+	if _, err := decompress([]byte{0x1f, 0x8b, 0}); err == nil {
+		t.Error("broken gzip: no error")
+	}
+}
