@@ -38,14 +38,7 @@ func (r *Repo) ChangedFiles(ctx context.Context, o LogOptions) (map[string][]str
 	if len(o.Paths) > 0 {
 		args = append(args, "--full-diff")
 	}
-	args = append(args, "--end-of-options")
-	args = append(args, o.Include...)
-	for _, e := range o.Exclude {
-		args = append(args, "^"+e)
-	}
-	args = append(args, "--")
-	args = append(args, o.Paths...)
-	out, err := r.Output(ctx, args...)
+	out, err := r.Output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
 	}

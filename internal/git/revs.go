@@ -162,6 +162,18 @@ type LogOptions struct {
 	Reverse bool
 }
 
+// revArgs appends the selection of o to args: "--end-of-options", the
+// included and excluded commits, "--", the paths.
+func (o LogOptions) revArgs(args []string) []string {
+	args = append(args, "--end-of-options")
+	args = append(args, o.Include...)
+	for _, e := range o.Exclude {
+		args = append(args, "^"+e)
+	}
+	args = append(args, "--")
+	return append(args, o.Paths...)
+}
+
 // Log lists commits in topological order with their messages.
 func (r *Repo) Log(ctx context.Context, o LogOptions) ([]Commit, error) {
 	args := []string{"log", "-z", "--topo-order", "--no-color", "--no-show-signature",
@@ -172,14 +184,7 @@ func (r *Repo) Log(ctx context.Context, o LogOptions) ([]Commit, error) {
 	if o.NoMerges {
 		args = append(args, "--no-merges")
 	}
-	args = append(args, "--end-of-options")
-	args = append(args, o.Include...)
-	for _, e := range o.Exclude {
-		args = append(args, "^"+e)
-	}
-	args = append(args, "--")
-	args = append(args, o.Paths...)
-	out, err := r.Output(ctx, args...)
+	out, err := r.Output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -213,14 +218,7 @@ func (r *Repo) RevList(ctx context.Context, o LogOptions) ([]string, error) {
 	if o.NoMerges {
 		args = append(args, "--no-merges")
 	}
-	args = append(args, "--end-of-options")
-	args = append(args, o.Include...)
-	for _, e := range o.Exclude {
-		args = append(args, "^"+e)
-	}
-	args = append(args, "--")
-	args = append(args, o.Paths...)
-	out, err := r.Output(ctx, args...)
+	out, err := r.Output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
