@@ -1,8 +1,13 @@
 package review
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/testdata/repos"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
 )
@@ -142,4 +147,42 @@ func FuzzUpstreamRecord(f *testing.F) {
 			}
 		})
 	})
+}
+
+// A \x01 byte in an upstream message must not split its record.
+func TestUpstreamMessageWithSeparatorByte(t *testing.T) {
+	dir := t.TempDir()
+	env, err := repos.NewEnv(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(dir, "repo")
+	os.MkdirAll(work, 0o755)
+	g := func(args ...string) string {
+		t.Helper()
+		out, err := env.Git(work, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	g("init", "-q")
+	g("commit", "-q", "--allow-empty", "-m", "base")
+	base := g("rev-parse", "HEAD")
+	os.WriteFile(filepath.Join(work, "f.c"), []byte("int f;\n"), 0o644)
+	g("add", "f.c")
+	msg := filepath.Join(dir, "msg")
+	os.WriteFile(msg, []byte("net: odd message\n\nbody with \x01 inside and \x01" + strings.Repeat("b", 40) + " too\n"), 0o644)
+	g("commit", "-q", "-F", msg)
+	os.WriteFile(filepath.Join(work, "g.c"), []byte("int g;\n"), 0o644)
+	g("add", "g.c")
+	g("commit", "-q", "-m", "mm: plain")
+	repo := &git.Repo{Dir: work, Env: env.Vars}
+	var got []upEntry
+	if err := streamUpstream(t.Context(), repo, "HEAD", base, nil, func(e upEntry) { got = append(got, e) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[1].Title != "net: odd message" || fileKeyHash([]string{"f.c"}) != got[1].FileKey || got[0].Title != "mm: plain" {
+		t.Fatalf("records %+v", got)
+	}
 }

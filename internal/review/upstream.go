@@ -82,22 +82,53 @@ func streamUpstream(ctx context.Context, repo *git.Repo, include, exclude string
 	}
 	return repo.Stream(ctx, nil, func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 1<<20)
+		// Records start with \x01 and a commit id; a \x01 inside a
+		// message would split one, so a chunk that does not start like a
+		// record belongs to the one before.
+		var pending []byte
+		flush := func() error {
+			if len(pending) == 0 {
+				return nil
+			}
+			err := parseUpRecord(pending, found)
+			pending = pending[:0]
+			return err
+		}
 		for {
-			rec, err := br.ReadBytes(1)
-			rec = bytes.TrimSuffix(rec, []byte{1})
-			if len(rec) > 0 {
-				if perr := parseUpRecord(rec, found); perr != nil {
-					return perr
+			chunk, err := br.ReadBytes(1)
+			chunk = bytes.TrimSuffix(chunk, []byte{1})
+			switch {
+			case len(chunk) == 0:
+			case recordStart(chunk) || len(pending) == 0:
+				if ferr := flush(); ferr != nil {
+					return ferr
 				}
+				pending = append(pending, chunk...)
+			default:
+				pending = append(append(pending, 1), chunk...)
 			}
 			if err == io.EOF {
-				return nil
+				return flush()
 			}
 			if err != nil {
 				return err
 			}
 		}
 	}, args...)
+}
+
+// recordStart reports whether a chunk begins like a log record: a full
+// commit id and a NUL.
+func recordStart(b []byte) bool {
+	if len(b) < 41 || b[40] != 0 {
+		return false
+	}
+	for _, c := range b[:40] {
+		if !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+			return false
+		}
+	}
+	return true
 }
 
 func parseUpRecord(rec []byte, found func(upEntry)) error {

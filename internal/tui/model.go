@@ -182,6 +182,9 @@ func RowCells(r *review.Row) [3]Cell {
 	if (r.Status == review.StatusTitle || r.Status == review.StatusSimilar) && !r.Upstream && r.Explained {
 		marks += " [explained]"
 	}
+	if r.Replay != "" {
+		marks += " [replay " + r.Replay + "]"
+	}
 	color := StatusColor(r)
 	return [3]Cell{{side(r.Old), color}, {marks, color}, {side(r.New), color}}
 }

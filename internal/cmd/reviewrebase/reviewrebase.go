@@ -197,7 +197,7 @@ func run(ctx context.Context, o *Options) error {
 	}
 	ropts.Paths, ropts.NoCache, ropts.NoSimilar, ropts.Jobs = o.Paths, o.NoCache, o.NoSimilar, o.Jobs
 	if useTUI(o) {
-		return runTUI(ctx, repo, ropts)
+		return runTUI(ctx, repo, ropts, o.Replay)
 	}
 	prog := newProgress(o.IO.Stderr, o.IO.StderrTTY && o.Format != "json")
 	ropts.Progress = prog.update

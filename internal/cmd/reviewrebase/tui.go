@@ -27,13 +27,19 @@ func useTUI(o *Options) bool {
 
 // runTUI runs the review inside the terminal UI, which shows progress
 // while it loads.
-func runTUI(ctx context.Context, repo *git.Repo, ropts review.Options) error {
+func runTUI(ctx context.Context, repo *git.Repo, ropts review.Options, withReplay bool) error {
 	ui := tui.New(ctx, &backend{repo: repo})
 	return ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
 		ropts.Progress = progress
 		res, err := review.Run(ctx, repo, ropts)
 		if err != nil {
 			return nil, explain(err)
+		}
+		if withReplay {
+			progress("replaying title and similar matches", 0, 1)
+			if err := addReplay(ctx, repo, res); err != nil {
+				return nil, err
+			}
 		}
 		return res, nil
 	})
