@@ -172,7 +172,7 @@ func TestUpstreamMessageWithSeparatorByte(t *testing.T) {
 	os.WriteFile(filepath.Join(work, "f.c"), []byte("int f;\n"), 0o644)
 	g("add", "f.c")
 	msg := filepath.Join(dir, "msg")
-	os.WriteFile(msg, []byte("net: odd message\n\nbody with \x01 inside and \x01" + strings.Repeat("b", 40) + " too\n"), 0o644)
+	os.WriteFile(msg, []byte("net: odd message\n\nbody with \x01 inside and \x01"+strings.Repeat("b", 40)+" too\n"), 0o644)
 	g("commit", "-q", "-F", msg)
 	os.WriteFile(filepath.Join(work, "g.c"), []byte("int g;\n"), 0o644)
 	g("add", "g.c")
