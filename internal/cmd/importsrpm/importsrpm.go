@@ -33,7 +33,8 @@ func newApp(io *streams) *cli.App {
 		Name:  "git import-srpm",
 		Usage: "import an SRPM's patch queue into git, and keep its spec in step",
 		UsageText: "git import-srpm [options] <srpm-rev>\n   git import-srpm [options] --all\n" +
-			"   git import-srpm verify [options] <branch> <srpm-rev>\n   git import-srpm renumber [--dry-run] <spec> <start> <offset>",
+			"   git import-srpm verify [options] <branch> <srpm-rev>\n   git import-srpm renumber [--dry-run] <spec> <start> <offset>\n" +
+			"   git import-srpm sync [options] <old>..<new>",
 		Writer:   io.Stdout,
 		Commands: commands(io),
 		Flags:    importFlags(),
@@ -45,6 +46,7 @@ func newApp(io *streams) *cli.App {
 func commands(io *streams) []*cli.Command {
 	cmds := []*cli.Command{
 		renumberCommand(io),
+		syncCommand(io),
 		verifyCommand(io),
 	}
 	for _, c := range cmds {

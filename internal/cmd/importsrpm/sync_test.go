@@ -1,0 +1,252 @@
+package importsrpm
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/patchqueue/pqtools/internal/patchid"
+	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
+)
+
+// rebaseFixture imports the fixture's Good revision, then makes upstream
+// v4.19.20 in the code repository, where the first patch (fs/a: return 55)
+// is upstream (cherry-picked) and a change two lines above carol's patch
+// changes its context, and rebases the imported queue onto it as branch
+// "rebased", with one commit added on top. It returns the old tip and
+// the upstream commit of the first patch.
+func rebaseFixture(t *testing.T) (f *srpmtest.Fixture, old, upstream string) {
+	t.Helper()
+	f = importFixture(t)
+	if code, _, stderr := run(t, "--srpm-repo", f.SRPM, f.Good); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	old = f.Prefix + "/base"
+	fgit(t, f, f.SRPM, "checkout", "-q", "-b", "synced", f.Good)
+	c := f.Code
+	fgit(t, f, c, "checkout", "-q", "-b", "upstream", "v4.19.19")
+	fgit(t, f, c, "cherry-pick", old+"~6")
+	if got := fgit(t, f, c, "log", "-1", "--format=%s"); got != "fs/a: return 55" {
+		t.Fatalf("cherry-picked %q", got)
+	}
+	upstream = fgit(t, f, c, "rev-parse", "HEAD")
+	p := filepath.Join(c, "drivers", "c.c")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "int c_13(void) { return 13; }", "int c_13(void) { return 1313; }", 1)
+	if edited == string(data) {
+		t.Fatal("drivers/c.c has no c_13")
+	}
+	if err := os.WriteFile(p, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fgit(t, f, c, "commit", "-q", "-am", "drivers/c: upstream change near c_15")
+	fgit(t, f, c, "tag", "-a", "-m", "Linux 4.19.20", "v4.19.20")
+	fgit(t, f, c, "checkout", "-q", "-b", "rebased", old)
+	fgit(t, f, c, "rebase", "-q", "--onto", "v4.19.20", f.Prefix+"/pre-base")
+	if err := os.WriteFile(filepath.Join(c, "drivers", "d.c"), []byte("int d(void) { return 4; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fgit(t, f, c, "add", "drivers/d.c")
+	fgit(t, f, c, "commit", "-q", "-m", "drivers: add d")
+	if n := fgit(t, f, c, "rev-list", "--count", "v4.19.20..rebased"); n != "7" {
+		t.Fatalf("rebased queue has %s commits, want 6 of 7 and one added", n)
+	}
+	return f, old, upstream
+}
+
+// TestSyncRoundTrip is the end-to-end test: import, rebase, sync, commit,
+// import again: the new import is the rebased branch, tree for tree.
+func TestSyncRoundTrip(t *testing.T) {
+	f, old, upstream := rebaseFixture(t)
+	specPath := filepath.Join(f.SRPM, "SPECS", "kernel.spec")
+	before, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(f.SRPM, "SOURCES")) // anywhere in the SRPM work tree
+
+	// --dry-run: the diff and the files, nothing written.
+	code, stdout, stderr := run(t, "sync", "--dry-run", old+"..rebased")
+	if code != 0 {
+		t.Fatalf("dry run: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"-Patch0: 0001-fs-a-alice.patch\n+# Patch0: 0001-fs-a-alice.patch: " + upstream[:12] + " fs/a: return 55\n",
+		"-Patch6: carol.patch\n+Patch6: carol-rebase-to-v4.19.20.patch\n+Patch7: 0007-drivers-add-d.patch\n",
+		"would write " + filepath.Join(f.SRPM, "SOURCES", "carol-rebase-to-v4.19.20.patch"),
+		"would write " + filepath.Join(f.SRPM, "SOURCES", "0007-drivers-add-d.patch"),
+		": 1 upstream, 1 changed, 1 added, 0 dropped, 5 unchanged (3 patch file(s) matched to commits by position)",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if st := fgit(t, f, f.SRPM, "status", "--porcelain"); st != "" {
+		t.Fatalf("dry run changed the work tree:\n%s", st)
+	}
+
+	code, stdout, stderr = run(t, "sync", "--new-version", "4.19.20", old+"..rebased")
+	if code != 0 || !strings.Contains(stdout, "Version: 4.19.19, now 4.19.20\n") {
+		t.Fatalf("sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	after, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.NewReplacer(
+		"Version: 4.19.19\n", "Version: 4.19.20\n",
+		"Source0: kernel-4.19.19.tar.gz\n", "Source0: kernel-4.19.20.tar.gz\n",
+		"Patch0: 0001-fs-a-alice.patch\n", "# Patch0: 0001-fs-a-alice.patch: "+upstream[:12]+" fs/a: return 55\n",
+		"Patch6: carol.patch\n", "Patch6: carol-rebase-to-v4.19.20.patch\nPatch7: 0007-drivers-add-d.patch\n",
+	).Replace(string(before))
+	if string(after) != want {
+		t.Fatalf("spec after sync:\n%s\nwant:\n%s", after, want)
+	}
+	if st := fgit(t, f, f.SRPM, "status", "--porcelain"); st != " M SPECS/kernel.spec\n?? SOURCES/0007-drivers-add-d.patch\n?? SOURCES/carol-rebase-to-v4.19.20.patch" {
+		t.Errorf("status after sync:\n%s", st)
+	}
+	// The regenerated patch is the new commit's, with a stable From line.
+	carol, err := os.ReadFile(filepath.Join(f.SRPM, "SOURCES", "carol-rebase-to-v4.19.20.patch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(carol), "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n") ||
+		strings.Contains(string(carol), "\n-- \n") || !strings.Contains(string(carol), " int c_13(void) { return 1313; }\n") {
+		t.Errorf("regenerated patch:\n%s", carol)
+	}
+	newCarol := fgit(t, f, f.Code, "rev-parse", "rebased~1")
+	ids := patchIDs(t, f, newCarol)
+	if got := filePatchID(carol); got != ids {
+		t.Errorf("regenerated patch has patch-id %s, its commit %s", got, ids)
+	}
+
+	// Running sync again finds it all done.
+	code, stdout, _ = run(t, "sync", old+"..rebased")
+	if code != 0 || !strings.Contains(stdout, ": 0 upstream, 0 changed, 0 added, 0 dropped, 5 unchanged, 3 already done") {
+		t.Errorf("second sync: exit %d\n%s", code, stdout)
+	}
+	if again, _ := os.ReadFile(specPath); string(again) != want {
+		t.Errorf("second sync changed the spec:\n%s", again)
+	}
+
+	// Commit the SRPM and import it again: the same tree as the rebase.
+	fgit(t, f, f.SRPM, "add", "-A")
+	fgit(t, f, f.SRPM, "commit", "-q", "-m", "rebase onto v4.19.20")
+	code, stdout, stderr = run(t, "--srpm-repo", f.SRPM, "HEAD")
+	if code != 0 || !strings.HasPrefix(stdout, "kernel/xenserver-4.19.20-1.2/base: 7 patch(es) on v4.19.20") {
+		t.Fatalf("import after sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if d := fgit(t, f, f.Code, "diff", "--stat", "rebased", "kernel/xenserver-4.19.20-1.2/base", "--"); d != "" {
+		t.Errorf("the import of the synced SRPM differs from the rebased branch:\n%s", d)
+	}
+	if a, b := fgit(t, f, f.Code, "rev-parse", "rebased^{tree}"), fgit(t, f, f.Code, "rev-parse", "kernel/xenserver-4.19.20-1.2/base^{tree}"); a != b {
+		t.Errorf("trees %s and %s differ", a, b)
+	}
+}
+
+// patchIDs is git's own patch-id of a commit, the oracle.
+func patchIDs(t *testing.T, f *srpmtest.Fixture, sha string) patchid.ID {
+	t.Helper()
+	diff := fgit(t, f, f.Code, "diff-tree", "-p", "--no-renames", sha)
+	out, err := f.Env.GitInput(f.Code, []byte(diff+"\n"), "patch-id", "--stable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := patchid.Parse(strings.Fields(out)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestSyncDroppedAndErrors: a dropped commit is listed and left alone; a
+// changed patch that no file matches stops sync before anything is written;
+// usage errors exit 2.
+func TestSyncDroppedAndErrors(t *testing.T) {
+	f, old, _ := rebaseFixture(t)
+	t.Chdir(f.SRPM)
+	// Drop the readme commit (the 6th of the queue) from the rebase.
+	fgit(t, f, f.Code, "checkout", "-q", "-b", "dropped", "rebased")
+	fgit(t, f, f.Code, "rebase", "-q", "--onto", "rebased~3", "rebased~2")
+	code, stdout, stderr := run(t, "sync", "--dry-run", old+"..dropped")
+	if code != 0 || !strings.Contains(stdout, "dropped, needs a decision: ") ||
+		!strings.Contains(stdout, "(Patch5 readme-no-newline.patch)") ||
+		!strings.Contains(stdout, ": 1 upstream, 1 changed, 1 added, 1 dropped, 4 unchanged") {
+		t.Errorf("dropped: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// Explicit bases and tag, options after the range as git allows.
+	code, stdout, stderr = run(t, "sync", old+"..rebased", "--old-base", f.Prefix+"/pre-base", "--new-base", "v4.19.20^{commit}", "--onto-tag", "v9", "-n")
+	if code != 0 || !strings.Contains(stdout, "+Patch6: carol-rebase-to-v9.patch\n") || fgit(t, f, f.SRPM, "status", "--porcelain") != "" {
+		t.Errorf("explicit bases: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ = run(t, "sync", "-h"); code != 0 || !strings.Contains(stdout, "--onto-tag") {
+		t.Errorf("sync -h: exit %d\n%s", code, stdout)
+	}
+
+	// Carol's file no longer matches her old commit, and with quilt-b
+	// applied after the plain diff the files are not in queue order, so
+	// nothing is paired by position: sync refuses.
+	specPath := filepath.Join(f.SRPM, "SPECS", "kernel.spec")
+	orig, _ := os.ReadFile(specPath)
+	before := strings.Replace(string(orig), "Patch1: quilt-b.patch\nPatch2: 0003-plain\n", "Patch2: 0003-plain\nPatch1: quilt-b.patch\n", 1)
+	if before == string(orig) {
+		t.Fatal("spec not reordered")
+	}
+	if err := os.WriteFile(specPath, []byte(before), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.SRPM, "SOURCES", "carol.patch"), []byte("not a patch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = run(t, "sync", old+"..rebased")
+	if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+		!strings.Contains(stderr, "(drivers: carol's change) is changed, but no patch file of the spec has its patch-id; nothing was changed") {
+		t.Errorf("unmatched: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+	if after, _ := os.ReadFile(specPath); string(after) != before {
+		t.Error("a failed sync changed the spec")
+	}
+	if st := fgit(t, f, f.SRPM, "status", "--porcelain"); st != " M SOURCES/carol.patch\n M SPECS/kernel.spec" {
+		t.Errorf("a failed sync wrote files:\n%s", st)
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sync", "rebased"}, "give the rebase as <old>..<new>"},
+		{[]string{"sync", old + "...rebased"}, "two dots"},
+		{[]string{"sync", old + "..nosuch"}, `"nosuch" is not a revision of the code repository`},
+		{[]string{"sync", "--spec", filepath.Join(t.TempDir(), "x.spec"), old + "..rebased"}, "is not a directory; give --sources"},
+	} {
+		code, _, stderr := run(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d stderr %q, want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func TestMapPatches(t *testing.T) {
+	id := func(b byte) patchid.ID { return patchid.ID{b} }
+	var zero patchid.ID
+	// Same order, two files without a usable id: paired by position.
+	m, pos := mapPatches([]patchid.ID{id(1), id(2), id(3)}, []patchid.ID{id(1), zero, id(3)})
+	if len(m) != 3 || m[1] != 1 || pos != 1 {
+		t.Errorf("aligned: %v %d", m, pos)
+	}
+	// Out of order: only patch-id pairs.
+	m, pos = mapPatches([]patchid.ID{id(1), id(2), id(3)}, []patchid.ID{id(2), id(1), zero})
+	if len(m) != 2 || m[0] != 1 || m[1] != 0 || pos != 0 {
+		t.Errorf("reordered: %v %d", m, pos)
+	}
+	// A duplicated id pairs nothing.
+	m, _ = mapPatches([]patchid.ID{id(1), id(1)}, []patchid.ID{id(1), id(2), id(3)})
+	if len(m) != 0 {
+		t.Errorf("duplicate: %v", m)
+	}
+}
