@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/patchqueue/pqtools/internal/atomicfile"
 	"github.com/patchqueue/pqtools/internal/git"
 )
 
@@ -231,22 +232,6 @@ func pruneUpCache(dir string) {
 	}
 }
 
-// writeAtomic replaces path by a fully written file: readers see the old or
-// the new content, never a mix.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
-}
+// writeAtomic replaces path by a fully written file: readers see the old
+// or the new content, never a mix.
+func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }

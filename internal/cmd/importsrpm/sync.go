@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/patchqueue/pqtools/internal/atomicfile"
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/patchid"
@@ -296,7 +297,7 @@ func runSync(ctx context.Context, o *syncOptions) error {
 		}
 	} else {
 		for _, f := range toWrite {
-			if err := createAtomic(filepath.Join(sources, f.name), f.data); err != nil {
+			if err := atomicfile.Write(filepath.Join(sources, f.name), f.data, 0o644); err != nil {
 				return fmt.Errorf("write patch: %w; the spec was not changed", err)
 			}
 		}
@@ -503,32 +504,4 @@ func mapPatches(commits, files []patchid.ID) (map[int]int, int) {
 		}
 	}
 	return m, byPosition
-}
-
-// createAtomic writes a new file through a temporary file and a rename, so
-// that SOURCES/ never holds half a patch.
-func createAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
