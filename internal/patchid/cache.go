@@ -2,10 +2,11 @@ package patchid
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"sort"
+
+	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // The cache file stores computed ids keyed by commit id. Its header names
@@ -34,8 +35,7 @@ func EncodeCache(entries map[string]Result) []byte {
 	}
 	sort.Strings(keys)
 	var b bytes.Buffer
-	b.Grow(len(cacheMagic) + len(keys)*cacheRecord + sha256.Size)
-	b.WriteString(cacheMagic)
+	b.Grow(len(keys) * cacheRecord)
 	var rec [cacheRecord]byte
 	for _, k := range keys {
 		r := entries[k]
@@ -52,22 +52,13 @@ func EncodeCache(entries map[string]Result) []byte {
 		}
 		b.Write(rec[:])
 	}
-	sum := sha256.Sum256(b.Bytes())
-	b.Write(sum[:])
-	return b.Bytes()
+	return sealed.Seal(cacheMagic, b.Bytes())
 }
 
 // DecodeCache parses a cache file; any damage is ErrCorruptCache.
 func DecodeCache(data []byte) (map[string]Result, error) {
-	if len(data) < len(cacheMagic)+sha256.Size || !bytes.HasPrefix(data, []byte(cacheMagic)) {
-		return nil, ErrCorruptCache
-	}
-	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
-		return nil, ErrCorruptCache
-	}
-	recs := body[len(cacheMagic):]
-	if len(recs)%cacheRecord != 0 {
+	recs, ok := sealed.Open(cacheMagic, data)
+	if !ok || len(recs)%cacheRecord != 0 {
 		return nil, ErrCorruptCache
 	}
 	out := make(map[string]Result, len(recs)/cacheRecord)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -17,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // lineDelta is, per file, how many more times each line (white space
@@ -499,15 +499,8 @@ func readFileOrNil(path string) []byte {
 // verdict.
 func decodeKeys(data []byte) map[uint64]bool {
 	out := map[uint64]bool{}
-	if len(data) < len(prunedMagic)+sha256.Size || !bytes.HasPrefix(data, []byte(prunedMagic)) {
-		return out
-	}
-	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
-		return out
-	}
-	recs := body[len(prunedMagic):]
-	if len(recs)%8 != 0 {
+	recs, ok := sealed.Open(prunedMagic, data)
+	if !ok || len(recs)%8 != 0 {
 		return out
 	}
 	for i := 0; i < len(recs); i += 8 {
@@ -537,19 +530,11 @@ func (p *prunedCache) save() error {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	var b bytes.Buffer
-	b.WriteString(prunedMagic)
-	var rec [8]byte
-	for _, k := range keys {
-		binary.LittleEndian.PutUint64(rec[:], k)
-		b.Write(rec[:])
+	recs := make([]byte, 8*len(keys))
+	for i, k := range keys {
+		binary.LittleEndian.PutUint64(recs[8*i:], k)
 	}
-	sum := sha256.Sum256(b.Bytes())
-	b.Write(sum[:])
-	if err := os.MkdirAll(filepath.Dir(p.path), 0o755); err != nil {
-		return err
-	}
-	return writeAtomic(p.path, b.Bytes())
+	return saveSealed(p.path, prunedMagic, recs)
 }
 
 // verdictKey identifies the judgement of upstream commit sha against the

@@ -4,16 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/gob"
 	"hash/fnv"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // signature is the set of changed lines of a patch, each keyed by file and
@@ -175,15 +174,12 @@ func loadSigCache(repo *git.Repo, noCache bool) *sigCache {
 
 func decodeSigs(data []byte) map[string][]uint64 {
 	out := map[string][]uint64{}
-	if len(data) < len(sigMagic)+sha256.Size || !bytes.HasPrefix(data, []byte(sigMagic)) {
-		return out
-	}
-	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+	body, ok := sealed.Open(sigMagic, data)
+	if !ok {
 		return out
 	}
 	var m map[string][]uint64
-	if gob.NewDecoder(bytes.NewReader(body[len(sigMagic):])).Decode(&m) != nil {
+	if gob.NewDecoder(bytes.NewReader(body)).Decode(&m) != nil {
 		return out
 	}
 	return m
@@ -198,16 +194,10 @@ func (c *sigCache) save() error {
 		all[k] = v
 	}
 	var b bytes.Buffer
-	b.WriteString(sigMagic)
 	if err := gob.NewEncoder(&b).Encode(all); err != nil {
 		return err
 	}
-	sum := sha256.Sum256(b.Bytes())
-	b.Write(sum[:])
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
-	}
-	return writeAtomic(c.path, b.Bytes())
+	return saveSealed(c.path, sigMagic, b.Bytes())
 }
 
 // signaturesOf returns the signatures of commits, diffing only those the

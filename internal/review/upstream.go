@@ -17,6 +17,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/atomicfile"
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // upEntry is what the review needs of an upstream commit. The range
@@ -174,15 +175,12 @@ func loadUpCache(path string) ([]upEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(data) < len(upCacheVersion)+sha256.Size || !bytes.HasPrefix(data, []byte(upCacheVersion)) {
-		return nil, errors.New("corrupt upstream cache")
-	}
-	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+	body, ok := sealed.Open(upCacheVersion, data)
+	if !ok {
 		return nil, errors.New("corrupt upstream cache")
 	}
 	var entries []upEntry
-	if err := gob.NewDecoder(bytes.NewReader(body[len(upCacheVersion):])).Decode(&entries); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&entries); err != nil {
 		return nil, err
 	}
 	return entries, nil
@@ -190,20 +188,13 @@ func loadUpCache(path string) ([]upEntry, error) {
 
 func saveUpCache(path string, entries []upEntry) error {
 	var b bytes.Buffer
-	b.WriteString(upCacheVersion)
 	if err := gob.NewEncoder(&b).Encode(entries); err != nil {
 		return err
 	}
-	sum := sha256.Sum256(b.Bytes())
-	b.Write(sum[:])
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := saveSealed(path, upCacheVersion, b.Bytes()); err != nil {
 		return err
 	}
-	if err := writeAtomic(path, b.Bytes()); err != nil {
-		return err
-	}
-	pruneUpCache(dir)
+	pruneUpCache(filepath.Dir(path))
 	return nil
 }
 
@@ -235,3 +226,12 @@ func pruneUpCache(dir string) {
 // writeAtomic replaces path by a fully written file: readers see the old
 // or the new content, never a mix.
 func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }
+
+// saveSealed writes a cache file of the review: framed with its format's
+// magic and a checksum, in a directory created if need be.
+func saveSealed(path, magic string, body []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(path, sealed.Seal(magic, body))
+}
