@@ -264,12 +264,12 @@ var prefilterMin = 64
 // prefilterCandidates returns the candidates (full ids) whose patch-id must
 // be computed: cached ones cost nothing; of the rest, those whose pre- and
 // post-image line counts agree with some queue commit of the same file set.
+// The queue commits' PatchID must be set.
 func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, deltas *deltaSet, pruned *prunedCache,
 	old, nw []*Commit, ups []upEntry, candidates []string, jobs int) ([]string, error) {
 	byKey := map[uint64][]*Commit{}
 	for _, set := range [][]*Commit{old, nw} {
 		for _, c := range set {
-			c.PatchID = ids.result(c.SHA).ID
 			if k := fileKeyHash(c.Files); k != 0 {
 				byKey[k] = append(byKey[k], c)
 			}

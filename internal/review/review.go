@@ -165,6 +165,12 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The queues' ids are known now; the prefilter keys its verdicts on them.
+	for _, set := range [][]*Commit{old, nw} {
+		for _, c := range set {
+			c.PatchID = ids.result(c.SHA).ID
+		}
+	}
 	// Stage 3: diff the candidates whose blobs could hold the queue's
 	// changes (prefilter.go) and compute their patch-ids.
 	pruned := loadPruned(repo, o.NoCache)
@@ -188,10 +194,8 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		j := len(ups) - 1 - i
 		up[j] = &Commit{SHA: e.SHA, Title: e.Title, Refs: e.Refs, Index: j}
 	}
-	for _, set := range [][]*Commit{old, nw, up} {
-		for _, c := range set {
-			c.PatchID = ids.result(c.SHA).ID
-		}
+	for _, c := range up {
+		c.PatchID = ids.result(c.SHA).ID
 	}
 	res.Stats.OldCommits, res.Stats.NewCommits, res.Stats.UpstreamCommits = len(old), len(nw), len(up)
 	res.Stats.UpstreamCandidates = len(candidates)
