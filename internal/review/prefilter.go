@@ -47,10 +47,13 @@ func stripSpace(b []byte) string {
 
 // parse reads diff-tree --stdin output and records each commit's deltas.
 func (d *deltaSet) parse(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 256<<10)
 	var commit, file string
 	var cur lineDelta
-	inHunk := false
+	unfilterable := func() {
+		d.mu.Lock()
+		d.unfilterable[commit] = true
+		d.mu.Unlock()
+	}
 	flush := func() {
 		if commit != "" {
 			d.mu.Lock()
@@ -58,52 +61,37 @@ func (d *deltaSet) parse(r io.Reader) error {
 			d.mu.Unlock()
 		}
 	}
-	for {
-		line, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			rest, err2 := br.ReadBytes('\n')
-			line, err = append(append([]byte{}, line...), rest...), err2
-		}
-		if len(line) > 0 {
-			l := bytes.TrimSuffix(line, []byte("\n"))
-			switch {
-			case len(l) == 40 && isHexBytes(l):
-				flush()
-				commit, cur, file, inHunk = string(l), lineDelta{}, "", false
-			case bytes.HasPrefix(l, []byte("diff --git ")):
-				file, inHunk = string(l), false
-				if bytes.HasPrefix(l, []byte("diff --git \"")) {
-					// Quoted paths are not matched by name below.
-					d.mu.Lock()
-					d.unfilterable[commit] = true
-					d.mu.Unlock()
-				}
-				if cur != nil && cur[file] == nil {
-					cur[file] = map[string]int{}
-				}
-			case bytes.HasPrefix(l, []byte("Binary files ")), bytes.HasPrefix(l, []byte("GIT binary patch")):
-				d.mu.Lock()
-				d.unfilterable[commit] = true
-				d.mu.Unlock()
-			case bytes.HasPrefix(l, []byte("@@ ")):
-				inHunk = true
-			case inHunk && cur != nil && len(l) > 0 && (l[0] == '+' || l[0] == '-'):
-				key := stripSpace(l[1:])
-				if l[0] == '+' {
-					cur[file][key]++
-				} else {
-					cur[file][key]--
-				}
-			}
-		}
-		if err == io.EOF {
+	err := walkDiffs(r, diffVisitor{
+		commit: func(sha string) {
 			flush()
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+			commit, cur, file = sha, lineDelta{}, ""
+		},
+		file: func(h []byte) {
+			file = string(h)
+			if bytes.HasPrefix(h, []byte("diff --git \"")) {
+				unfilterable() // quoted paths are not matched by name below
+			}
+			if cur[file] == nil {
+				cur[file] = map[string]int{}
+			}
+		},
+		binary: unfilterable,
+		change: func(sign byte, text []byte) {
+			if cur[file] == nil {
+				cur[file] = map[string]int{} // a hunk without a file header: malformed input
+			}
+			if sign == '+' {
+				cur[file][stripSpace(text)]++
+			} else {
+				cur[file][stripSpace(text)]--
+			}
+		},
+	})
+	if err != nil {
+		return err
 	}
+	flush()
+	return nil
 }
 
 // plausible reports whether an upstream commit whose files changed line

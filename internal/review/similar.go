@@ -1,7 +1,6 @@
 package review
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/gob"
@@ -32,51 +31,27 @@ const minSimilarLines = 2
 // signature.
 func signatures(r io.Reader) (map[string]signature, error) {
 	out := map[string]signature{}
-	br := bufio.NewReaderSize(r, 64<<10)
 	var cur signature
 	var file string
-	inHunk := false
-	for {
-		line, err := br.ReadBytes('\n')
-		if len(line) > 0 {
-			l := bytes.TrimRight(line, "\n")
-			switch {
-			case len(l) == 40 && isHexBytes(l):
-				cur = signature{}
-				out[string(l)] = cur
-				inHunk = false
-			case bytes.HasPrefix(l, []byte("diff --git ")):
-				file, inHunk = string(l[len("diff --git "):]), false
-			case bytes.HasPrefix(l, []byte("@@ ")):
-				inHunk = true
-			case inHunk && cur != nil && len(l) > 0 && (l[0] == '+' || l[0] == '-'):
-				norm := strings.Join(strings.Fields(string(l[1:])), "")
-				if len(norm) < 3 {
-					continue // braces and blank lines say nothing
-				}
-				h := fnv.New64a()
-				h.Write([]byte(file))
-				h.Write([]byte{0, l[0]})
-				h.Write([]byte(norm))
-				cur[h.Sum64()] = struct{}{}
+	err := walkDiffs(r, diffVisitor{
+		commit: func(sha string) { cur = signature{}; out[sha] = cur },
+		file:   func(h []byte) { file = string(h[len("diff --git "):]) },
+		change: func(sign byte, text []byte) {
+			norm := strings.Join(strings.Fields(string(text)), "")
+			if len(norm) < 3 {
+				return // braces and blank lines say nothing
 			}
-		}
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+			h := fnv.New64a()
+			h.Write([]byte(file))
+			h.Write([]byte{0, sign})
+			h.Write([]byte(norm))
+			cur[h.Sum64()] = struct{}{}
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
-}
-
-func isHexBytes(b []byte) bool {
-	for _, c := range b {
-		if !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
-			return false
-		}
-	}
-	return true
+	return out, nil
 }
 
 func jaccard(a, b signature) float64 {
