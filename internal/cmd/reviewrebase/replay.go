@@ -151,7 +151,7 @@ func runReplay(ctx context.Context, o *ReplayOptions) error {
 		if len(o.Args) > 0 {
 			return cliutil.Usagef("replay --clean takes no arguments")
 		}
-		repo, err := openRepo(ctx, o.IO.WorkDir)
+		repo, err := openRepo(ctx, o.IO.WorkDir, "both commits")
 		if err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func runReplay(ctx context.Context, o *ReplayOptions) error {
 	if err := validateReplay(o); err != nil {
 		return err
 	}
-	repo, err := openRepo(ctx, o.IO.WorkDir)
+	repo, err := openRepo(ctx, o.IO.WorkDir, "both commits")
 	if err != nil {
 		return err
 	}
@@ -179,13 +179,15 @@ func runReplay(ctx context.Context, o *ReplayOptions) error {
 	return replay.WriteText(o.IO.Stdout, res)
 }
 
-func openRepo(ctx context.Context, dir string) (*git.Repo, error) {
+// openRepo opens the repository around dir (default: the current
+// directory); holding says what the user should run it beside.
+func openRepo(ctx context.Context, dir, holding string) (*git.Repo, error) {
 	if dir == "" {
 		dir = "."
 	}
 	repo, err := git.Open(ctx, dir)
 	if errors.Is(err, git.ErrNotRepository) {
-		return nil, errors.New("not a git repository: run it inside a work tree of the repository holding both commits")
+		return nil, errors.New("not a git repository: run it inside a work tree of the repository holding " + holding)
 	}
 	return repo, err
 }

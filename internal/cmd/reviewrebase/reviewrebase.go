@@ -180,15 +180,7 @@ func run(ctx context.Context, o *Options) error {
 		fmt.Fprintf(o.IO.Stderr, "demo: reviewing %s..queue-old %s..queue-new in a generated repository\n", fx.OldTag, fx.NewTag)
 	} else {
 		var err error
-		dir := o.IO.WorkDir
-		if dir == "" {
-			dir = "."
-		}
-		repo, err = git.Open(ctx, dir)
-		if err != nil {
-			if errors.Is(err, git.ErrNotRepository) {
-				return errors.New("not a git repository: run it inside a work tree of the repository holding both queues")
-			}
+		if repo, err = openRepo(ctx, o.IO.WorkDir, "both queues"); err != nil {
 			return err
 		}
 		if ropts, err = resolveRanges(ctx, repo, o); err != nil {
