@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
@@ -71,7 +72,10 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		return "", err
 	}
 	w.added = true // even a failed add may have left something to remove
-	if _, err := code.Run(ctx, nil, w.config("worktree", "add", "--detach", "--quiet", "--", w.dir, base)...); err != nil {
+	worktreeMu.Lock()
+	_, err = code.Run(ctx, nil, w.config("worktree", "add", "--detach", "--quiet", "--", w.dir, base)...)
+	worktreeMu.Unlock()
+	if err != nil {
 		return "", fmt.Errorf("create a temporary worktree: %w", err)
 	}
 	w.repo = &git.Repo{Dir: w.dir, Env: append(append([]string(nil), code.Env...),
@@ -130,6 +134,13 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 	}
 	return strings.TrimSpace(string(out)), nil
 }
+
+// worktreeMu makes the imports of one process (--all runs several at once)
+// take turns at adding and removing their worktrees: git worktree add and
+// remove read every worktree's administrative files, and one that another
+// git is writing or deleting at that moment makes them fail ("failed to
+// read .../commondir").
+var worktreeMu sync.Mutex
 
 // worktree is the temporary worktree an import works in.
 type worktree struct {
@@ -315,6 +326,8 @@ func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) err
 // killed git left a lock) the directories go by hand, this worktree's
 // administrative directory included, without pruning any other worktree.
 func (w *worktree) remove(ctx context.Context, code *git.Repo) error {
+	worktreeMu.Lock()
+	defer worktreeMu.Unlock()
 	var gitErr error
 	if w.added {
 		_, gitErr = code.Run(ctx, nil, w.config("worktree", "remove", "--force", "--force", "--", w.dir)...)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/git"
@@ -324,4 +326,65 @@ func TestReadRealSpec(t *testing.T) {
 	if !errors.Is(err, ErrMissingSource) || !strings.Contains(err.Error(), "patch 0 (0001-Fix-net-ipv4") {
 		t.Errorf("missing sources: %v", err)
 	}
+}
+
+// Imports running at once in one repository (import --all) each add and
+// remove a worktree, and git dies on the administrative files of a worktree
+// that another git is writing or deleting ("failed to read
+// .../commondir"). The window is narrow: without the imports taking turns,
+// about one run of this test in two fails. Most rounds apply nothing, to
+// spend the test's time on adding and removing worktrees.
+func TestApplyConcurrently(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	f := fixture(t)
+	ctx := context.Background()
+	srpm, code := repo(t, f, f.SRPM), repo(t, f, f.Code)
+	rev, err := Read(ctx, srpm, f.Good, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := &Revision{Date: rev.Date}
+	base := strings.TrimSpace(gitOut(t, f, f.Code, "rev-parse", "--verify", f.BaseTag+"^{commit}"))
+	const workers, rounds = 4, 30
+	tips := make(chan string, workers)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				r := bare
+				if i == w {
+					r = rev
+				}
+				tip, err := Apply(ctx, code, base, r, nil, nil)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if r == rev {
+					tips <- tip
+				} else if tip != base {
+					errs <- fmt.Errorf("nothing applied on %s made %s", base, tip)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(tips)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	want := ""
+	for tip := range tips {
+		if want == "" {
+			want = tip
+		} else if tip != want {
+			t.Errorf("imports of one revision made %s and %s", want, tip)
+		}
+	}
+	noLeftovers(t, f, f.Code, "")
 }
