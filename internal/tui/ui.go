@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -53,6 +54,8 @@ type UI struct {
 	funcContext bool
 	blame       bool
 	err         error
+
+	shown []int // the model's Visible when the table was last filled
 }
 
 // New builds the UI; Run starts loading with load.
@@ -137,8 +140,18 @@ func (u *UI) show(res *review.Result) {
 
 func (u *UI) setStatus(s string) { u.status.SetText(tview.Escape(s)) }
 
-// fill renders the visible rows into the table.
+// fill renders the visible rows into the table. The selection stays on
+// the row it was on (a note edited, a search narrowed or cleared), or, when
+// that row is hidden now, moves to the next visible one: going back to the
+// top would lose the reader's place in a queue of hundreds.
 func (u *UI) fill() {
+	keep := -1
+	// The model's Visible has changed already; shown is what the table
+	// showed.
+	if row, _ := u.table.GetSelection(); row >= 1 && row-1 < len(u.shown) {
+		keep = u.shown[row-1]
+	}
+	u.shown = append(u.shown[:0], u.model.Visible...)
 	u.table.Clear()
 	for c, title := range []string{"old commit", "status", "new commit"} {
 		u.table.SetCell(0, c, tview.NewTableCell(title).SetSelectable(false).SetAttributes(tcell.AttrBold))
@@ -160,9 +173,23 @@ func (u *UI) fill() {
 	}
 	u.header.SetText(h)
 	if len(u.model.Visible) > 0 {
-		u.table.Select(1, 0)
+		u.table.Select(1+nearestVisible(u.model.Visible, keep), 0)
 	}
 	u.showNote()
+}
+
+// nearestVisible is the position in visible (ascending row indices) of row
+// keep, or of the first row after it, or the last position; 0 when keep is
+// negative.
+func nearestVisible(visible []int, keep int) int {
+	if keep < 0 {
+		return 0
+	}
+	i := sort.SearchInts(visible, keep)
+	if i == len(visible) {
+		i = len(visible) - 1
+	}
+	return i
 }
 
 func (u *UI) selected() *review.Row {

@@ -119,6 +119,28 @@ func (h *harness) waitFor(what string, cond func(string) bool) string {
 	}
 }
 
+// selected is the table's selected row, read on the UI goroutine.
+func (h *harness) selected() *review.Row {
+	got := make(chan *review.Row, 1)
+	h.ui.App().QueueUpdate(func() { got <- h.ui.selected() })
+	return <-got
+}
+
+// selectedWhen waits until the selected row satisfies cond, as waitFor
+// does for the screen, and returns it; after the deadline it returns what
+// is selected then.
+func (h *harness) selectedWhen(what string, cond func(*review.Row) bool) *review.Row {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := h.selected()
+		if cond(r) || time.Now().After(deadline) {
+			return r
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func (h *harness) key(k tcell.Key, r rune) { h.sim.InjectKey(k, r, tcell.ModNone) }
 
 func (h *harness) typeText(s string) {
@@ -197,24 +219,53 @@ func TestTableAndPatchView(t *testing.T) {
 	if strings.Contains(screen, "refcount") {
 		t.Errorf("search kept a non-matching row:\n%s", screen)
 	}
+	// The selection was on a row the search hides: it moved to the first
+	// match after it.
+	if r := h.selected(); r == nil || r.Old == nil || !strings.HasPrefix(r.Old.Title, "selinux: foo12") {
+		t.Errorf("after the search the selection is on %v, want the first match", r)
+	}
 	h.key(tcell.KeyEscape, 0)
 	h.waitFor("search cleared", func(s string) bool { return strings.Contains(s, "refcount") })
+
+	// Enter keeps the search and goes back to the table, where Down picks
+	// the second match; it stays selected when C clears the search: the
+	// reader keeps their place.
+	h.key(tcell.KeyRune, '/')
+	h.typeText("suspend quirk")
+	h.waitFor("search results", func(s string) bool { return strings.Contains(s, "showing 3 of 30") })
+	h.key(tcell.KeyEnter, 0)
+	h.key(tcell.KeyDown, 0)
+	isRevert := func(r *review.Row) bool { return r != nil && r.Old != nil && strings.HasPrefix(r.Old.Title, "Revert") }
+	picked := h.selectedWhen("Down in the search results", isRevert)
+	if !isRevert(picked) || picked.New == nil {
+		t.Fatalf("Down in the search results selected %v, want the revert", picked)
+	}
+	h.key(tcell.KeyRune, 'C')
+	h.waitFor("search cleared", func(s string) bool { return strings.Contains(s, "refcount") })
+	if r := h.selected(); r != picked {
+		t.Errorf("clearing the search moved the selection from %s to %v", picked.Old.Title, r)
+	}
 
 	// r replays the selected row through the backend and shows the report.
 	h.key(tcell.KeyRune, 'r')
 	h.waitFor("the replay report", func(s string) bool { return strings.Contains(s, "replayed in test") })
-	if len(h.be.replays) != 1 || h.be.replays[0] != h.fx.Commits["old:empty"]+".."+h.fx.Commits["new:empty"] {
+	if len(h.be.replays) != 1 || h.be.replays[0] != picked.Old.SHA+".."+picked.New.SHA {
 		t.Errorf("Replay calls %v", h.be.replays)
 	}
 	h.key(tcell.KeyRune, 'q')
 	h.waitFor("the table after replay", func(s string) bool { return !strings.Contains(s, "replayed in test") })
 
-	// Note editing goes through the backend and updates the row.
+	// Note editing goes through the backend, updates the row and keeps
+	// the selection on it.
 	h.key(tcell.KeyRune, 'n')
 	h.waitFor("note saved", func(s string) bool { return strings.Contains(s, "note saved") })
-	if len(h.be.notes) != 1 || h.be.notes[0] != h.fx.Commits["old:empty"] {
+	if len(h.be.notes) != 1 || h.be.notes[0] != picked.Old.SHA {
 		t.Errorf("EditNote calls %v", h.be.notes)
 	}
+	if r := h.selected(); r != picked || r.Note != "edited in test\n" {
+		t.Errorf("after the note edit the selection is on %v", r)
+	}
+	h.waitFor("the note under the table", func(s string) bool { return strings.Contains(s, "edited in test") })
 
 	h.key(tcell.KeyRune, 'q')
 	select {
