@@ -59,7 +59,7 @@ var PatchKeys = []Binding{
 	r('N', "previous search match", "prevmatch"),
 	r('W', "toggle function context (git show -W)", "funccontext"),
 	r('b', "toggle the blame column: who last touched each context or removed line", "blame"),
-	k(tcell.KeyEnter, "Enter", "show the commit blamed for the top line", "show"),
+	k(tcell.KeyEnter, "Enter", "show the commit blamed for the cursor's line (an upstream one first)", "show"),
 	r('?', "this help", "help"),
 	r('q', "back to the table", "back"),
 	k(tcell.KeyEscape, "Esc", "back to the table", "back"),

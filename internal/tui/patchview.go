@@ -21,6 +21,7 @@ type PatchView struct {
 	layout  *sbs.Layout
 	title   [2]string // header line of each side
 	top     int
+	cur     int // the cursor's row: Enter shows the commit blamed for it
 	hoff    int
 	matches []int // rows matching the search terms
 	styled  map[[2]int][]tcell.Style
@@ -63,12 +64,19 @@ func (v *PatchView) blamed(idx, side int) string {
 	return ""
 }
 
-// BlamedTop is the commit blamed for the top row (left side first).
-func (v *PatchView) BlamedTop() string {
-	if sha := v.blamed(v.top, 0); sha != "" {
-		return sha
+// BlamedCursor is the commit blamed for the cursor's row: the side blamed
+// on an upstream commit between the bases if one is (that commit is what
+// the reviewer is after: it is why the line changed under the patch),
+// else the left side, else the right.
+func (v *PatchView) BlamedCursor() string {
+	l, r := v.blamed(v.cur, 0), v.blamed(v.cur, 1)
+	switch {
+	case v.between[r] && !v.between[l]:
+		return r
+	case l != "":
+		return l
 	}
-	return v.blamed(v.top, 1)
+	return r
 }
 
 // NewPatchView shows layout with one header line per side.
@@ -84,22 +92,55 @@ func (v *PatchView) Layout() *sbs.Layout { return v.layout }
 // Top is the first row shown.
 func (v *PatchView) Top() int { return v.top }
 
-func (v *PatchView) pageSize() int {
+// Cursor is the cursor's row.
+func (v *PatchView) Cursor() int { return v.cur }
+
+// rowsShown is how many layout rows fit under the header line.
+func (v *PatchView) rowsShown() int {
 	_, _, _, h := v.GetInnerRect()
-	return max(1, h-2)
+	return max(1, h-1)
 }
 
-// Scroll moves the view by rows and columns, within bounds.
+func (v *PatchView) pageSize() int { return max(1, v.rowsShown()-1) }
+
+func (v *PatchView) lastRow() int { return max(0, len(v.layout.Rows)-1) }
+
+// Scroll moves the view by rows and columns, within bounds, taking the
+// cursor along so that it stays on the screen.
 func (v *PatchView) Scroll(rows, cols int) {
-	v.top = min(max(0, v.top+rows), max(0, len(v.layout.Rows)-1))
+	v.top = min(max(0, v.top+rows), v.lastRow())
+	v.cur = min(max(v.cur+rows, v.top), v.lastRow())
 	v.hoff = max(0, v.hoff+cols)
+	v.follow()
+}
+
+// MoveCursor moves the cursor by rows, scrolling only when it would leave
+// the screen.
+func (v *PatchView) MoveCursor(rows int) {
+	v.cur = min(max(0, v.cur+rows), v.lastRow())
+	v.follow()
+}
+
+// follow scrolls the least that brings the cursor on the screen.
+func (v *PatchView) follow() {
+	if v.cur < v.top {
+		v.top = v.cur
+	}
+	if n := v.rowsShown(); v.cur >= v.top+n {
+		v.top = v.cur - n + 1
+	}
+}
+
+// jump puts row i at the top with the cursor on it.
+func (v *PatchView) jump(i int) {
+	v.top, v.cur = i, i
 }
 
 // NextChange moves to the next (dir 1) or previous (dir -1) differing row.
 func (v *PatchView) NextChange(dir int) bool {
-	for i := v.top + dir; i >= 0 && i < len(v.layout.Rows); i += dir {
+	for i := v.cur + dir; i >= 0 && i < len(v.layout.Rows); i += dir {
 		if v.layout.Rows[i].Differs && (i == 0 || !v.layout.Rows[i-1].Differs || dir < 0) {
-			v.top = i
+			v.jump(i)
 			return true
 		}
 	}
@@ -132,15 +173,15 @@ func (v *PatchView) Search(terms []string) int {
 func (v *PatchView) NextMatch(dir int) bool {
 	if dir > 0 {
 		for _, m := range v.matches {
-			if m > v.top {
-				v.top = m
+			if m > v.cur {
+				v.jump(m)
 				return true
 			}
 		}
 	} else {
 		for i := len(v.matches) - 1; i >= 0; i-- {
-			if v.matches[i] < v.top {
-				v.top = v.matches[i]
+			if v.matches[i] < v.cur {
+				v.jump(v.matches[i])
 				return true
 			}
 		}
@@ -181,8 +222,20 @@ func (v *PatchView) Draw(screen tcell.Screen) {
 		if r.Differs {
 			gutter = '│'
 		}
-		screen.SetContent(x+half, yy, gutter, nil, styleGutter)
+		st := styleGutter
+		if idx == v.cur {
+			st = st.Reverse(true)
+		}
+		screen.SetContent(x+half, yy, gutter, nil, st)
 		v.drawSide(screen, idx, 1, r.Right, r.File, x+half+1, yy, w-half-1)
+		if idx == v.cur {
+			// Underlined rather than reversed: reverse video already
+			// marks the changed tokens.
+			for xx := x; xx < x+w; xx++ {
+				mainc, comb, cst, _ := screen.GetContent(xx, yy)
+				screen.SetContent(xx, yy, mainc, comb, cst.Underline(true))
+			}
+		}
 	}
 }
 

@@ -347,9 +347,9 @@ func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
 	v := u.patch
 	switch lookup(PatchKeys, ev) {
 	case "down":
-		v.Scroll(1, 0)
+		v.MoveCursor(1)
 	case "up":
-		v.Scroll(-1, 0)
+		v.MoveCursor(-1)
 	case "pagedown":
 		v.Scroll(v.pageSize(), 0)
 	case "pageup":
@@ -396,7 +396,7 @@ func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
 func (u *UI) patchTitle() {
 	t := fmt.Sprintf(" %s  %d changed lines", RowCells(u.patchRow)[1].Text, u.patch.Layout().Changed)
 	if u.blame {
-		t += "  blame on (yellow: upstream between the bases; Enter shows the top line's commit)"
+		t += "  blame on (yellow: upstream between the bases; Enter shows the cursor line's commit)"
 	}
 	if u.funcContext {
 		t += "  function context"
@@ -450,7 +450,7 @@ func (u *UI) loadBlame() {
 			if err != nil {
 				u.setStatus("blame incomplete: " + err.Error())
 			} else {
-				u.setStatus("blame: yellow commits are upstream changes between the bases; Enter shows the top line's commit")
+				u.setStatus("blame: yellow commits are upstream changes between the bases; Enter shows the cursor line's commit")
 			}
 		})
 	}()
@@ -493,9 +493,10 @@ func (u *UI) showText(name, title, text string, back tview.Primitive) {
 	u.app.SetFocus(view)
 }
 
-// showBlamed shows the commit blamed for the top line of the patch view.
+// showBlamed shows the commit blamed for the cursor's line of the patch
+// view.
 func (u *UI) showBlamed() {
-	sha := u.patch.BlamedTop()
+	sha := u.patch.BlamedCursor()
 	if sha == "" {
 		u.setStatus("no blame for this line (press b first)")
 		return

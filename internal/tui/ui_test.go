@@ -119,6 +119,13 @@ func (h *harness) waitFor(what string, cond func(string) bool) string {
 	}
 }
 
+// onUI runs f on the UI goroutine and waits for it.
+func onUI(h *harness, f func()) {
+	done := make(chan struct{})
+	h.ui.App().QueueUpdate(func() { f(); close(done) })
+	<-done
+}
+
 // selected is the table's selected row, read on the UI goroutine.
 func (h *harness) selected() *review.Row {
 	got := make(chan *review.Row, 1)
@@ -201,6 +208,40 @@ func TestTableAndPatchView(t *testing.T) {
 	if !strings.Contains(screen, "blame on") {
 		t.Errorf("the title does not say blame is on:\n%s", strings.SplitN(screen, "\n", 2)[0])
 	}
+
+	// Enter shows the commit blamed for the cursor's line: j takes the
+	// cursor down to the changed context line, the view following it.
+	target := -1
+	onUI(h, func() {
+		for i, r := range h.ui.patch.Layout().Rows {
+			if strings.Contains(r.Right.Text, "if (ret < 0)") {
+				target = i
+				break
+			}
+		}
+	})
+	if target < 0 {
+		t.Fatal("no row with the changed context line")
+	}
+	for range target {
+		h.key(tcell.KeyRune, 'j')
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for cur := -1; cur != target; {
+		onUI(h, func() { cur = h.ui.patch.Cursor() })
+		if time.Now().After(deadline) {
+			t.Fatalf("cursor on row %d, want %d", cur, target)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	h.key(tcell.KeyEnter, 0)
+	screen = h.waitFor("the blamed commit", func(s string) bool { return strings.Contains(s, ctxCommit[:12]+" (q back)") })
+	if !strings.Contains(screen, "only fail on negative return in foo1_fn0") {
+		t.Errorf("the blamed commit's message is not shown:\n%s", screen)
+	}
+	h.key(tcell.KeyRune, 'q')
+	h.waitFor("the patch view again", func(s string) bool { return strings.Contains(s, "blame on") })
+
 	h.key(tcell.KeyRune, 'b')
 	h.waitFor("blame off", func(s string) bool { return !strings.Contains(s, "blame on") })
 
