@@ -59,7 +59,10 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		}
 	}
 
-	// Stage 1: the two queues and the files their commits touch.
+	// Stage 1: the two queues and the files their commits touch. Listing
+	// the files means a tree diff per commit, the warm run's largest cost,
+	// so the lists are cached per commit and a range is listed only when
+	// the cache misses one of its commits.
 	var (
 		oldLog, newLog     []git.Commit
 		oldFiles, newFiles map[string][]string
@@ -69,6 +72,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	upPath := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
 	var cachedUps []upEntry
 	var cachedUpsErr error = errNoCache
+	var fc *filesCache
+	oldRange := git.LogOptions{Include: []string{res.Old.Tip}, Exclude: []string{res.Old.Base}, Paths: o.Paths, Reverse: true}
+	newRange := git.LogOptions{Include: []string{res.New.Tip}, Exclude: []string{res.New.Base}, Paths: o.Paths, Reverse: true}
 	err = parallel(
 		func() error {
 			if !o.NoCache && res.Old.Base != res.New.Base {
@@ -76,25 +82,44 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 			}
 			return nil
 		},
+		func() error {
+			fc = loadFilesCache(repo, o.NoCache)
+			return nil
+		},
 		func() (e error) {
-			oldLog, e = repo.Log(ctx, git.LogOptions{Include: []string{res.Old.Tip}, Exclude: []string{res.Old.Base}, Paths: o.Paths, Reverse: true})
+			oldLog, e = repo.Log(ctx, oldRange)
 			return
 		},
 		func() (e error) {
-			newLog, e = repo.Log(ctx, git.LogOptions{Include: []string{res.New.Tip}, Exclude: []string{res.New.Base}, Paths: o.Paths, Reverse: true})
-			return
-		},
-		func() (e error) {
-			oldFiles, e = repo.ChangedFiles(ctx, git.LogOptions{Include: []string{res.Old.Tip}, Exclude: []string{res.Old.Base}, Paths: o.Paths})
-			return
-		},
-		func() (e error) {
-			newFiles, e = repo.ChangedFiles(ctx, git.LogOptions{Include: []string{res.New.Tip}, Exclude: []string{res.New.Base}, Paths: o.Paths})
+			newLog, e = repo.Log(ctx, newRange)
 			return
 		},
 	)
 	if err != nil {
 		return nil, err
+	}
+	err = parallel(
+		func() (e error) {
+			oldFiles, e = changedFiles(ctx, repo, fc, oldRange, oldLog)
+			return
+		},
+		func() (e error) {
+			newFiles, e = changedFiles(ctx, repo, fc, newRange, newLog)
+			return
+		},
+	)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range []map[string][]string{oldFiles, newFiles} {
+		for sha, files := range m {
+			if _, ok := fc.get(sha); !ok {
+				fc.put(sha, files)
+			}
+		}
+	}
+	if err := fc.save(); err != nil {
+		res.Warnings = append(res.Warnings, "cannot write the file list cache: "+err.Error())
 	}
 	old, oldMerges := toCommits(oldLog, oldFiles)
 	nw, newMerges := toCommits(newLog, newFiles)
@@ -217,7 +242,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 				shas = append(shas, c.SHA)
 			}
 			sc := loadSigCache(repo, o.NoCache)
-			sigs, err := sc.signaturesOf(ctx, repo, shas)
+			sigs, err := signaturesOf(ctx, sc, repo, shas)
 			if err != nil {
 				return nil, fmt.Errorf("read leftover patches: %w", err)
 			}
@@ -237,6 +262,33 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	}
 	res.Rows = m.rows(nts)
 	return res, nil
+}
+
+// filesCache keeps the files each queue commit changes.
+type filesCache = commitCache[[]string]
+
+func loadFilesCache(repo *git.Repo, noCache bool) *filesCache {
+	return loadCommitCache[[]string](repo, "files", "pqtools changed files v1\n", noCache)
+}
+
+// changedFiles lists the files each commit of a range changes, from the
+// cache when it holds every commit of log (merges aside: they are not part
+// of a queue). The cache is only read here, so ranges may be listed
+// concurrently.
+func changedFiles(ctx context.Context, repo *git.Repo, fc *filesCache, o git.LogOptions, log []git.Commit) (map[string][]string, error) {
+	files := make(map[string][]string, len(log))
+	for _, c := range log {
+		if c.IsMerge() {
+			continue
+		}
+		f, ok := fc.get(c.SHA)
+		if !ok {
+			o.Reverse = false
+			return repo.ChangedFiles(ctx, o)
+		}
+		files[c.SHA] = f
+	}
+	return files, nil
 }
 
 func toCommits(log []git.Commit, files map[string][]string) (commits []*Commit, merges []string) {

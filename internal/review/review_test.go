@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -115,4 +116,69 @@ func noteText(n string) string {
 		return ""
 	}
 	return n + "\n"
+}
+
+// The queue's file lists come from the cache when it holds every commit of
+// a range, and from git otherwise; what git listed is cached.
+func TestFilesCache(t *testing.T) {
+	fx, err := repos.Build(filepath.Join(t.TempDir(), "repo"), repos.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := repoOf(fx)
+	opts := Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip}
+	run := func() map[string][]string {
+		t.Helper()
+		res, err := Run(context.Background(), repo, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]string{}
+		for _, r := range res.Rows {
+			// An upstream row's new commit is not a queue commit.
+			if r.Old != nil {
+				files[r.Old.SHA] = r.Old.Files
+			}
+			if r.New != nil && !r.Upstream {
+				files[r.New.SHA] = r.New.Files
+			}
+		}
+		return files
+	}
+	cold := run()
+	fc := loadFilesCache(repo, false)
+	for sha, files := range cold {
+		cached, ok := fc.get(sha)
+		if !ok {
+			t.Errorf("%.12s is not in the file cache", sha)
+		} else if !slices.Equal(cached, files) {
+			t.Errorf("%.12s: cached %q, listed %q", sha, cached, files)
+		}
+	}
+	empty := fx.Commits["old:empty"]
+	if files, ok := fc.get(empty); !ok || len(files) != 0 {
+		t.Errorf("the empty commit is cached as %q (present: %v), want no files", files, ok)
+	}
+
+	// A cached list is believed: the cache was read, git was not asked.
+	ctxCommit := fx.Commits["old:context"]
+	fc.put(ctxCommit, []string{"poisoned"})
+	if err := fc.save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := run()[ctxCommit]; !slices.Equal(got, []string{"poisoned"}) {
+		t.Errorf("warm run listed %q for %.12s, want the cached list", got, ctxCommit)
+	}
+
+	// One commit of the old range missing: git lists the whole range again.
+	fc = loadFilesCache(repo, false)
+	delete(fc.have, fx.Commits["old:binary"])
+	fc.fresh = fc.have
+	os.Remove(fc.path)
+	if err := fc.save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := run()[ctxCommit]; !slices.Equal(got, cold[ctxCommit]) {
+		t.Errorf("with a cache miss in the range, %.12s listed %q, want %q", ctxCommit, got, cold[ctxCommit])
+	}
 }

@@ -1,17 +1,13 @@
 package review
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"hash/fnv"
 	"io"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
-	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // signature is the set of changed lines of a patch, each keyed by file and
@@ -126,62 +122,23 @@ func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
 	return out
 }
 
-// sigCache keeps diff signatures of commits the similar tier looked at:
-// a commit's diff never changes, and without it a warm run would diff the
-// leftovers again.
-type sigCache struct {
-	path  string
-	sigs  map[string][]uint64
-	fresh map[string][]uint64
-	off   bool
-}
+// sigCache keeps diff signatures (sorted hashes) of commits the similar
+// tier looked at: without it a warm run would diff the leftovers again.
+type sigCache = commitCache[[]uint64]
 
 const sigMagic = "pqtools diff signatures v1\n"
 
 func loadSigCache(repo *git.Repo, noCache bool) *sigCache {
-	c := &sigCache{path: filepath.Join(repo.CommonDir, "review-rebase", "signatures"),
-		sigs: map[string][]uint64{}, fresh: map[string][]uint64{}, off: noCache}
-	if !noCache {
-		c.sigs = decodeSigs(readFileOrNil(c.path))
-	}
-	return c
-}
-
-func decodeSigs(data []byte) map[string][]uint64 {
-	out := map[string][]uint64{}
-	body, ok := sealed.Open(sigMagic, data)
-	if !ok {
-		return out
-	}
-	var m map[string][]uint64
-	if gob.NewDecoder(bytes.NewReader(body)).Decode(&m) != nil {
-		return out
-	}
-	return m
-}
-
-func (c *sigCache) save() error {
-	if c.off || len(c.fresh) == 0 {
-		return nil
-	}
-	all := decodeSigs(readFileOrNil(c.path))
-	for k, v := range c.fresh {
-		all[k] = v
-	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(all); err != nil {
-		return err
-	}
-	return saveSealed(c.path, sigMagic, b.Bytes())
+	return loadCommitCache[[]uint64](repo, "signatures", sigMagic, noCache)
 }
 
 // signaturesOf returns the signatures of commits, diffing only those the
 // cache does not hold.
-func (c *sigCache) signaturesOf(ctx context.Context, repo *git.Repo, shas []string) (map[string]signature, error) {
+func signaturesOf(ctx context.Context, c *sigCache, repo *git.Repo, shas []string) (map[string]signature, error) {
 	out := map[string]signature{}
 	var missing []string
 	for _, s := range shas {
-		if hs, ok := c.sigs[s]; ok {
+		if hs, ok := c.get(s); ok {
 			sig := signature{}
 			for _, h := range hs {
 				sig[h] = struct{}{}
@@ -209,7 +166,7 @@ func (c *sigCache) signaturesOf(ctx context.Context, repo *git.Repo, shas []stri
 			hs = append(hs, h)
 		}
 		sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
-		c.fresh[s] = hs
+		c.put(s, hs)
 	}
 	return out, nil
 }
