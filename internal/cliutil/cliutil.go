@@ -56,10 +56,10 @@ func Run(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int
 	case errors.Is(err, ErrSilent):
 		return ExitProblems
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "%s: %s (see '%s -h')\n", app.Name, ue.Msg, app.Name)
+		fmt.Fprintf(stderr, "%s: %s (see '%s -h')\n", app.Name, ue.Msg, helpOf(app, args))
 		return ExitUsage
 	case isFlagError(err):
-		fmt.Fprintf(stderr, "%s: %s (see '%s -h')\n", app.Name, err, app.Name)
+		fmt.Fprintf(stderr, "%s: %s (see '%s -h')\n", app.Name, err, helpOf(app, args))
 		return ExitUsage
 	default:
 		fmt.Fprintf(stderr, "%s: %s\n", app.Name, oneLine(err.Error()))
@@ -129,4 +129,22 @@ func ValueFlags(flags []cli.Flag) func(string) bool {
 		}
 	}
 	return func(n string) bool { return names[n] }
+}
+
+// helpOf names the command whose -h explains a usage error: the
+// subcommand args run, if any, else the app.
+func helpOf(app *cli.App, args []string) string {
+	for _, a := range args[min(1, len(args)):] {
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if cmd := app.Command(a); cmd != nil {
+			return app.Name + " " + cmd.Name
+		}
+		break
+	}
+	return app.Name
 }

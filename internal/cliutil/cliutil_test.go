@@ -46,8 +46,19 @@ func TestRunExitCodes(t *testing.T) {
 			t.Errorf("%v: exit %d %q, want %d %q", c.err, code, stderr.String(), c.code, c.msg)
 		}
 	}
+	// A subcommand's usage error points at the subcommand's help.
+	var sub bytes.Buffer
+	app := &cli.App{Name: "app", Commands: []*cli.Command{{Name: "sub", Aliases: []string{"s"},
+		Action: func(*cli.Context) error { return Usagef("bad") }}}}
+	for _, args := range [][]string{{"app", "sub"}, {"app", "s", "x"}} {
+		sub.Reset()
+		if code := Run(context.Background(), app, args, &sub); code != ExitUsage || sub.String() != "app: bad (see 'app sub -h')\n" {
+			t.Errorf("%q: exit %d %q", args, code, sub.String())
+		}
+	}
+
 	var stderr bytes.Buffer
-	app := &cli.App{Name: "app", Action: func(*cli.Context) error { return nil }}
+	app = &cli.App{Name: "app", Action: func(*cli.Context) error { return nil }}
 	if code := Run(context.Background(), app, []string{"app", "--nope"}, &stderr); code != ExitUsage || strings.Count(stderr.String(), "\n") != 1 {
 		t.Errorf("unknown flag: exit %d %q", code, stderr.String())
 	}

@@ -95,7 +95,7 @@ func importAction(io *streams) cli.ActionFunc {
 		case !o.All && len(args) != 1:
 			return cliutil.Usagef("give one <srpm-rev> to import (or --all), got %d argument(s)", len(args))
 		case o.Jobs < 0:
-			return cliutil.Usagef("--jobs must be 1 or more")
+			return cliutil.Usagef("--jobs must not be negative (0: the default)")
 		case o.BaseTag == "":
 			return cliutil.Usagef("--base-tag must not be empty")
 		}

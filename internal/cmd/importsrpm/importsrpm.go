@@ -32,9 +32,10 @@ func newApp(io *streams) *cli.App {
 	return &cli.App{
 		Name:  "git import-srpm",
 		Usage: "import an SRPM's patch queue into git, and keep its spec in step",
-		UsageText: "git import-srpm [options] <srpm-rev>\n   git import-srpm [options] --all\n" +
-			"   git import-srpm verify [options] <branch> <srpm-rev>\n   git import-srpm renumber [--dry-run] <spec> <start> <offset>\n" +
-			"   git import-srpm sync [options] <old>..<new>",
+		UsageText: "git import-srpm [options] <srpm-rev>\ngit import-srpm [options] --all\n" +
+			"git import-srpm verify [options] <branch> <srpm-rev>\n" +
+			"git import-srpm renumber [--dry-run] [--vendor-marker=<text>] <spec> <start> <offset>\n" +
+			"git import-srpm sync [options] <old>..<new>",
 		Writer:   io.Stdout,
 		Commands: commands(io),
 		Flags:    importFlags(),

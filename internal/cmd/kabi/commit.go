@@ -132,7 +132,7 @@ type ListOptions struct {
 func listCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "list",
-		Usage:     "list the !kabi commits of a range and what they fix (exit 1 if a target left the range)",
+		Usage:     "list the !kabi commits of a range and what they fix (exit 1 if a target left the range or a trailer is missing)",
 		ArgsUsage: "<range>",
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 1, "one revision range"); err != nil {

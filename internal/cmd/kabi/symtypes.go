@@ -162,10 +162,10 @@ func consolidateCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "consolidate",
 		Usage:     "rewrite a collected Symtypes file, keeping only what a locked list needs",
-		ArgsUsage: " ",
+		ArgsUsage: "-i <in> -o <out> [--kabi <list>]",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "collected Symtypes to read"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write"},
+			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "collected Symtypes to read (required)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write (required)"},
 			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
@@ -223,7 +223,7 @@ func collectCommand(e *env) *cli.Command {
 		Usage:     "merge every *.symtypes of a kernel build into one Symtypes file",
 		ArgsUsage: "<build-dir>",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Symtypes.build", Usage: "file to write"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Symtypes.build", Usage: "file to write (required)"},
 			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
@@ -265,7 +265,7 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=1 first", o.BuildDir)
+		return fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=y first", o.BuildDir)
 	}
 	s.FinishCollect()
 	return filterAndWrite(s, o.Kabi, o.Output, o.Stdout)
@@ -284,12 +284,12 @@ func checkCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check a build's Module.symvers against the locked Module.kabi (exit 1 on breakage)",
-		ArgsUsage: " ",
+		ArgsUsage: "-k <Module.kabi> -s <Module.symvers> [-K <Symtypes.kabi> -S <Symtypes.build>]",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "locked `Module.kabi`"},
-			&cli.StringFlag{Name: "symvers", Aliases: []string{"s"}, Usage: "the build's `Module.symvers`"},
-			&cli.StringFlag{Name: "symtypes-kabi", Aliases: []string{"K"}, Usage: "locked `Symtypes.kabi`, to show type differences"},
-			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "the build's `Symtypes.build`, to show type differences"},
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "locked `Module.kabi` (required)"},
+			&cli.StringFlag{Name: "symvers", Aliases: []string{"s"}, Usage: "the build's `Module.symvers` (required)"},
+			&cli.StringFlag{Name: "symtypes-kabi", Aliases: []string{"K"}, Usage: "locked `Symtypes.kabi`, to show type differences (with -S)"},
+			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "the build's `Symtypes.build`, to show type differences (with -K)"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, "no arguments besides the options"); err != nil {

@@ -53,7 +53,7 @@ func replayCommand(stdio IO) *cli.Command {
 	return &cli.Command{
 		Name:        "replay",
 		Usage:       "replay an old commit onto its rebased counterpart's parent and compare",
-		UsageText:   "git review-rebase replay [--format=text|json] [--worktree] <old> <new>\n   git review-rebase replay --compare <dir> <new>\n   git review-rebase replay --clean",
+		UsageText:   "git review-rebase replay [--format=text|json] [--worktree] <old> <new>\ngit review-rebase replay --compare <dir> <new>\ngit review-rebase replay --clean",
 		Description: replayDescription,
 		Flags:       replayFlags,
 		Action: func(c *cli.Context) error {

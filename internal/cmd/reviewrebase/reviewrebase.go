@@ -65,8 +65,8 @@ var flags = []cli.Flag{
 }
 
 const usageText = `git review-rebase [options] <old-base>..<old-tip> <new-base>..<new-tip> [-- <path>...]
-   git review-rebase [options] <old-tip>..<new-tip> [-- <path>...]
-   git review-rebase --demo [options]`
+git review-rebase [options] <old-tip>..<new-tip> [-- <path>...]
+git review-rebase --demo [options]`
 
 const description = `Matches the commits of a patch queue before and after a rebase: the same
 commit, the same patch-id, the same title (the patch changed: a conflict was
