@@ -57,6 +57,15 @@ type Repo struct {
 
 // Open finds the repository containing dir.
 func Open(ctx context.Context, dir string) (*Repo, error) {
+	// git run in a missing directory fails in exec with the whole command
+	// line; say what is wrong instead.
+	if dir != "" {
+		if fi, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("%s: no such directory: %w", dir, ErrNotRepository)
+		} else if !fi.IsDir() {
+			return nil, fmt.Errorf("%s: not a directory: %w", dir, ErrNotRepository)
+		}
+	}
 	r := &Repo{Dir: dir}
 	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir")
 	if err != nil {

@@ -3,6 +3,7 @@ package git_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,6 +33,16 @@ func TestRepo(t *testing.T) {
 	}
 	if _, err := git.Open(ctx, t.TempDir()); !errors.Is(err, git.ErrNotRepository) {
 		t.Errorf("not a repository: %v", err)
+	}
+	// A missing directory or a file: the error says so, not git's
+	// command line.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	for dir, want := range map[string]string{filepath.Join(t.TempDir(), "missing"): "no such directory", file: "not a directory"} {
+		_, err := git.Open(ctx, dir)
+		if !errors.Is(err, git.ErrNotRepository) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "rev-parse") {
+			t.Errorf("Open(%s): %v, want %q", dir, err, want)
+		}
 	}
 	shas, err := r.ResolveCommits(ctx, "main", "other", "HEAD~1")
 	if err != nil || shas[0] != named["binary-a"] || shas[1] != named["binary-b"] || shas[2] != order[len(order)-3] {

@@ -21,6 +21,13 @@ type Bases struct {
 // nearest tag reachable from the new tip but not from the old one.
 func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string) (Bases, error) {
 	var b Bases
+	// A shallow clone has no merge base to find, which would read as
+	// unrelated tips.
+	if shallow, err := repo.IsShallow(ctx); err != nil {
+		return b, err
+	} else if shallow {
+		return b, ErrShallow
+	}
 	oldPre, err := preBase(ctx, repo, oldTip)
 	if err != nil {
 		return b, err
@@ -49,7 +56,7 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string) (Bas
 			return b, err
 		}
 		if mb == "" {
-			return b, fmt.Errorf("%s and %s have no common ancestor: give --old-base: %w", oldTip, newTip, ErrNoBase)
+			return b, fmt.Errorf("%s and %s have no common ancestor: %w", oldTip, newTip, ErrNoOldBase)
 		}
 		b.OldBase, b.OldHow = mb, "merge base of the tips"
 	}
@@ -59,7 +66,7 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string) (Bas
 			return b, err
 		}
 		if tag == "" {
-			return b, fmt.Errorf("no tag between %s and %s to use as the new base: give --onto: %w", oldTip, newTip, ErrNoBase)
+			return b, fmt.Errorf("no tag between %s and %s to use as the new base: %w", oldTip, newTip, ErrNoNewBase)
 		}
 		b.NewBase, b.NewHow = "refs/tags/"+tag, "nearest tag"
 	}

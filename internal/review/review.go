@@ -20,7 +20,18 @@ var (
 	ErrShallow    = errors.New("shallow repository")
 	ErrEmptyRange = errors.New("empty range")
 	ErrNoBase     = errors.New("cannot infer base")
+	// Which base could not be inferred; both are ErrNoBase. Each command
+	// names its own option for giving it.
+	ErrNoOldBase error = noBase("old")
+	ErrNoNewBase error = noBase("new")
+	ErrNoPathHit       = errors.New("no commit touches the given paths")
 )
+
+// noBase says which base could not be inferred.
+type noBase string
+
+func (b noBase) Error() string        { return "cannot infer the " + string(b) + " base" }
+func (b noBase) Is(target error) bool { return target == ErrNoBase }
 
 // Options select what to review.
 type Options struct {
@@ -124,11 +135,15 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	old, oldMerges := toCommits(oldLog, oldFiles)
 	nw, newMerges := toCommits(newLog, newFiles)
 	res.SkippedMerges = append(oldMerges, newMerges...)
+	empty := ErrEmptyRange
+	if len(o.Paths) > 0 {
+		empty = ErrNoPathHit
+	}
 	if len(old) == 0 {
-		return nil, fmt.Errorf("old range %s..%s: %w", o.OldBase, o.OldTip, ErrEmptyRange)
+		return nil, fmt.Errorf("old range %s..%s: %w", o.OldBase, o.OldTip, empty)
 	}
 	if len(nw) == 0 {
-		return nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, ErrEmptyRange)
+		return nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, empty)
 	}
 
 	// Stage 2, overlapped: patch-ids of the queues; the upstream walk,

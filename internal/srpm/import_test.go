@@ -259,6 +259,38 @@ func TestReadOptions(t *testing.T) {
 	if _, err := Read(context.Background(), srpm, "no-such-rev", ReadOptions{}); !errors.Is(err, git.ErrUnknownRevision) {
 		t.Errorf("unknown revision: %v", err)
 	}
+
+	// A Version that names an undefined or self-referencing macro is
+	// an error naming the macro, not a tag that is not found later.
+	specPath := filepath.Join(f.SRPM, "SPECS", "kernel.spec")
+	good, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ spec, macro string }{
+		{"%global myver %{myver}\n", "%{myver}"},
+		{"%define kversion %{undefined_macro}\n", "%{undefined_macro}"},
+	} {
+		var edited []byte
+		for _, line := range strings.SplitAfter(string(good), "\n") {
+			if strings.HasPrefix(line, "Version:") {
+				name := strings.Trim(c.macro, "%{}")
+				if name == "undefined_macro" {
+					name = "kversion"
+				}
+				line = c.spec + "Version: %{" + name + "}\n"
+			}
+			edited = append(edited, line...)
+		}
+		if err := os.WriteFile(specPath, edited, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gitOut(t, f, f.SRPM, "commit", "-q", "-am", "bad version")
+		_, err := Read(context.Background(), srpm, "HEAD", ReadOptions{})
+		if err == nil || !strings.Contains(err.Error(), "macro "+c.macro+" is not defined") {
+			t.Errorf("%q: %v", c.spec, err)
+		}
+	}
 }
 
 // TestImportRunOfMails covers a run of mails applied by one git am: the
@@ -387,4 +419,46 @@ func TestApplyConcurrently(t *testing.T) {
 		}
 	}
 	noLeftovers(t, f, f.Code, "")
+}
+
+// A spec or patch committed as a symbolic link is read through the link
+// when its target is in the revision, and named when it is not.
+func TestReadSymlinks(t *testing.T) {
+	f := fixture(t)
+	ctx := context.Background()
+	srpm := repo(t, f, f.SRPM)
+	want, err := Read(ctx, srpm, f.Good, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gitOut(t, f, f.SRPM, "checkout", "-q", f.Good)
+	specs := filepath.Join(f.SRPM, "SPECS")
+	gitOut(t, f, f.SRPM, "mv", "SPECS/kernel.spec", "kernel.spec.real")
+	if err := os.Symlink("../kernel.spec.real", filepath.Join(specs, "kernel.spec")); err != nil {
+		t.Fatal(err)
+	}
+	patch := filepath.Join(f.SRPM, "SOURCES", srpmtest.GoodPatches[0])
+	gitOut(t, f, f.SRPM, "mv", "SOURCES/"+srpmtest.GoodPatches[0], "first.patch")
+	if err := os.Symlink("../first.patch", patch); err != nil {
+		t.Fatal(err)
+	}
+	gitOut(t, f, f.SRPM, "add", "-A")
+	gitOut(t, f, f.SRPM, "commit", "-q", "-m", "links inside the tree")
+	got, err := Read(ctx, srpm, "HEAD", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != want.Version || len(got.Patches) != len(want.Patches) || !bytes.Equal(got.Patches[0].Data, want.Patches[0].Data) {
+		t.Errorf("through links: version %s, %d patches; want %s, %d, and the same first patch", got.Version, len(got.Patches), want.Version, len(want.Patches))
+	}
+
+	os.Remove(patch)
+	if err := os.Symlink("/etc/passwd", patch); err != nil {
+		t.Fatal(err)
+	}
+	gitOut(t, f, f.SRPM, "commit", "-q", "-am", "a link out of the tree")
+	_, err = Read(ctx, srpm, "HEAD", ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), srpmtest.GoodPatches[0]+" is a symbolic link to /etc/passwd") {
+		t.Errorf("link out of the tree: %v", err)
+	}
 }

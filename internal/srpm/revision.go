@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -116,6 +117,11 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 		if v == "" {
 			return nil, fmt.Errorf("%s: %s is empty", r.SpecPath, f.tag)
 		}
+		// rpm leaves an undefined (or self-referencing) macro as it is
+		// written; in a branch or tag name it would only puzzle later.
+		if m := leftMacro.FindString(v); m != "" {
+			return nil, fmt.Errorf("%s: %s %q: macro %s is not defined", r.SpecPath, f.tag, v, m)
+		}
 		*f.dst = v
 	}
 	r.Vendor = o.Vendor
@@ -153,6 +159,9 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 	return r, nil
 }
 
+// leftMacro finds a macro reference that expansion left in a value.
+var leftMacro = regexp.MustCompile(`%\{[^}]*\}?|%[A-Za-z_][A-Za-z0-9_]*`)
+
 // BranchPrefix is "<name>/<vendor>-<version>-<release>", the part the
 // pre-base and base branches share.
 func (r *Revision) BranchPrefix() string {
@@ -184,12 +193,25 @@ func catFiles(ctx context.Context, repo *git.Repo, commit string, paths []string
 	res := make([][]byte, 0, len(paths))
 	err := repo.Stream(ctx, &in, func(r io.Reader) error {
 		br := bufio.NewReader(r)
-		for range paths {
+		for _, p := range paths {
 			line, err := br.ReadString('\n')
 			if err != nil {
 				return fmt.Errorf("git cat-file --batch: %w", err)
 			}
 			f := strings.Fields(line)
+			// --follow-symlinks reads a link's target inside the
+			// revision; one it cannot follow is named, with its text.
+			if len(f) == 2 && (f[0] == "symlink" || f[0] == "dangling" || f[0] == "loop" || f[0] == "notdir") {
+				size, err := strconv.ParseInt(f[1], 10, 64)
+				if err != nil || size < 0 || size > 1<<16 {
+					return fmt.Errorf("git cat-file --batch: unexpected %q", line)
+				}
+				target := make([]byte, size+1)
+				if _, err := io.ReadFull(br, target); err != nil {
+					return fmt.Errorf("git cat-file --batch: %w", err)
+				}
+				return fmt.Errorf("%s is a symbolic link to %s, which the revision does not hold (%s)", p, strings.TrimSpace(string(target)), f[0])
+			}
 			if len(f) == 2 && f[1] == "missing" || len(f) == 3 && f[1] != "blob" {
 				// A tree or submodule where a file should be counts as
 				// missing too.
@@ -216,7 +238,7 @@ func catFiles(ctx context.Context, repo *git.Repo, commit string, paths []string
 			res = append(res, data[:size])
 		}
 		return nil
-	}, "cat-file", "--batch")
+	}, "cat-file", "--batch", "--follow-symlinks")
 	return res, err
 }
 

@@ -267,6 +267,15 @@ func short(sha string) string {
 // Revisions whose branches exist are skipped unless --force; revisions
 // without a usable spec are reported and skipped.
 func runImportAll(ctx context.Context, o *importOptions, srpmRepo *git.Repo) error {
+	// A shallow clone would silently import only the revisions it has.
+	if shallow, err := srpmRepo.IsShallow(ctx); err != nil {
+		return err
+	} else if shallow {
+		return fmt.Errorf("the SRPM repository is a shallow clone: --all would miss older revisions; run git fetch --unshallow first")
+	}
+	if _, err := srpmRepo.ResolveCommit(ctx, "HEAD"); err != nil {
+		return fmt.Errorf("the SRPM repository has no commits on HEAD")
+	}
 	out, err := srpmRepo.Output(ctx, "rev-list", "--reverse", "HEAD", "--")
 	if err != nil {
 		return fmt.Errorf("list the revisions of the SRPM branch: %w", err)

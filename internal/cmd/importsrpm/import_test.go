@@ -152,6 +152,10 @@ func TestImportAllCommand(t *testing.T) {
 
 func TestImportUsage(t *testing.T) {
 	f := importFixture(t)
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	fgit(t, f, f.SRPM, "clone", "-q", "--depth=1", "file://"+f.SRPM, shallow)
+	empty := filepath.Join(t.TempDir(), "empty")
+	fgit(t, f, f.SRPM, "init", "-q", empty)
 	cases := []struct {
 		args   []string
 		code   int
@@ -164,6 +168,9 @@ func TestImportUsage(t *testing.T) {
 		{[]string{"--srpm-repo", t.TempDir(), "HEAD"}, 2, "is not a git repository"},
 		{[]string{"--srpm-repo", f.SRPM, "--code-repo", t.TempDir(), "HEAD"}, 2, "code repository"},
 		{[]string{"--srpm-repo", f.SRPM, "--base-tag", "v%{version}-nope", f.Good}, 1, "v4.19.19-nope (Version 4.19.19): upstream tag not found"},
+		{[]string{"--srpm-repo", shallow, "--code-repo", f.Code, "--all"}, 1, "shallow clone"},
+		{[]string{"--srpm-repo", empty, "--code-repo", f.Code, "--all"}, 1, "has no commits"},
+		{[]string{"--srpm-repo", f.SRPM, "--code-repo", filepath.Join(t.TempDir(), "missing"), f.Good}, 2, "missing is not a git repository"},
 		{[]string{"verify", "--srpm-repo", f.SRPM, "x"}, 2, "verify takes <branch> <srpm-rev>"},
 		{[]string{"verify", "--srpm-repo", f.SRPM, "nobranch", f.Good}, 2, `"nobranch" is not a branch`},
 	}

@@ -163,10 +163,16 @@ func TestRenumberRefuses(t *testing.T) {
 		{"negative start", kernel, []string{"--", "-1", "1"}, 2, "start must be"},
 		{"too few", kernel, []string{"1"}, 2, "<spec> <start> <offset>"},
 		{"unknown option", kernel, []string{"1", "2", "--frob"}, 2, "frob"},
+		{"read-only", kernel, []string{"1", "2"}, 1, "is read-only"},
 	}
+
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := specCopy(t, c.src, 0o600)
+			perm := os.FileMode(0o600)
+			if c.name == "read-only" {
+				perm = 0o444
+			}
+			p := specCopy(t, c.src, perm)
 			code, stdout, stderr := run(t, append([]string{"renumber", p}, c.args...)...)
 			if code != c.code {
 				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, stderr)

@@ -104,7 +104,7 @@ func runRenumber(ctx context.Context, o *renumberOptions) error {
 		return err
 	}
 	if err := writeAtomic(o.SpecPath, res.Out); err != nil {
-		return fmt.Errorf("write spec: %w", err)
+		return err
 	}
 	first, last := res.Changes[0], res.Changes[len(res.Changes)-1]
 	fmt.Fprintf(o.Stdout, "%s: renumbered %d patch line(s), lines %d to %d\n", o.SpecPath, len(res.Changes), first.Line, last.Line)
@@ -124,5 +124,18 @@ func writeAtomic(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := writable(path, fi); err != nil {
+		return err
+	}
 	return atomicfile.Write(target, data, fi.Mode().Perm())
+}
+
+// writable refuses a spec its owner made read-only: a rename would replace
+// it regardless (as root, or in a writable directory), which is not what
+// a read-only file asks for.
+func writable(path string, fi os.FileInfo) error {
+	if fi.Mode().Perm()&0o200 == 0 {
+		return fmt.Errorf("%s is read-only; make it writable (chmod u+w) to edit it", path)
+	}
+	return nil
 }

@@ -117,6 +117,13 @@ func runSync(ctx context.Context, o *syncOptions) error {
 	if err != nil {
 		return fmt.Errorf("read spec: %w", err)
 	}
+	// Before any patch file is written: a sync that cannot edit the spec
+	// must not leave new patch files behind.
+	if fi, err := os.Stat(specPath); err == nil && !o.DryRun {
+		if err := writable(specPath, fi); err != nil {
+			return err
+		}
+	}
 	sopts := &spec.Options{VendorMarker: o.VendorMarker}
 	sp, err := spec.Parse(src, sopts)
 	if err != nil {
@@ -331,6 +338,13 @@ func runSync(ctx context.Context, o *syncOptions) error {
 // paths finds the spec and the SOURCES directory.
 func (o *syncOptions) paths(ctx context.Context) (specPath, sources string, err error) {
 	specPath = o.SpecPath
+	if specPath != "" {
+		if fi, err := os.Stat(specPath); err != nil {
+			return "", "", cliutil.Usagef("--spec %s: no such file", specPath)
+		} else if !fi.Mode().IsRegular() {
+			return "", "", cliutil.Usagef("--spec %s: not a regular file", specPath)
+		}
+	}
 	if specPath == "" {
 		root := "."
 		if out, err := (&git.Repo{Dir: "."}).Output(ctx, "rev-parse", "--show-toplevel"); err == nil && strings.TrimSpace(string(out)) != "" {
@@ -384,8 +398,10 @@ func (o *syncOptions) review(ctx context.Context, code *git.Repo) (*review.Resul
 	ro := review.Options{OldBase: o.OldBase, OldTip: o.OldTip, NewBase: o.NewBase, NewTip: o.NewTip}
 	if ro.OldBase == "" || ro.NewBase == "" {
 		b, err := review.InferBases(ctx, code, o.OldTip, o.NewTip)
-		if err != nil && errors.Is(err, review.ErrNoBase) {
-			return nil, "", cliutil.Usagef("%v; give --old-base and --new-base", err)
+		if errors.Is(err, review.ErrNoOldBase) {
+			return nil, "", cliutil.Usagef("%v; give --old-base", err)
+		} else if errors.Is(err, review.ErrNoNewBase) {
+			return nil, "", cliutil.Usagef("%v; give --new-base", err)
 		} else if err != nil {
 			return nil, "", err
 		}

@@ -222,7 +222,9 @@ func TestSyncDroppedAndErrors(t *testing.T) {
 		{[]string{"sync", "rebased"}, "give the rebase as <old>..<new>"},
 		{[]string{"sync", old + "...rebased"}, "two dots"},
 		{[]string{"sync", old + "..nosuch"}, `"nosuch" is not a revision of the code repository`},
-		{[]string{"sync", "--spec", filepath.Join(t.TempDir(), "x.spec"), old + "..rebased"}, "is not a directory; give --sources"},
+		{[]string{"sync", "--spec", filepath.Join(t.TempDir(), "x.spec"), old + "..rebased"}, "x.spec: no such file"},
+		{[]string{"sync", "--spec", t.TempDir(), old + "..rebased"}, "not a regular file"},
+		{[]string{"sync", "--sources", filepath.Join(t.TempDir(), "none"), old + "..rebased"}, "is not a directory; give --sources"},
 	} {
 		code, _, stderr := run(t, c.args...)
 		if code != 2 || !strings.Contains(stderr, c.want) {

@@ -80,7 +80,7 @@ func replayCompare(ctx context.Context, o *ReplayOptions) error {
 	}
 	wt, err := git.Open(ctx, o.Compare)
 	if err != nil {
-		return fmt.Errorf("%s: %w", o.Compare, err)
+		return fmt.Errorf("--compare wants a replay worktree: %w", err)
 	}
 	nw, err := wt.ResolveCommit(ctx, o.Args[0])
 	if err != nil {

@@ -291,7 +291,11 @@ func explain(err error) error {
 		return errors.New("this is a shallow clone: history needed to compare the queues is missing; run 'git fetch --unshallow' first")
 	case errors.Is(err, review.ErrEmptyRange):
 		return cliutil.Usagef("%v: nothing to review (check the order of base and tip)", err)
-	case errors.Is(err, review.ErrNoBase):
+	case errors.Is(err, review.ErrNoOldBase):
+		return cliutil.Usagef("%v; give --old-base", err)
+	case errors.Is(err, review.ErrNoNewBase):
+		return cliutil.Usagef("%v; give --onto", err)
+	case errors.Is(err, review.ErrNoBase), errors.Is(err, review.ErrNoPathHit):
 		return cliutil.Usagef("%v", err)
 	}
 	return err

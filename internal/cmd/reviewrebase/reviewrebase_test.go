@@ -264,6 +264,8 @@ func TestBadInput(t *testing.T) {
 		{"empty old range", fx.Dir, []string{"queue-old..queue-old", fx.NewTag + "..queue-new"}, 2, "empty range"},
 		{"not a repository", notRepo, []string{"a..b"}, 1, "not a git repository"},
 		{"shallow", shallow, []string{"HEAD~1..HEAD", "HEAD~2..HEAD"}, 1, "shallow"},
+		{"shallow, two tips", shallow, []string{"HEAD~2..HEAD"}, 1, "shallow"},
+		{"paths nothing touches", fx.Dir, []string{fx.OldTag + "..queue-old", fx.NewTag + "..queue-new", "--", "no/such/path"}, 2, "no commit touches the given paths"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := runIn(t, fx, c.dir, c.args...)
