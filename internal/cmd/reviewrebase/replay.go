@@ -26,6 +26,7 @@ type ReplayOptions struct {
 	Worktree bool
 	Compare  string
 	Clean    bool
+	Force    bool // with Clean: also worktrees changed since the replay
 	Args     []string
 }
 
@@ -33,7 +34,8 @@ var replayFlags = []cli.Flag{
 	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: text)"},
 	&cli.BoolFlag{Name: "worktree", Usage: "also check the replay out in a worktree, conflicts in place, to resolve them yourself"},
 	&cli.StringFlag{Name: "compare", Usage: "diff your resolution in worktree `DIR` against <new> (replay --compare DIR <new>)"},
-	&cli.BoolFlag{Name: "clean", Usage: "remove every replay worktree"},
+	&cli.BoolFlag{Name: "clean", Usage: "remove every replay worktree not changed since the replay"},
+	&cli.BoolFlag{Name: "force", Usage: "with --clean: also remove worktrees changed since the replay (resolutions in progress)"},
 }
 
 const replayDescription = `Cherry-picks <old> onto the parent of <new> without touching the work tree,
@@ -53,12 +55,12 @@ func replayCommand(stdio IO) *cli.Command {
 	return &cli.Command{
 		Name:        "replay",
 		Usage:       "replay an old commit onto its rebased counterpart's parent and compare",
-		UsageText:   "git review-rebase replay [--format=text|json] [--worktree] <old> <new>\ngit review-rebase replay --compare <dir> <new>\ngit review-rebase replay --clean",
+		UsageText:   "git review-rebase replay [--format=text|json] [--worktree] <old> <new>\ngit review-rebase replay --compare <dir> <new>\ngit review-rebase replay --clean [--force]",
 		Description: replayDescription,
 		Flags:       replayFlags,
 		Action: func(c *cli.Context) error {
 			o.Format = c.String("format")
-			o.Worktree, o.Compare, o.Clean = c.Bool("worktree"), c.String("compare"), c.Bool("clean")
+			o.Worktree, o.Compare, o.Clean, o.Force = c.Bool("worktree"), c.String("compare"), c.Bool("clean"), c.Bool("force")
 			o.Args = c.Args().Slice()
 			return runReplay(c.Context, o)
 		},
@@ -145,6 +147,8 @@ func runReplay(ctx context.Context, o *ReplayOptions) error {
 	switch {
 	case o.Compare != "" && (o.Worktree || o.Clean), o.Worktree && o.Clean:
 		return cliutil.Usagef("replay: --worktree, --compare and --clean go alone")
+	case o.Force && !o.Clean:
+		return cliutil.Usagef("replay: --force goes with --clean")
 	case o.Compare != "":
 		return replayCompare(ctx, o)
 	case o.Clean:

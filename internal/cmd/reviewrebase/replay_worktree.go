@@ -5,6 +5,8 @@ package reviewrebase
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -51,6 +53,11 @@ func replayWorktree(ctx context.Context, o *ReplayOptions, repo *git.Repo) error
 			return fmt.Errorf("replay in the worktree: %w", err)
 		}
 		conflicted = true // exit 1: conflicts left in place
+	}
+	// What the replay left, so that --clean can tell a worktree someone
+	// has worked in since.
+	if fp, err := fingerprint(ctx, wt); err == nil {
+		_ = os.WriteFile(path+markerSuffix, []byte(fp), 0o644)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "replay of %s onto the parent of %s checked out in\n  %s\n", review.Short(old), review.Short(nw), path)
@@ -104,27 +111,71 @@ func replayCompare(ctx context.Context, o *ReplayOptions) error {
 	return cliutil.ErrSilent
 }
 
-// replayClean removes every replay worktree of the repository.
+// markerSuffix names the file beside a replay worktree that holds the
+// fingerprint of what the replay left there.
+const markerSuffix = ".replayed"
+
+// fingerprint digests a worktree's state: its status, and its content's
+// difference from HEAD (conflict markers included).
+func fingerprint(ctx context.Context, wt *git.Repo) (string, error) {
+	h := sha256.New()
+	for _, args := range [][]string{
+		{"status", "--porcelain=v2", "-z", "--untracked-files=all"},
+		{"diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--no-textconv"},
+	} {
+		out, err := wt.Output(ctx, args...)
+		if err != nil {
+			return "", err
+		}
+		h.Write(out)
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// replayClean removes the replay worktrees of the repository. One that
+// changed since the replay holds a resolution in progress: it stays
+// unless o.Force.
 func replayClean(ctx context.Context, o *ReplayOptions, repo *git.Repo) error {
 	out, err := repo.Output(ctx, "worktree", "list", "--porcelain", "-z")
 	if err != nil {
 		return err
 	}
 	root := worktreeRoot(repo) + string(filepath.Separator)
-	n := 0
+	removed, kept := 0, 0
 	for _, f := range git.SplitNUL(out) {
 		path, ok := strings.CutPrefix(f, "worktree ")
 		if !ok || !strings.HasPrefix(path, root) {
 			continue
 		}
+		if !o.Force && changedSinceReplay(ctx, repo, path) {
+			fmt.Fprintf(o.IO.Stdout, "kept %s: changed since the replay (remove it with --clean --force)\n", path)
+			kept++
+			continue
+		}
 		if _, err := repo.Run(ctx, nil, "worktree", "remove", "--force", path); err != nil {
 			return fmt.Errorf("remove %s: %w", path, err)
 		}
-		n++
+		os.Remove(path + markerSuffix)
+		removed++
 	}
 	if _, err := repo.Run(ctx, nil, "worktree", "prune"); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.IO.Stdout, "removed %d replay worktree(s)\n", n)
+	fmt.Fprintf(o.IO.Stdout, "removed %d replay worktree(s)\n", removed)
+	if kept > 0 {
+		return cliutil.ErrSilent
+	}
 	return nil
+}
+
+// changedSinceReplay compares a worktree with the fingerprint the replay
+// recorded; without one (or when it cannot be read) it counts as changed.
+func changedSinceReplay(ctx context.Context, repo *git.Repo, path string) bool {
+	want, err := os.ReadFile(path + markerSuffix)
+	if err != nil {
+		return true
+	}
+	got, err := fingerprint(ctx, &git.Repo{Dir: path, Env: repo.Env})
+	return err != nil || got != string(want)
 }

@@ -75,12 +75,32 @@ func TestReplayWorktreeCompareClean(t *testing.T) {
 	if r = runIn(t, fx, work, "replay", "--worktree", oldSHA, newSHA); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("second --worktree: exit %d %s", r.code, r.stderr)
 	}
+	// Another replay, left as it was checked out.
+	upSHA := g("rev-parse", newSHA+"^")
+	if r = runIn(t, fx, work, "replay", "--worktree", oldSHA, upSHA); r.code != 0 {
+		t.Fatalf("--worktree of a second pair: exit %d %s", r.code, r.stderr)
+	}
+	untouched := filepath.Join(filepath.Dir(wt), oldSHA[:12]+"-"+upSHA[:12])
+	// --clean removes that one and keeps the resolution in progress.
 	r = runIn(t, fx, work, "replay", "--clean")
-	if r.code != 0 || !strings.Contains(r.stdout, "removed 1 replay worktree") {
+	if r.code != 1 || !strings.Contains(r.stdout, "kept "+wt+": changed since the replay") || !strings.Contains(r.stdout, "removed 1 replay worktree") {
 		t.Fatalf("--clean: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(untouched); !os.IsNotExist(err) {
+		t.Errorf("untouched worktree still there: %v", err)
+	}
+	if data, err := os.ReadFile(filepath.Join(wt, "f.c")); err != nil || string(data) != "a\nX and B1\nc\n" {
+		t.Fatalf("--clean lost the resolution: %q %v", data, err)
+	}
+	r = runIn(t, fx, work, "replay", "--clean", "--force")
+	if r.code != 0 || !strings.Contains(r.stdout, "removed 1 replay worktree") {
+		t.Fatalf("--clean --force: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if _, err := os.Stat(wt); !os.IsNotExist(err) {
 		t.Errorf("worktree still there: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(wt)); len(ents) != 0 {
+		t.Errorf("left in the worktree directory: %v", ents)
 	}
 	if list := g("worktree", "list", "--porcelain"); strings.Count(list, "worktree ") != 1 {
 		t.Errorf("worktrees left:\n%s", list)
@@ -88,7 +108,7 @@ func TestReplayWorktreeCompareClean(t *testing.T) {
 	if g("for-each-ref") != refsBefore || g("rev-parse", "HEAD") != headBefore || g("status", "--porcelain") != "" {
 		t.Error("the main work tree, HEAD or refs changed")
 	}
-	for _, bad := range [][]string{{"replay", "--clean", "x"}, {"replay", "--compare", wt}, {"replay", "--worktree", "--clean", "a", "b"}} {
+	for _, bad := range [][]string{{"replay", "--clean", "x"}, {"replay", "--compare", wt}, {"replay", "--worktree", "--clean", "a", "b"}, {"replay", "--force", "a", "b"}} {
 		if r := runIn(t, fx, work, bad...); r.code != 2 {
 			t.Errorf("%v: exit %d %s", bad, r.code, r.stderr)
 		}
