@@ -142,7 +142,7 @@ func validate(o *Options) error {
 		return cliutil.Usagef("unknown --color %q: use auto, always or never", o.Color)
 	}
 	if o.Jobs < 0 {
-		return cliutil.Usagef("--jobs must be positive")
+		return cliutil.Usagef("--jobs must not be negative (0: the default)")
 	}
 	if o.Demo {
 		if len(o.Args) > 0 {
