@@ -61,15 +61,26 @@ func noLeftovers(t *testing.T, f *srpmtest.Fixture, dir string, wantRefs string)
 	}
 }
 
-func TestImportAllFormats(t *testing.T) {
+// readFixture gives each test a fixture of its own, a TMPDIR that must be
+// empty at the end, the code repository, and revision which (f.Good or
+// f.Broken) read.
+func readFixture(t *testing.T, which func(*srpmtest.Fixture) string) (*srpmtest.Fixture, *git.Repo, *Revision) {
+	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir())
 	f := fixture(t)
-	ctx := context.Background()
-	srpm, code := repo(t, f, f.SRPM), repo(t, f, f.Code)
-	rev, err := Read(ctx, srpm, f.Good, ReadOptions{})
+	rev, err := Read(context.Background(), repo(t, f, f.SRPM), which(f), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f, repo(t, f, f.Code), rev
+}
+
+func good(f *srpmtest.Fixture) string   { return f.Good }
+func broken(f *srpmtest.Fixture) string { return f.Broken }
+
+func TestImportAllFormats(t *testing.T) {
+	f, code, rev := readFixture(t, good)
+	ctx := context.Background()
 	if rev.BranchPrefix() != f.Prefix {
 		t.Fatalf("prefix %q, want %q", rev.BranchPrefix(), f.Prefix)
 	}
@@ -151,16 +162,10 @@ func TestImportAllFormats(t *testing.T) {
 }
 
 func TestImportFailingPatchLeavesNothing(t *testing.T) {
-	t.Setenv("TMPDIR", t.TempDir())
-	f := fixture(t)
+	f, code, rev := readFixture(t, broken)
 	ctx := context.Background()
-	srpm, code := repo(t, f, f.SRPM), repo(t, f, f.Code)
-	rev, err := Read(ctx, srpm, f.Broken, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	before := gitOut(t, f, f.Code, "for-each-ref")
-	_, err = Import(ctx, code, rev, ImportOptions{})
+	_, err := Import(ctx, code, rev, ImportOptions{})
 	var pe *PatchError
 	if !errors.As(err, &pe) {
 		t.Fatalf("want a PatchError, got %v", err)
@@ -195,16 +200,10 @@ func (c *cancelAfter) Write(b []byte) (int, error) {
 }
 
 func TestImportCancelledLeavesNothing(t *testing.T) {
-	t.Setenv("TMPDIR", t.TempDir())
-	f := fixture(t)
-	srpm, code := repo(t, f, f.SRPM), repo(t, f, f.Code)
-	rev, err := Read(context.Background(), srpm, f.Good, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, code, rev := readFixture(t, good)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err = Import(ctx, code, rev, ImportOptions{Log: &cancelAfter{n: 2, cancel: cancel}})
+	_, err := Import(ctx, code, rev, ImportOptions{Log: &cancelAfter{n: 2, cancel: cancel}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
@@ -367,14 +366,8 @@ func TestReadRealSpec(t *testing.T) {
 // about one run of this test in two fails. Most rounds apply nothing, to
 // spend the test's time on adding and removing worktrees.
 func TestApplyConcurrently(t *testing.T) {
-	t.Setenv("TMPDIR", t.TempDir())
-	f := fixture(t)
+	f, code, rev := readFixture(t, good)
 	ctx := context.Background()
-	srpm, code := repo(t, f, f.SRPM), repo(t, f, f.Code)
-	rev, err := Read(ctx, srpm, f.Good, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	bare := &Revision{Date: rev.Date}
 	base := strings.TrimSpace(gitOut(t, f, f.Code, "rev-parse", "--verify", f.BaseTag+"^{commit}"))
 	const workers, rounds = 4, 30
