@@ -251,7 +251,9 @@ func WriteDiffs(w io.Writer, old, new *Set, changes []TypeChange, oldLabel, newL
 	return nil
 }
 
-// WriteComparison writes the report of the compare command.
+// WriteComparison writes the report of the compare command. When no
+// common export differs, the "differ" heading is left out, and with it all
+// output unless printMissing lists exports of one side only.
 func WriteComparison(w io.Writer, old, new *Set, c *Comparison, printMissing, printSymbols bool) error {
 	var b strings.Builder
 	if printMissing {
@@ -264,7 +266,7 @@ func WriteComparison(w io.Writer, old, new *Set, c *Comparison, printMissing, pr
 			b.WriteString(strings.Join(c.OnlyNew, "\n") + "\n")
 		}
 	}
-	if printSymbols {
+	if printSymbols && len(c.Differ) > 0 {
 		b.WriteString("The following symbols differ:\n")
 		b.WriteString(strings.Join(c.Differ, "\n") + "\n")
 	}

@@ -214,6 +214,11 @@ swap
 	if err != nil || len(c.Differ) != 0 || len(c.Changes) != 0 {
 		t.Errorf("self-compare: %+v %v", c, err)
 	}
+	// Nothing differs: no heading over an empty list.
+	out.Reset()
+	if err := WriteComparison(&out, old, old, c, true, true); err != nil || out.Len() != 0 {
+		t.Errorf("self-compare output %q %v", out.String(), err)
+	}
 }
 
 // TestCompareVersions: each side walks with the versions its export's file

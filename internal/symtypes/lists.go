@@ -2,6 +2,7 @@ package symtypes
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -14,6 +15,26 @@ type Symver struct {
 	CRC, Symbol, Module, Type string
 }
 
+// The formats a symbol list may have, as errors describe them.
+const (
+	symversFormat    = `"0x<crc> <symbol> <module> <export type>" lines (Module.kabi, Module.symvers)`
+	lockedListFormat = `a locked list ("[module]" lines, each followed by one symbol per line)`
+)
+
+// listError is a malformed line of a symbol list.
+type listError struct {
+	name   string
+	line   int
+	reason string // what is wrong with the line
+	want   string // the format(s) the file may have
+}
+
+func (e *listError) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s; want %s", e.name, e.line, ErrMalformedSymbolLst, e.reason, e.want)
+}
+
+func (e *listError) Unwrap() error { return ErrMalformedSymbolLst }
+
 // ParseSymvers reads a Module.symvers or Module.kabi file. name is only
 // used in error messages.
 func ParseSymvers(r io.Reader, name string) (map[string]Symver, error) {
@@ -22,11 +43,13 @@ func ParseSymvers(r io.Reader, name string) (map[string]Symver, error) {
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for n := 1; sc.Scan(); n++ {
 		f := strings.Fields(sc.Text())
-		if len(f) == 0 {
+		switch {
+		case len(f) == 0:
 			continue
-		}
-		if len(f) < 4 || !strings.HasPrefix(f[0], "0x") {
-			return nil, fmt.Errorf("%s:%d: %w: want \"0x<crc> <symbol> <module> <export type>\"", name, n, ErrMalformedSymbolLst)
+		case len(f) < 4:
+			return nil, &listError{name, n, fmt.Sprintf("%d of 4 fields", len(f)), symversFormat}
+		case !validCRC(f[0]):
+			return nil, &listError{name, n, "bad CRC " + quoteToken(f[0]) + " (not 0x and 1 to 8 hex digits)", symversFormat}
 		}
 		out[f[1]] = Symver{CRC: f[0], Symbol: f[1], Module: f[2], Type: f[3]}
 	}
@@ -34,6 +57,17 @@ func ParseSymvers(r io.Reader, name string) (map[string]Symver, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// validCRC reports whether s is a CRC as modpost writes it: "0x" and hex
+// digits that fit in 32 bits.
+func validCRC(s string) bool {
+	hex, ok := strings.CutPrefix(s, "0x")
+	if !ok {
+		return false
+	}
+	_, ok = parseCRC(hex)
+	return ok
 }
 
 // ParseSymbolList reads the exports to keep: a locked list (a "[module]"
@@ -48,6 +82,11 @@ func ParseSymbolList(r io.Reader, name string) (map[string]bool, error) {
 	out := map[string]bool{}
 	if len(first) == 0 || first[0] != '[' {
 		vers, err := ParseSymvers(br, name)
+		var le *listError
+		if errors.As(err, &le) {
+			// The file may have been meant as either format.
+			le.want = lockedListFormat + " or " + symversFormat
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -171,6 +171,50 @@ func TestParseSymbolList(t *testing.T) {
 	if _, err := ParseSymbolList(strings.NewReader("kfree\n"), "bad"); err == nil || !strings.HasPrefix(err.Error(), "bad:1: ") {
 		t.Errorf("want an error naming bad:1, got %v", err)
 	}
+	// Either format may have been meant: the error describes both.
+	_, err = ParseSymbolList(strings.NewReader("kfree\nfoo\n"), "plain")
+	if err == nil || !errors.Is(err, ErrMalformedSymbolLst) || !strings.Contains(err.Error(), `"[module]"`) || !strings.Contains(err.Error(), "Module.symvers") {
+		t.Errorf("plain list: %v", err)
+	}
+}
+
+func TestParseSymversErrors(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"0xZZZ\tf\tvmlinux\tEXPORT_SYMBOL\n", `m:1: malformed symbol list: bad CRC "0xZZZ"`},
+		{"0x\tf\tvmlinux\tEXPORT_SYMBOL\n", `m:1: malformed symbol list: bad CRC "0x"`},
+		{"0x-1\tf\tvmlinux\tEXPORT_SYMBOL\n", `m:1: malformed symbol list: bad CRC "0x-1"`},
+		{"0x123456789\tf\tvmlinux\tEXPORT_SYMBOL\n", `m:1: malformed symbol list: bad CRC "0x123456789"`},
+		{"0x1\tf\tvmlinux\tEXPORT_SYMBOL\n\n0x2 g vmlinux\n", "m:3: malformed symbol list: 3 of 4 fields"},
+		{"0x" + strings.Repeat("f", 100) + " f vmlinux EXPORT_SYMBOL\n", `m:1: malformed symbol list: bad CRC "0x` + strings.Repeat("f", 33) + `"… (`},
+	} {
+		_, err := ParseSymvers(strings.NewReader(tc.text), "m")
+		if err == nil || !errors.Is(err, ErrMalformedSymbolLst) || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want prefix %q", tc.text, err, tc.want)
+		}
+	}
+	m, err := ParseSymvers(strings.NewReader("0xdeadBEEF\tf\tvmlinux\tEXPORT_SYMBOL\tNS\n0x0 g m EXPORT_SYMBOL_GPL\n"), "m")
+	if err != nil || len(m) != 2 || m["f"].CRC != "0xdeadBEEF" {
+		t.Errorf("valid lines: %v %v", m, err)
+	}
+}
+
+// TestQuoteToken: long tokens, binary ones especially, are cut.
+func TestQuoteToken(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"q#x", `"q#x"`},
+		{strings.Repeat("a", 38), `"` + strings.Repeat("a", 38) + `"`},
+		{strings.Repeat("a", 39), `"` + strings.Repeat("a", 35) + `"…`},
+		{strings.Repeat("\x01", 100), `"` + strings.Repeat(`\x01`, 8) + `"…`},
+		{strings.Repeat("é", 50), `"` + strings.Repeat("é", 17) + `"…`},
+	} {
+		if got := quoteToken(tc.in); got != tc.want {
+			t.Errorf("quoteToken(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	_, err := Parse(strings.NewReader("f int f ( q#"+strings.Repeat("\xff", 300)+" )\n"), "bin")
+	if err == nil || len(err.Error()) > 100 {
+		t.Errorf("binary token: %d bytes: %v", len(err.Error()), err)
+	}
 }
 
 func TestCheck(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors; wrapped errors say which symbol, file or line.
@@ -124,12 +125,35 @@ var prefixes = map[byte]string{'s': "struct ", 'u': "union ", 'e': "enum ", 'E':
 // isRef reports whether a token is a type reference ("s#name"...).
 func isRef(tok string) bool { return strings.IndexByte(tok, '#') >= 0 }
 
+// maxQuoted is how long a token quoted in an error may get: a binary file
+// read as symtypes would otherwise put a long escaped line in it.
+const maxQuoted = 40
+
+// quoteToken quotes tok for an error message, cut to maxQuoted characters
+// (quotes and escapes included) with an ellipsis.
+func quoteToken(tok string) string {
+	q := strconv.Quote(tok)
+	if len(q) <= maxQuoted {
+		return q
+	}
+	cut := `""`
+	for i := 0; i < len(tok); {
+		_, size := utf8.DecodeRuneInString(tok[i:])
+		next := strconv.Quote(tok[:i+size])
+		if len(next)+len("…") > maxQuoted {
+			break
+		}
+		cut, i = next, i+size
+	}
+	return cut + "…"
+}
+
 func checkRef(tok string) error {
 	if len(tok) < 3 || tok[1] != '#' {
-		return fmt.Errorf("%w: bad type reference %q", ErrMalformed, tok)
+		return fmt.Errorf("%w: bad type reference %s", ErrMalformed, quoteToken(tok))
 	}
 	if _, ok := prefixes[tok[0]]; !ok || strings.IndexByte(tok[2:], '#') >= 0 {
-		return fmt.Errorf("%w: bad type reference %q", ErrMalformed, tok)
+		return fmt.Errorf("%w: bad type reference %s", ErrMalformed, quoteToken(tok))
 	}
 	return nil
 }
@@ -162,7 +186,7 @@ func (s *Set) add(line, file string) error {
 		var ok bool
 		base = head[:i]
 		if crc, ok = parseCRC(head[i+1:]); !ok {
-			return fmt.Errorf("%w: bad version in %q (want name@<8 hex digits>)", ErrMalformed, head)
+			return fmt.Errorf("%w: bad version in %s (want name@<8 hex digits>)", ErrMalformed, quoteToken(head))
 		}
 	}
 	if base == "" {
@@ -247,14 +271,14 @@ func (s *Set) addFileLine(path string, tokens []string) error {
 		i := strings.IndexByte(t, '@')
 		if i < 0 {
 			if isRef(t) {
-				return fmt.Errorf("%w: F# line lists type %q without a version", ErrMalformed, t)
+				return fmt.Errorf("%w: F# line lists type %s without a version", ErrMalformed, quoteToken(t))
 			}
 			s.exports[t] = path
 			continue
 		}
 		crc, ok := parseCRC(t[i+1:])
 		if !ok || i == 0 || strings.IndexByte(t[i+1:], '@') >= 0 {
-			return fmt.Errorf("%w: bad version %q in F# line (want name@<8 hex digits>)", ErrMalformed, t)
+			return fmt.Errorf("%w: bad version %s in F# line (want name@<8 hex digits>)", ErrMalformed, quoteToken(t))
 		}
 		m := s.fileVers[path]
 		if m == nil {

@@ -70,11 +70,17 @@ func runBlame(ctx context.Context, o *BlameOptions) error {
 	if err != nil {
 		return err
 	}
-	cmp, err := symtypes.Compare(old, nw)
+	cmp, err := compareSets(o.Old, o.New, old, nw)
 	if err != nil {
 		return err
 	}
-	repo := &git.Repo{Dir: o.Dir, Env: o.GitEnv}
+	repo, err := openRepo(ctx, o.Dir, o.GitEnv)
+	if err != nil {
+		return err
+	}
+	if err := requireComplete(ctx, repo); err != nil {
+		return err
+	}
 	revs, err := repo.ResolveCommits(ctx, from, to)
 	if err != nil {
 		if errors.Is(err, git.ErrUnknownRevision) {

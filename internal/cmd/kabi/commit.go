@@ -2,8 +2,11 @@ package kabi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -71,13 +74,86 @@ func templateCommand(e *env, name, usage string, revert bool) *cli.Command {
 	}
 }
 
+// openRepo opens the repository dir is in, phrasing failure for the user.
 func openRepo(ctx context.Context, dir string, env []string) (*git.Repo, error) {
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("not a git repository: %s (no such directory)", dir)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("not a git repository: %s (not a directory)", dir)
+	}
 	r, err := git.Open(ctx, dir)
+	if errors.Is(err, git.ErrNotRepository) {
+		if abs, aerr := filepath.Abs(dir); aerr == nil && (dir == "." || dir == "") {
+			dir = abs
+		}
+		return nil, fmt.Errorf("not a git repository: %s", dir)
+	}
 	if err != nil {
 		return nil, err
 	}
 	r.Env = env
 	return r, nil
+}
+
+// requireWorkTree fails unless git runs inside a work tree: commit and
+// revert change files and the index.
+func requireWorkTree(ctx context.Context, r *git.Repo, cmd string) error {
+	out, err := r.Output(ctx, "rev-parse", "--is-bare-repository", "--is-inside-work-tree")
+	if err != nil {
+		return err
+	}
+	switch strings.Join(strings.Fields(string(out)), " ") {
+	case "false true":
+		return nil
+	case "true false":
+		return fmt.Errorf("the repository is bare: git kabi %s needs a work tree", cmd)
+	default:
+		return fmt.Errorf("not inside the work tree: run git kabi %s from the work tree", cmd)
+	}
+}
+
+// requireComplete fails in a shallow clone, where ranges silently stop
+// at the cut and commits outside it look unknown.
+func requireComplete(ctx context.Context, r *git.Repo) error {
+	shallow, err := r.IsShallow(ctx)
+	if err != nil {
+		return err
+	}
+	if shallow {
+		return errors.New("the repository is a shallow clone, its history is cut: run git fetch --unshallow first")
+	}
+	return nil
+}
+
+// hasStaged reports whether the index differs from HEAD.
+func hasStaged(ctx context.Context, r *git.Repo) (bool, error) {
+	_, err := r.Output(ctx, "diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none", "--")
+	var ge *git.Error
+	if errors.As(err, &ge) && ge.ExitCode == 1 {
+		return true, nil
+	}
+	return false, err
+}
+
+// gitReason is what git said when a command failed: its first "error:" or
+// "fatal:" line without the prefix, else its first line.
+func gitReason(err error) string {
+	var ge *git.Error
+	if !errors.As(err, &ge) {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimSpace(ge.Stderr), "\n")
+	for _, prefix := range []string{"error: ", "fatal: "} {
+		for _, l := range lines {
+			if rest, ok := strings.CutPrefix(l, prefix); ok {
+				return strings.TrimSuffix(strings.TrimSpace(rest), ":")
+			}
+		}
+	}
+	if lines[0] == "" && ge.Err != nil {
+		return ge.Err.Error()
+	}
+	return strings.TrimSuffix(strings.TrimSpace(lines[0]), ":")
 }
 
 // subjectOf resolves rev and returns its full id and subject.
@@ -94,19 +170,37 @@ func subjectOf(ctx context.Context, r *git.Repo, rev string) (string, string, er
 }
 
 func runCommit(ctx context.Context, o *CommitOptions) error {
+	name := "commit"
+	if o.Revert {
+		name = "revert"
+	}
 	r, err := openRepo(ctx, o.Dir, o.GitEnv)
 	if err != nil {
+		return err
+	}
+	if err := requireWorkTree(ctx, r, name); err != nil {
 		return err
 	}
 	sha, subject, err := subjectOf(ctx, r, o.Rev)
 	if err != nil {
 		return err
 	}
+	staged, err := hasStaged(ctx, r)
+	if err != nil {
+		return err
+	}
 	msg := commitMessage(sha, subject)
-	if o.Revert {
+	switch {
+	case o.Revert && staged:
+		// git revert --no-commit would fold them into the revert, and
+		// git revert --abort after a conflict would drop them.
+		return errors.New("changes are staged: commit them or unstage them (git restore --staged) before git kabi revert")
+	case !o.Revert && !staged:
+		return errors.New("nothing staged: git add the kABI fix first")
+	case o.Revert:
 		msg = revertMessage(sha, subject)
-		if _, err := r.Run(ctx, nil, "revert", "--no-commit", "--end-of-options", sha); err != nil {
-			return fmt.Errorf("%w (resolve the conflicts, then run git commit)", err)
+		if err := revertNoCommit(ctx, r, sha, msg); err != nil {
+			return err
 		}
 	}
 	args := []string{"commit", "-s", "-m", msg}
@@ -115,10 +209,80 @@ func runCommit(ctx context.Context, o *CommitOptions) error {
 	}
 	out, err := r.Run(ctx, o.Stdin, args...)
 	if err != nil {
-		return err
+		if o.Revert {
+			return fmt.Errorf("git commit failed: %s; the revert of %s is staged: run git commit -s (the !kabi message is prepared)", gitReason(err), sha[:12])
+		}
+		return fmt.Errorf("git commit failed: %s", gitReason(err))
 	}
 	_, err = o.Stdout.Write(out)
 	return err
+}
+
+// revertNoCommit applies the revert of sha to the index and work tree and
+// puts msg in MERGE_MSG, so a git commit after resolving conflicts (or
+// after the commit failed) still gets the !kabi message.
+func revertNoCommit(ctx context.Context, r *git.Repo, sha, msg string) error {
+	_, rerr := r.Run(ctx, nil, "revert", "--no-commit", "--end-of-options", sha)
+	var ge *git.Error
+	conflict := false
+	if errors.As(rerr, &ge) && ge.ExitCode == 1 {
+		unmerged, err := r.Output(ctx, "ls-files", "--unmerged", "-z")
+		if err != nil {
+			return err
+		}
+		conflict = len(unmerged) > 0
+	}
+	if rerr != nil && !conflict {
+		return fmt.Errorf("cannot revert %s: %s", sha[:12], gitReason(rerr))
+	}
+	if rerr == nil {
+		staged, err := hasStaged(ctx, r)
+		if err != nil {
+			return err
+		}
+		if !staged {
+			// Leave no revert in progress behind (nothing was changed).
+			if _, err := r.Run(ctx, nil, "revert", "--quit"); err != nil {
+				return err
+			}
+			return fmt.Errorf("reverting %s changes nothing: is it reverted already?", sha[:12])
+		}
+	}
+	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--git-path", "MERGE_MSG")
+	if err != nil {
+		return err
+	}
+	path := strings.TrimRight(string(out), "\n")
+	if err := os.WriteFile(path, []byte(msg), 0o666); err != nil {
+		return fmt.Errorf("cannot write the !kabi message: %w", err)
+	}
+	if conflict {
+		return fmt.Errorf("%s does not revert cleanly: resolve the conflicts, then run git commit -s (the !kabi message is prepared)", sha[:12])
+	}
+	return nil
+}
+
+// explainRange phrases why git could not walk a range (err being its
+// failure): no commits at all, or an end that names no commit.
+func explainRange(ctx context.Context, r *git.Repo, cmd, rng string, err error) error {
+	if out, lerr := r.Output(ctx, "rev-list", "-n", "1", "--all"); lerr == nil && len(out) == 0 {
+		return errors.New("the repository has no commits yet")
+	}
+	ends := []string{rng}
+	if a, b, ok := strings.Cut(rng, "..."); ok {
+		ends = []string{a, b}
+	} else if a, b, ok := strings.Cut(rng, ".."); ok {
+		ends = []string{a, b}
+	}
+	for _, end := range ends {
+		if end == "" {
+			end = "HEAD"
+		}
+		if _, rerr := r.ResolveCommit(ctx, end); errors.Is(rerr, git.ErrUnknownRevision) {
+			return cliutil.Usagef("%s: unknown revision %s", cmd, end)
+		}
+	}
+	return fmt.Errorf("cannot list %s: %s", rng, gitReason(err))
 }
 
 // ListOptions are the dependencies and arguments of `git kabi list`.
@@ -166,9 +330,12 @@ func runList(ctx context.Context, o *ListOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := requireComplete(ctx, r); err != nil {
+		return err
+	}
 	commits, err := r.Log(ctx, git.LogOptions{Include: []string{o.Range}, NoMerges: true, Reverse: true})
 	if err != nil {
-		return err
+		return explainRange(ctx, r, "list", o.Range, err)
 	}
 	inRange := map[string]bool{}
 	bySubject := map[string]string{}

@@ -246,9 +246,80 @@ func TestReportErrors(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "cannot read "+filepath.Join(dir, "missing")+": no such file") {
 		t.Errorf("%+v", r)
 	}
-	r = kabi(t, nil, "compare", write(t, filepath.Join(dir, "one"), "zz int zz\n"), write(t, filepath.Join(dir, "two"), "yy int yy\n"))
-	if r.code != 1 || r.stderr != "error: these share no symbols in common, nothing to compare!\n" {
+	one, two := write(t, filepath.Join(dir, "one"), "zz int zz\n"), write(t, filepath.Join(dir, "two"), "yy int yy\n")
+	r = kabi(t, nil, "compare", one, two)
+	if r.code != 1 || r.stderr != "git kabi: "+one+" and "+two+" share no exported symbol: nothing to compare\n" {
 		t.Errorf("%+v", r)
+	}
+	empty := write(t, filepath.Join(dir, "empty"), "")
+	r = kabi(t, nil, "compare", empty, one)
+	if r.code != 1 || r.stderr != "git kabi: "+empty+" exports no symbol: nothing to compare\n" {
+		t.Errorf("%+v", r)
+	}
+	// A binary file: the garbage token in the error is cut short.
+	garbage := make([]byte, 4096)
+	for i := range garbage {
+		garbage[i] = byte(i*7919%251 + 1)
+		if garbage[i] == '\n' {
+			garbage[i] = 0x80
+		}
+	}
+	copy(garbage, "foo int foo ( q#")
+	bin := write(t, filepath.Join(dir, "binary"), string(garbage))
+	r = kabi(t, nil, "report", bin)
+	prefix := "git kabi: " + bin + ":1: malformed symtypes line: bad type reference \"q#"
+	if r.code != 1 || !strings.HasPrefix(r.stderr, prefix) || !strings.HasSuffix(r.stderr, "\"…\n") ||
+		len(r.stderr) > len(prefix)+45 {
+		t.Errorf("binary: exit %d, stderr %d bytes: %q", r.code, len(r.stderr), r.stderr)
+	}
+}
+
+// TestCompareIdentical: identical files print nothing and exit 0.
+func TestCompareIdentical(t *testing.T) {
+	a := write(t, filepath.Join(t.TempDir(), "a.symtypes"), "s#d struct d { int a ; }\nf int f ( s#d * )\n")
+	for _, args := range [][]string{{a, a}, {a, a, "--print-missing"}, {a, a, "--no-print-symbols"}} {
+		r := kabi(t, nil, append([]string{"compare"}, args...)...)
+		if r.code != 0 || r.stdout != "" || r.stderr != "" {
+			t.Errorf("%q: %+v", args[2:], r)
+		}
+	}
+}
+
+// TestListFormatErrors: a malformed Module.kabi, Module.symvers or --kabi
+// list is an error naming the file and line, not a kABI break.
+func TestListFormatErrors(t *testing.T) {
+	dir := t.TempDir()
+	good := write(t, filepath.Join(dir, "Module.symvers"), "0x00000001\tf\tvmlinux\tEXPORT_SYMBOL\n")
+	for _, tc := range []struct{ text, want string }{
+		{"0xZZZ\tf\tvmlinux\tEXPORT_SYMBOL\n", ":1: malformed symbol list: bad CRC \"0xZZZ\""},
+		{"\n0x000000001\tf\tvmlinux\tEXPORT_SYMBOL\n", ":2: malformed symbol list: bad CRC \"0x000000001\""},
+		{"0x00000001\tf\tvmlinux\tEXPORT_SYMBOL\n0x00000002\tg\n", ":2: malformed symbol list: 2 of 4 fields"},
+		{"00000001\tf\tvmlinux\tEXPORT_SYMBOL\n", ":1: malformed symbol list: bad CRC \"00000001\""},
+	} {
+		bad := write(t, filepath.Join(dir, "bad.kabi"), tc.text)
+		for _, args := range [][]string{{"-k", bad, "-s", good}, {"-k", good, "-s", bad}} {
+			r := kabi(t, nil, append([]string{"check"}, args...)...)
+			if r.code != 1 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "git kabi: "+bad+tc.want) {
+				t.Errorf("%q %v: %+v", tc.text, args, r)
+			}
+		}
+	}
+
+	// --kabi takes either format; the error says so.
+	in := write(t, filepath.Join(dir, "in.symtypes"), "f int f\n")
+	plain := write(t, filepath.Join(dir, "plainlist"), "f\ng\n")
+	build := t.TempDir()
+	write(t, filepath.Join(build, "a.symtypes"), "f int f\n")
+	for _, args := range [][]string{
+		{"consolidate", "-i", in, "-o", filepath.Join(dir, "out"), "--kabi", plain},
+		{"collect", build, "-o", filepath.Join(dir, "out"), "--kabi", plain},
+	} {
+		r := kabi(t, nil, args...)
+		want := "git kabi: " + plain + ":1: malformed symbol list: 1 of 4 fields; want a locked list (\"[module]\" lines, each followed by one symbol per line)" +
+			" or \"0x<crc> <symbol> <module> <export type>\" lines (Module.kabi, Module.symvers)\n"
+		if r.code != 1 || r.stderr != want {
+			t.Errorf("%s: exit %d\n got %q\nwant %q", args[0], r.code, r.stderr, want)
+		}
 	}
 }
 

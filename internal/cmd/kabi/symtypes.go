@@ -131,11 +131,7 @@ func runCompare(_ context.Context, o *CompareOptions) error {
 	if err != nil {
 		return err
 	}
-	c, err := symtypes.Compare(old, new)
-	if errors.Is(err, symtypes.ErrNoCommonSymbols) {
-		fmt.Fprintf(o.Stderr, "error: %s!\n", err)
-		return cliutil.ErrSilent
-	}
+	c, err := compareSets(o.Old, o.New, old, new)
 	if err != nil {
 		return err
 	}
@@ -146,6 +142,24 @@ func runCompare(_ context.Context, o *CompareOptions) error {
 		return cliutil.ErrSilent
 	}
 	return nil
+}
+
+// compareSets compares the sets read from oldPath and newPath, saying
+// which file is to blame when there is nothing to compare.
+func compareSets(oldPath, newPath string, old, new *symtypes.Set) (*symtypes.Comparison, error) {
+	c, err := symtypes.Compare(old, new)
+	if errors.Is(err, symtypes.ErrNoCommonSymbols) {
+		for _, side := range []struct {
+			path string
+			set  *symtypes.Set
+		}{{oldPath, old}, {newPath, new}} {
+			if len(side.set.Exports()) == 0 {
+				return nil, fmt.Errorf("%s exports no symbol: nothing to compare", side.path)
+			}
+		}
+		return nil, fmt.Errorf("%s and %s share no exported symbol: nothing to compare", oldPath, newPath)
+	}
+	return c, err
 }
 
 // ---- consolidate
