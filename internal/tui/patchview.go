@@ -232,8 +232,12 @@ func (v *PatchView) Draw(screen tcell.Screen) {
 			// Underlined rather than reversed: reverse video already
 			// marks the changed tokens.
 			for xx := x; xx < x+w; xx++ {
-				mainc, comb, cst, _ := screen.GetContent(xx, yy)
-				screen.SetContent(xx, yy, mainc, comb, cst.Underline(true))
+				str, cst, width := screen.Get(xx, yy)
+				if str == "" {
+					str = " "
+				}
+				screen.Put(xx, yy, str, cst.Underline(true))
+				xx += max(width, 1) - 1
 			}
 		}
 	}
