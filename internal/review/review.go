@@ -12,9 +12,6 @@ import (
 	"github.com/patchqueue/pqtools/internal/patchid"
 )
 
-// errNoCache marks a cache that was not read.
-var errNoCache = errors.New("cache not read")
-
 // Sentinel errors the command layer turns into advice.
 var (
 	ErrShallow    = errors.New("shallow repository")
@@ -79,20 +76,24 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		oldFiles, newFiles map[string][]string
 	)
 	progress("reading commits", 0, 1)
-	// The upstream digest, if cached, loads while the queues are read.
-	upPath := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
-	var cachedUps []upEntry
-	var cachedUpsErr error = errNoCache
+	// The upstream range, from its cached digest or by walking it, is
+	// the longest stage of a cold run: it starts first and runs while the
+	// queues are read and diffed. Run waits for it on every return.
+	upCtx, cancelUp := context.WithCancel(ctx)
+	var upWG sync.WaitGroup
+	defer func() { cancelUp(); upWG.Wait() }()
+	var ups []upEntry
+	var upErr error
+	var upWarnings []string
+	upWG.Add(1)
+	go func() {
+		defer upWG.Done()
+		ups, upWarnings, upErr = readUpstream(upCtx, repo, res, o)
+	}()
 	var fc *filesCache
 	oldRange := git.LogOptions{Include: []string{res.Old.Tip}, Exclude: []string{res.Old.Base}, Paths: o.Paths, Reverse: true}
 	newRange := git.LogOptions{Include: []string{res.New.Tip}, Exclude: []string{res.New.Base}, Paths: o.Paths, Reverse: true}
 	err = parallel(
-		func() error {
-			if !o.NoCache && res.Old.Base != res.New.Base {
-				cachedUps, cachedUpsErr = loadUpCache(upPath)
-			}
-			return nil
-		},
 		func() error {
 			fc = loadFilesCache(repo, o.NoCache)
 			return nil
@@ -146,10 +147,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		return nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, empty)
 	}
 
-	// Stage 2, overlapped: patch-ids of the queues; the upstream walk,
-	// which hands each upstream commit touching exactly the file set of a
-	// queue commit (only those can share its patch-id) to a diff-tree
-	// running meanwhile. Listing file names is far cheaper than a patch.
+	// Stage 2, overlapped: patch-ids of the queues, while the upstream
+	// range is read. Only an upstream commit touching exactly the file set
+	// of a queue commit can share its patch-id: those are the candidates.
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
 	queueKeys := map[uint64]bool{}
 	var queueSHAs []string
@@ -161,49 +161,20 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 			}
 		}
 	}
-	var ups []upEntry
-	var candidates []string
 	deltas := newDeltaSet()
 	err = parallel(
 		func() error { return ids.getObserved(ctx, queueSHAs, deltas.parse) },
-		func() error {
-			if res.Old.Base == res.New.Base {
-				return nil
-			}
-			path := upPath
-			if !o.NoCache {
-				if cachedUpsErr == nil {
-					ups = cachedUps
-					for _, e := range ups {
-						if queueKeys[e.FileKey] {
-							candidates = append(candidates, e.SHA)
-						}
-					}
-					return nil
-				}
-			}
-			// Measured: feeding candidates to a diff-tree while the walk runs
-			// loses to walking first and then diffing in shards, because on
-			// few cores the two compete and the single stream is the
-			// bottleneck.
-			if err := streamUpstream(ctx, repo, res.New.Base, res.Old.Base, o.Paths, func(e upEntry) {
-				ups = append(ups, e)
-				if queueKeys[e.FileKey] {
-					candidates = append(candidates, e.SHA)
-				}
-			}); err != nil {
-				return err
-			}
-			if !o.NoCache {
-				if err := saveUpCache(path, ups); err != nil {
-					res.Warnings = append(res.Warnings, "cannot write the upstream cache: "+err.Error())
-				}
-			}
-			return nil
-		},
+		func() error { upWG.Wait(); return upErr },
 	)
 	if err != nil {
 		return nil, err
+	}
+	res.Warnings = append(res.Warnings, upWarnings...)
+	var candidates []string
+	for _, e := range ups {
+		if queueKeys[e.FileKey] {
+			candidates = append(candidates, e.SHA)
+		}
 	}
 	// The queues' ids are known now; the prefilter keys its verdicts on them.
 	for _, set := range [][]*Commit{old, nw} {
@@ -277,6 +248,33 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	}
 	res.Rows = m.rows(nts)
 	return res, nil
+}
+
+// readUpstream returns the digest of the upstream range between the
+// bases: cached, or walked (and then cached).
+func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options) (ups []upEntry, warnings []string, err error) {
+	if res.Old.Base == res.New.Base {
+		return nil, nil, nil
+	}
+	path := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
+	if !o.NoCache {
+		if cached, err := loadUpCache(path); err == nil {
+			return cached, nil, nil
+		}
+	}
+	// Measured: feeding candidates to a diff-tree while the walk runs
+	// loses to walking first and then diffing in shards, because on few
+	// cores the two compete and the single stream is the bottleneck.
+	err = streamUpstream(ctx, repo, res.New.Base, res.Old.Base, o.Paths, func(e upEntry) { ups = append(ups, e) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if !o.NoCache {
+		if err := saveUpCache(path, ups); err != nil {
+			warnings = append(warnings, "cannot write the upstream cache: "+err.Error())
+		}
+	}
+	return ups, warnings, nil
 }
 
 // filesCache keeps the files each queue commit changes.
