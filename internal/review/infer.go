@@ -18,8 +18,10 @@ type Bases struct {
 // InferBases finds the bases of the two-tip form old-tip..new-tip. A branch
 // X/base (the import-srpm convention) has its base in X/pre-base.
 // Otherwise the old base is the merge base of the tips and the new base the
-// nearest tag reachable from the new tip but not from the old one.
-func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string) (Bases, error) {
+// nearest tag reachable from the new tip but not from the old one. A base
+// the user gave (known's OldBase or NewBase) is kept and not looked for:
+// unrelated tips need no merge base when the old base is given.
+func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, known Bases) (Bases, error) {
 	var b Bases
 	// A shallow clone has no merge base to find, which would read as
 	// unrelated tips.
@@ -36,10 +38,16 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string) (Bas
 	if err != nil {
 		return b, err
 	}
-	if oldPre != "" {
+	switch {
+	case known.OldBase != "":
+		b.OldBase, b.OldHow = known.OldBase, "given"
+	case oldPre != "":
 		b.OldBase, b.OldHow = oldPre, "branch convention"
 	}
-	if newPre != "" {
+	switch {
+	case known.NewBase != "":
+		b.NewBase, b.NewHow = known.NewBase, "given"
+	case newPre != "":
 		b.NewBase, b.NewHow = newPre, "branch convention"
 	}
 	oldSHA, err := repo.ResolveCommit(ctx, oldTip)

@@ -395,26 +395,27 @@ func (o *syncOptions) review(ctx context.Context, code *git.Repo) (*review.Resul
 			return nil, "", cliutil.Usagef("%q is not a revision of the code repository %s", r, code.Dir)
 		}
 	}
+	shallow := func() error {
+		return fmt.Errorf("%s is a shallow clone; fetch its full history (git fetch --unshallow)", code.Dir)
+	}
 	ro := review.Options{OldBase: o.OldBase, OldTip: o.OldTip, NewBase: o.NewBase, NewTip: o.NewTip}
 	if ro.OldBase == "" || ro.NewBase == "" {
-		b, err := review.InferBases(ctx, code, o.OldTip, o.NewTip)
-		if errors.Is(err, review.ErrNoOldBase) {
+		b, err := review.InferBases(ctx, code, o.OldTip, o.NewTip, review.Bases{OldBase: o.OldBase, NewBase: o.NewBase})
+		switch {
+		case errors.Is(err, review.ErrShallow):
+			return nil, "", shallow()
+		case errors.Is(err, review.ErrNoOldBase):
 			return nil, "", cliutil.Usagef("%v; give --old-base", err)
-		} else if errors.Is(err, review.ErrNoNewBase) {
+		case errors.Is(err, review.ErrNoNewBase):
 			return nil, "", cliutil.Usagef("%v; give --new-base", err)
-		} else if err != nil {
+		case err != nil:
 			return nil, "", err
 		}
-		if ro.OldBase == "" {
-			ro.OldBase = b.OldBase
-		}
-		if ro.NewBase == "" {
-			ro.NewBase = b.NewBase
-		}
+		ro.OldBase, ro.NewBase = b.OldBase, b.NewBase
 	}
 	res, err := review.Run(ctx, code, ro)
 	if errors.Is(err, review.ErrShallow) {
-		return nil, "", fmt.Errorf("%s is a shallow clone; fetch its full history (git fetch --unshallow)", code.Dir)
+		return nil, "", shallow()
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("review %s..%s: %w", o.OldTip, o.NewTip, err)

@@ -53,7 +53,7 @@ type Options struct {
 var flags = []cli.Flag{
 	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: the terminal UI on a terminal, text otherwise)"},
 	&cli.BoolFlag{Name: "check", Usage: "exit 1 listing dropped commits without a note and changed patches without a conflict explanation"},
-	&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the caches (patch-ids, upstream digests, pruned candidates, diff signatures)"},
+	&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the caches (patch-ids, changed files, upstream digests, pruned candidates, diff signatures)"},
 	&cli.BoolFlag{Name: "no-similar", Usage: "do not pair commits by similar diffs"},
 	&cli.StringFlag{Name: "onto", Usage: "new base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "old-base", Usage: "old base `REV` (for the old-tip..new-tip form)"},
@@ -263,18 +263,11 @@ func resolveRanges(ctx context.Context, repo *git.Repo, o *Options) (review.Opti
 	}
 	r.OldBase, r.NewBase = o.OldBase, o.Onto
 	if r.OldBase == "" || r.NewBase == "" {
-		b, err := review.InferBases(ctx, repo, r.OldTip, r.NewTip)
+		b, err := review.InferBases(ctx, repo, r.OldTip, r.NewTip, review.Bases{OldBase: r.OldBase, NewBase: r.NewBase})
 		if err != nil {
-			if r.OldBase == "" || !errors.Is(err, review.ErrNoBase) || r.NewBase == "" {
-				return r, explain(err)
-			}
+			return r, explain(err)
 		}
-		if r.OldBase == "" {
-			r.OldBase = b.OldBase
-		}
-		if r.NewBase == "" {
-			r.NewBase = b.NewBase
-		}
+		r.OldBase, r.NewBase = b.OldBase, b.NewBase
 		if o.Verbose {
 			fmt.Fprintf(o.IO.Stderr, "old base %s (%s), new base %s (%s)\n", r.OldBase, b.OldHow, r.NewBase, b.NewHow)
 		}

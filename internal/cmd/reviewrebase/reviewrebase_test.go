@@ -208,6 +208,13 @@ func TestInferredBases(t *testing.T) {
 			t.Errorf("%v: review differs from the explicit ranges", args)
 		}
 	}
+	// Unrelated tips have no merge base, which a given old base makes
+	// unnecessary: the new base is still inferred.
+	root := strings.TrimSpace(gitIn(t, fx, "commit-tree", "-m", "root", fx.OldTag+"^{tree}"))
+	tip := strings.TrimSpace(gitIn(t, fx, "commit-tree", "-p", root, "-m", "queue", "queue-old^{tree}"))
+	if r := runIn(t, fx, fx.Dir, "--format=json", "--old-base", root, tip+"..queue-new"); r.code != 0 {
+		t.Errorf("unrelated tips with --old-base: exit %d, stderr %q", r.code, r.stderr)
+	}
 	// No tag between the tips: the command says what to do.
 	r := runIn(t, fx, fx.Dir, "queue-new~2..queue-new")
 	if r.code != 2 || !strings.Contains(r.stderr, "--onto") {
@@ -266,6 +273,7 @@ func TestBadInput(t *testing.T) {
 		{"shallow", shallow, []string{"HEAD~1..HEAD", "HEAD~2..HEAD"}, 1, "shallow"},
 		{"shallow, two tips", shallow, []string{"HEAD~2..HEAD"}, 1, "shallow"},
 		{"paths nothing touches", fx.Dir, []string{fx.OldTag + "..queue-old", fx.NewTag + "..queue-new", "--", "no/such/path"}, 2, "no commit touches the given paths"},
+		{"empty range and paths", fx.Dir, []string{"queue-old..queue-old", fx.NewTag + "..queue-new", "--", "no/such/path"}, 2, "empty range"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := runIn(t, fx, c.dir, c.args...)
@@ -388,4 +396,14 @@ func TestFixtureIsDeterministic(t *testing.T) {
 	if a.OldTip != b.OldTip || a.NewTip != b.NewTip || a.NewBase != b.NewBase {
 		t.Errorf("two builds differ: %s %s vs %s %s", a.OldTip, a.NewTip, b.OldTip, b.NewTip)
 	}
+}
+
+// gitIn runs git in the fixture's repository.
+func gitIn(t *testing.T, fx *repos.Fixture, args ...string) string {
+	t.Helper()
+	out, err := fx.Env.Git(fx.Dir, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
