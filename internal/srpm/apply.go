@@ -56,12 +56,9 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		hooks: filepath.Join(tmp, "hooks"),
 		fixed: rev.Date,
 	}
-	// Cleanup must run even when ctx is cancelled (Ctrl-C): it gets a
-	// context of its own.
+	// Cleanup runs whatever happened, Ctrl-C included: it needs no git.
 	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-		defer cancel()
-		if cerr := w.remove(cctx, code); cerr != nil && err == nil {
+		if cerr := w.remove(code); cerr != nil && err == nil {
 			err = cerr
 		}
 	}()
@@ -72,8 +69,11 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		return "", err
 	}
 	w.added = true // even a failed add may have left something to remove
+	// Only the administrative part is added under the lock; the checkout
+	// (a kernel's 70,000 files) is done by the reset below, imports in
+	// parallel.
 	worktreeMu.Lock()
-	_, err = code.Run(ctx, nil, w.config("worktree", "add", "--detach", "--quiet", "--", w.dir, base)...)
+	_, err = code.Run(ctx, nil, w.config("worktree", "add", "--detach", "--no-checkout", "--quiet", "--", w.dir, base)...)
 	worktreeMu.Unlock()
 	if err != nil {
 		return "", fmt.Errorf("create a temporary worktree: %w", err)
@@ -86,6 +86,9 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		return "", err
 	}
 	w.admin = strings.TrimSpace(string(out))
+	if _, err := w.git(ctx, "reset", "--hard", "--quiet", "HEAD"); err != nil {
+		return "", fmt.Errorf("check out %.12s in the temporary worktree: %w", base, err)
+	}
 	logf := func(p Patch, how string) {
 		if log != nil {
 			fmt.Fprintf(log, "patch %d (%s): %s\n", p.Num, p.File, how)
@@ -322,18 +325,15 @@ func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) err
 }
 
 // remove deletes the worktree and everything Apply wrote outside git's
-// object store. git worktree remove is the clean way; when it fails (a
-// killed git left a lock) the directories go by hand, this worktree's
-// administrative directory included, without pruning any other worktree.
-func (w *worktree) remove(ctx context.Context, code *git.Repo) error {
-	worktreeMu.Lock()
-	defer worktreeMu.Unlock()
-	var gitErr error
-	if w.added {
-		_, gitErr = code.Run(ctx, nil, w.config("worktree", "remove", "--force", "--force", "--", w.dir)...)
-	}
+// object store: the checkout (outside the lock: it is most of the work),
+// then this worktree's administrative directory, found by name, so that
+// no other worktree is pruned. This is what git worktree remove does, but
+// it works too when a killed git left a lock or the add failed half-way.
+func (w *worktree) remove(code *git.Repo) error {
 	rmErr := os.RemoveAll(w.tmp)
-	if gitErr != nil {
+	if w.added {
+		worktreeMu.Lock()
+		defer worktreeMu.Unlock()
 		admin := w.admin
 		if admin == "" {
 			admin = findAdmin(code.CommonDir, w.dir)
