@@ -148,8 +148,12 @@ func replayClean(ctx context.Context, o *ReplayOptions, repo *git.Repo) error {
 		if !ok || !strings.HasPrefix(path, root) {
 			continue
 		}
-		if !o.Force && changedSinceReplay(ctx, repo, path) {
-			fmt.Fprintf(o.IO.Stdout, "kept %s: changed since the replay (remove it with --clean --force)\n", path)
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			removed++ // deleted by hand: the prune below forgets it
+			continue
+		}
+		if why := keepReason(ctx, repo, path); why != "" && !o.Force {
+			fmt.Fprintf(o.IO.Stdout, "kept %s: %s (remove it with --clean --force)\n", path, why)
 			kept++
 			continue
 		}
@@ -162,6 +166,13 @@ func replayClean(ctx context.Context, o *ReplayOptions, repo *git.Repo) error {
 	if _, err := repo.Run(ctx, nil, "worktree", "prune"); err != nil {
 		return err
 	}
+	// Records whose worktree is gone (deleted by hand, then pruned).
+	markers, _ := filepath.Glob(filepath.Join(worktreeRoot(repo), "*"+markerSuffix))
+	for _, m := range markers {
+		if _, err := os.Stat(strings.TrimSuffix(m, markerSuffix)); os.IsNotExist(err) {
+			os.Remove(m)
+		}
+	}
 	fmt.Fprintf(o.IO.Stdout, "removed %d replay worktree(s)\n", removed)
 	if kept > 0 {
 		return cliutil.ErrSilent
@@ -169,13 +180,17 @@ func replayClean(ctx context.Context, o *ReplayOptions, repo *git.Repo) error {
 	return nil
 }
 
-// changedSinceReplay compares a worktree with the fingerprint the replay
-// recorded; without one (or when it cannot be read) it counts as changed.
-func changedSinceReplay(ctx context.Context, repo *git.Repo, path string) bool {
+// keepReason says why --clean should keep a replay worktree, or "": its
+// fingerprint differs from the one the replay recorded, or there is no
+// record to compare with.
+func keepReason(ctx context.Context, repo *git.Repo, path string) string {
 	want, err := os.ReadFile(path + markerSuffix)
 	if err != nil {
-		return true
+		return "no record of the replay to compare it with"
 	}
 	got, err := fingerprint(ctx, &git.Repo{Dir: path, Env: repo.Env})
-	return err != nil || got != string(want)
+	if err != nil || got != string(want) {
+		return "changed since the replay"
+	}
+	return ""
 }

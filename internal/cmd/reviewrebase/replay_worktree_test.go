@@ -92,6 +92,20 @@ func TestReplayWorktreeCompareClean(t *testing.T) {
 	if data, err := os.ReadFile(filepath.Join(wt, "f.c")); err != nil || string(data) != "a\nX and B1\nc\n" {
 		t.Fatalf("--clean lost the resolution: %q %v", data, err)
 	}
+	// A replay worktree deleted by hand is forgotten, its record too.
+	if r = runIn(t, fx, work, "replay", "--worktree", oldSHA, upSHA); r.code != 0 {
+		t.Fatalf("--worktree again: exit %d %s", r.code, r.stderr)
+	}
+	if err := os.RemoveAll(untouched); err != nil {
+		t.Fatal(err)
+	}
+	r = runIn(t, fx, work, "replay", "--clean")
+	if r.code != 1 || strings.Contains(r.stdout, "kept "+untouched) || !strings.Contains(r.stdout, "removed 1 replay worktree") {
+		t.Fatalf("--clean after a worktree was deleted: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(untouched + ".replayed"); !os.IsNotExist(err) {
+		t.Errorf("the deleted worktree's record is left: %v", err)
+	}
 	r = runIn(t, fx, work, "replay", "--clean", "--force")
 	if r.code != 0 || !strings.Contains(r.stdout, "removed 1 replay worktree") {
 		t.Fatalf("--clean --force: exit %d\n%s%s", r.code, r.stdout, r.stderr)
