@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strings"
@@ -60,8 +61,10 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	// git run in a missing directory fails in exec with the whole command
 	// line; say what is wrong instead.
 	if dir != "" {
-		if fi, err := os.Stat(dir); err != nil {
+		if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such directory: %w", dir, ErrNotRepository)
+		} else if err != nil {
+			return nil, err
 		} else if !fi.IsDir() {
 			return nil, fmt.Errorf("%s: not a directory: %w", dir, ErrNotRepository)
 		}

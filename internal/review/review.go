@@ -136,15 +136,21 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	old, oldMerges := toCommits(oldLog, oldFiles)
 	nw, newMerges := toCommits(newLog, newFiles)
 	res.SkippedMerges = append(oldMerges, newMerges...)
-	empty := ErrEmptyRange
-	if len(o.Paths) > 0 {
-		empty = ErrNoPathHit
+	// With paths, a range may be empty because of them or by itself.
+	emptyRange := func(base, tip string) error {
+		why := ErrEmptyRange
+		if len(o.Paths) > 0 {
+			if out, err := repo.Output(ctx, "rev-list", "-n", "1", "--no-merges", "--end-of-options", tip, "^"+base, "--"); err == nil && len(out) > 0 {
+				why = ErrNoPathHit
+			}
+		}
+		return why
 	}
 	if len(old) == 0 {
-		return nil, fmt.Errorf("old range %s..%s: %w", o.OldBase, o.OldTip, empty)
+		return nil, fmt.Errorf("old range %s..%s: %w", o.OldBase, o.OldTip, emptyRange(res.Old.Base, res.Old.Tip))
 	}
 	if len(nw) == 0 {
-		return nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, empty)
+		return nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, emptyRange(res.New.Base, res.New.Tip))
 	}
 
 	// Stage 2, overlapped: patch-ids of the queues, while the upstream
@@ -163,7 +169,13 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	}
 	deltas := newDeltaSet()
 	err = parallel(
-		func() error { return ids.getObserved(ctx, queueSHAs, deltas.parse) },
+		func() error {
+			err := ids.getObserved(ctx, queueSHAs, deltas.parse)
+			if err != nil {
+				cancelUp() // the review has failed: do not wait for the walk
+			}
+			return err
+		},
 		func() error { upWG.Wait(); return upErr },
 	)
 	if err != nil {

@@ -129,7 +129,7 @@ func isRef(tok string) bool { return strings.IndexByte(tok, '#') >= 0 }
 // read as symtypes would otherwise put a long escaped line in it.
 const maxQuoted = 40
 
-// quoteToken quotes tok for an error message, cut to maxQuoted characters
+// quoteToken quotes tok for an error message, cut to maxQuoted bytes
 // (quotes and escapes included) with an ellipsis.
 func quoteToken(tok string) string {
 	q := strconv.Quote(tok)

@@ -96,7 +96,11 @@ func start(t *testing.T) *harness {
 	// tview initialises the screen when it starts, which resets a
 	// simulation screen's size; resizing now injects a resize event.
 	sim.SetSize(150, 40)
-	h.waitFor("the resize", func(string) bool { _, w, hh := sim.GetContents(); return w == 150 && hh == 40 })
+	h.waitFor("the resize", func(string) bool {
+		var w, hh int
+		onUI(h, func() { _, w, hh = sim.GetContents() })
+		return w == 150 && hh == 40
+	})
 	return h
 }
 
@@ -106,9 +110,11 @@ func (h *harness) waitFor(what string, cond func(string) bool) string {
 	h.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		// Drawn and read on the UI goroutine: the screen is not safe to
+		// read while tview draws.
 		var s string
 		h.ui.App().QueueUpdateDraw(func() {})
-		s = strings.Join(ScreenText(h.sim), "\n")
+		onUI(h, func() { s = strings.Join(ScreenText(h.sim), "\n") })
 		if cond(s) {
 			return s
 		}

@@ -237,7 +237,7 @@ func collectCommand(e *env) *cli.Command {
 		Usage:     "merge every *.symtypes of a kernel build into one Symtypes file",
 		ArgsUsage: "<build-dir>",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Symtypes.build", Usage: "file to write (required)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Symtypes.build", Usage: "file to write"},
 			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
