@@ -11,6 +11,8 @@ command -v rpmbuild >/dev/null || need+=(rpm)
 command -v pahole >/dev/null || need+=(pahole)
 command -v tmux >/dev/null || need+=(tmux)
 command -v patch >/dev/null || need+=(patch)
+command -v xz >/dev/null || need+=(xz-utils)
+command -v zstd >/dev/null || need+=(zstd)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing: ${need[*]}" >&2
 	SUDO=""

@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/patchqueue/pqtools/testdata/repos"
@@ -97,7 +99,25 @@ func TestDecompress(t *testing.T) {
 		t.Errorf("text starting BZh: %q, %v", got, err)
 	}
 	if _, err := decompress([]byte{0xfd, '7', 'z', 'X', 'Z', 0, 1}); err == nil {
-		t.Error("xz: no error")
+		t.Error("broken xz: no error")
+	}
+	// The formats Go lacks go through the programs rpm uses too; the
+	// compressed bytes come from those programs.
+	const text = "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n"
+	for _, c := range [][]string{{"xz", "-c"}, {"xz", "--format=lzma", "-c"}, {"zstd", "-q", "-c"}} {
+		if _, err := exec.LookPath(c[0]); err != nil {
+			t.Logf("%s not installed: not checked", c[0])
+			continue
+		}
+		cmd := exec.Command(c[0], c[1:]...)
+		cmd.Stdin = strings.NewReader(text)
+		packed, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v: %v", c, err)
+		}
+		if got, err := decompress(packed); err != nil || string(got) != text {
+			t.Errorf("%v: %q, %v", c, got, err)
+		}
 	}
 	if _, err := decompress([]byte{0x1f, 0x8b, 0}); err == nil {
 		t.Error("broken gzip: no error")

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -255,7 +256,32 @@ func decompress(b []byte) ([]byte, error) {
 	case len(b) > 4 && bytes.HasPrefix(b, []byte("BZh")) && b[3] >= '1' && b[3] <= '9':
 		return io.ReadAll(bzip2.NewReader(bytes.NewReader(b)))
 	case bytes.HasPrefix(b, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		return nil, errors.New("xz-compressed patches are not supported; commit it uncompressed")
+		return unpack(b, "xz", "xz", "-dc")
+	case bytes.HasPrefix(b, []byte{0x5d, 0, 0}):
+		return unpack(b, "lzma", "xz", "--format=lzma", "-dc")
+	case bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		return unpack(b, "zstd", "zstd", "-dc")
 	}
 	return b, nil
+}
+
+// unpack runs a decompressor the Go library lacks, as rpm's %patch does.
+func unpack(b []byte, format, prog string, args ...string) ([]byte, error) {
+	path, err := exec.LookPath(prog)
+	if err != nil {
+		return nil, fmt.Errorf("%s-compressed patch: %s is not installed", format, prog)
+	}
+	cmd := exec.Command(path, args...)
+	cmd.Stdin = bytes.NewReader(b)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		return nil, fmt.Errorf("%s -dc: %v: %s", prog, err, msg)
+	}
+	return out, nil
 }
