@@ -9,6 +9,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/sbs"
 )
 
 // BenchmarkFirstPaint measures building and drawing the table of a
@@ -48,5 +49,35 @@ func BenchmarkFirstPaint(b *testing.B) {
 		}
 		ui.App().Stop()
 		<-done
+	}
+}
+
+// BenchmarkPatchViewFirstDraw draws the first screen of a 5,000-line new C
+// file side by side with its rework: the lexer runs over the whole hunk
+// the screen shows part of.
+func BenchmarkPatchViewFirstDraw(b *testing.B) {
+	patch := func(v int) string {
+		var s strings.Builder
+		s.WriteString("diff --git a/drivers/big.c b/drivers/big.c\nnew file mode 100644\n--- /dev/null\n+++ b/drivers/big.c\n@@ -0,0 +1,5000 @@\n")
+		for i := 0; i < 5000; i++ {
+			if i%10 == 0 {
+				fmt.Fprintf(&s, "+/* helper %d, version %d */\n", i, v)
+			} else {
+				fmt.Fprintf(&s, "+static int fn%d(int x) { return x * %d + %d; }\n", i, i, v*(i%7))
+			}
+		}
+		return s.String()
+	}
+	lay := sbs.New(patch(1), patch(2))
+	sim := tcell.NewSimulationScreen("UTF-8")
+	if err := sim.Init(); err != nil {
+		b.Fatal(err)
+	}
+	sim.SetSize(200, 50)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := NewPatchView(lay, "old", "new")
+		v.SetRect(0, 0, 200, 50)
+		v.Draw(sim)
 	}
 }

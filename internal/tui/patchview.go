@@ -25,6 +25,8 @@ type PatchView struct {
 	hoff    int
 	matches []int // rows matching the search terms
 	styled  map[[2]int][]tcell.Style
+	code    map[[2]int][]tcell.Style // chroma's style per byte of a code line
+	lexers  map[string]chroma.Lexer  // per file; lexers.Match tries every lexer's globs
 	theme   *chroma.Style
 	blame   *blameData
 	between map[string]bool
@@ -82,7 +84,7 @@ func (v *PatchView) BlamedCursor() string {
 // NewPatchView shows layout with one header line per side.
 func NewPatchView(layout *sbs.Layout, oldTitle, newTitle string) *PatchView {
 	v := &PatchView{Box: tview.NewBox(), layout: layout, title: [2]string{oldTitle, newTitle},
-		styled: map[[2]int][]tcell.Style{}, theme: styles.Get("monokai")}
+		styled: map[[2]int][]tcell.Style{}, code: map[[2]int][]tcell.Style{}, lexers: map[string]chroma.Lexer{}, theme: styles.Get("monokai")}
 	return v
 }
 
@@ -311,7 +313,12 @@ func (v *PatchView) styles(idx, side int, s sbs.Side, file string) []tcell.Style
 			out[i] = styleHunk
 		}
 	case sbs.KindAdd, sbs.KindDel, sbs.KindContext:
-		v.highlight(out, byteOf, text, file)
+		cs := v.codeStyles(idx, side, file)
+		for i, b := range byteOf {
+			if b < len(cs) {
+				out[i] = cs[b]
+			}
+		}
 		bg := tcell.ColorDefault
 		if s.Kind == sbs.KindAdd {
 			bg = styleAddBg
@@ -333,22 +340,96 @@ func (v *PatchView) styles(idx, side int, s sbs.Side, file string) []tcell.Style
 	return out
 }
 
-// highlight colours the code after the patch's +/-/space marker with the
-// chroma lexer for the file's name, line by line.
-func (v *PatchView) highlight(out []tcell.Style, byteOf []int, text, file string) {
-	if len(text) < 2 || file == "" {
-		return
+// codeStyles returns chroma's style for each byte of a code line (its
+// +/-/space marker unstyled). The lexer runs over a stretch of a hunk of
+// one side at a time, once over the pre-image (context and removed lines)
+// and once over the post-image (context and added lines): a comment or a
+// string spanning lines is then coloured as such, which lexing line by
+// line gets wrong. chroma lexes about 10,000 lines a second here, so the
+// stretch is the lines from idx to a few screens on, lexed from up to
+// lexLead lines before idx so that a comment opened there is seen; results
+// are cached for the lines from idx on.
+func (v *PatchView) codeStyles(idx, side int, file string) []tcell.Style {
+	key := [2]int{idx, side}
+	if st, ok := v.code[key]; ok {
+		return st
 	}
-	lexer := lexers.Match(filepath.Base(file))
+	rows := v.layout.Rows
+	at := func(i int) sbs.Side {
+		if side == 0 {
+			return rows[i].Left
+		}
+		return rows[i].Right
+	}
+	isCode := func(s sbs.Side) bool {
+		return s.Present && len(s.Text) > 0 && (s.Kind == sbs.KindContext || s.Kind == sbs.KindAdd || s.Kind == sbs.KindDel)
+	}
+	inRun := func(i int) bool { return rows[i].File == file && (!at(i).Present || isCode(at(i))) }
+	lo, hi := idx, idx
+	for lo > 0 && idx-lo < lexLead && inRun(lo-1) {
+		lo--
+	}
+	for hi+1 < len(rows) && hi-idx < lexAhead && inRun(hi+1) {
+		hi++
+	}
+	lexer, ok := v.lexers[file]
+	if !ok {
+		if file != "" {
+			lexer = lexers.Match(filepath.Base(file))
+		}
+		v.lexers[file] = lexer
+	}
+	// The pre-image first: context lines keep the post-image's colours.
+	for _, image := range []sbs.Kind{sbs.KindDel, sbs.KindAdd} {
+		var text strings.Builder
+		var members []int
+		for i := lo; i <= hi; i++ {
+			if s := at(i); isCode(s) && (s.Kind == sbs.KindContext || s.Kind == image) {
+				members = append(members, i)
+				text.WriteString(s.Text[1:])
+				text.WriteByte('\n')
+			}
+		}
+		byByte := v.lex(lexer, text.String())
+		off := 0
+		for _, i := range members {
+			line := at(i).Text
+			st := make([]tcell.Style, len(line))
+			for b := 1; b < len(line); b++ {
+				st[b] = styleBase
+				if off+b-1 < len(byByte) {
+					st[b] = byByte[off+b-1]
+				}
+			}
+			st[0] = styleBase
+			off += len(line) // the line without its marker, and a newline
+			if i >= idx {
+				v.code[[2]int{i, side}] = st
+			}
+		}
+	}
+	return v.code[key]
+}
+
+// How far before and after the requested line codeStyles lexes.
+const lexLead, lexAhead = 60, 150
+
+// lex returns a style per byte of text; all base without a lexer.
+func (v *PatchView) lex(lexer chroma.Lexer, text string) []tcell.Style {
+	out := make([]tcell.Style, len(text))
+	for i := range out {
+		out[i] = styleBase
+	}
 	if lexer == nil {
-		return
+		return out
 	}
-	it, err := lexer.Tokenise(nil, text[1:])
+	// EnsureLF off: turning CRLF into LF would shift every offset after.
+	it, err := lexer.Tokenise(&chroma.TokeniseOptions{State: "root"}, text)
 	if err != nil {
-		return
+		return out
 	}
-	pos := 1
-	for tok := it(); tok != chroma.EOF; tok = it() {
+	pos := 0
+	for tok := it(); tok != chroma.EOF && pos < len(text); tok = it() {
 		entry := v.theme.Get(tok.Type)
 		st := styleBase
 		if entry.Colour.IsSet() {
@@ -357,12 +438,11 @@ func (v *PatchView) highlight(out []tcell.Style, byteOf []int, text, file string
 		if entry.Bold == chroma.Yes {
 			st = st.Bold(true)
 		}
-		end := pos + len(tok.Value)
-		for i, b := range byteOf {
-			if b >= pos && b < end {
-				out[i] = st
-			}
+		end := min(pos+len(tok.Value), len(text))
+		for i := pos; i < end; i++ {
+			out[i] = st
 		}
 		pos = end
 	}
+	return out
 }
