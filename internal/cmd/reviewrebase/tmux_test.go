@@ -27,9 +27,11 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sock := "pq-test-" + filepath.Base(dir)
+	// A socket of the test's own (-S), not a name under /tmp/tmux-UID
+	// (-L): two test runs at once must not share a server.
+	sock := filepath.Join(dir, "tmux.sock")
 	tmux := func(args ...string) (string, error) {
-		out, err := exec.Command("tmux", append([]string{"-u", "-L", sock}, args...)...).CombinedOutput()
+		out, err := exec.Command("tmux", append([]string{"-u", "-S", sock}, args...)...).CombinedOutput()
 		return string(out), err
 	}
 	t.Cleanup(func() { tmux("kill-server") })
