@@ -62,11 +62,11 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	// line; say what is wrong instead.
 	if dir != "" {
 		if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such directory: %w", dir, ErrNotRepository)
+			return nil, fmt.Errorf("%w: %s (no such directory)", ErrNotRepository, dir)
 		} else if err != nil {
 			return nil, err
 		} else if !fi.IsDir() {
-			return nil, fmt.Errorf("%s: not a directory: %w", dir, ErrNotRepository)
+			return nil, fmt.Errorf("%w: %s (not a directory)", ErrNotRepository, dir)
 		}
 	}
 	r := &Repo{Dir: dir}
@@ -74,7 +74,7 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode > 0 {
-			return nil, fmt.Errorf("%s: %w", dir, ErrNotRepository)
+			return nil, fmt.Errorf("%w: %s", ErrNotRepository, dir)
 		}
 		return nil, err
 	}

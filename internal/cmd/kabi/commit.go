@@ -76,17 +76,12 @@ func templateCommand(e *env, name, usage string, revert bool) *cli.Command {
 
 // openRepo opens the repository dir is in, phrasing failure for the user.
 func openRepo(ctx context.Context, dir string, env []string) (*git.Repo, error) {
-	if fi, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("not a git repository: %s (no such directory)", dir)
-	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("not a git repository: %s (not a directory)", dir)
-	}
 	r, err := git.Open(ctx, dir)
-	if errors.Is(err, git.ErrNotRepository) {
-		if abs, aerr := filepath.Abs(dir); aerr == nil && (dir == "." || dir == "") {
-			dir = abs
+	if errors.Is(err, git.ErrNotRepository) && (dir == "." || dir == "") {
+		// "." says nothing to the user; the absolute path does.
+		if abs, aerr := filepath.Abs(dir); aerr == nil {
+			return nil, fmt.Errorf("%w: %s", git.ErrNotRepository, abs)
 		}
-		return nil, fmt.Errorf("not a git repository: %s", dir)
 	}
 	if err != nil {
 		return nil, err
