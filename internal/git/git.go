@@ -17,29 +17,13 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/patchqueue/pqtools/internal/proc"
 )
 
-// Error is a failed git invocation.
-type Error struct {
-	Dir      string
-	Args     []string
-	ExitCode int // -1 when git did not run or was killed
-	Stderr   string
-	Err      error
-}
-
-func (e *Error) Error() string {
-	msg := strings.TrimSpace(e.Stderr)
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	if msg == "" && e.Err != nil {
-		msg = e.Err.Error()
-	}
-	return fmt.Sprintf("git %s: %s", strings.Join(e.Args, " "), msg)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// Error is a failed git invocation: the same type as every other program's
+// failure, so callers match one type.
+type Error = proc.Error
 
 // ErrNotRepository is returned by Open outside a git work tree or git dir.
 var ErrNotRepository = errors.New("not a git repository")
@@ -107,23 +91,16 @@ func (r *Repo) env(readOnly bool) []string {
 	return append(env, r.Env...)
 }
 
+func (r *Repo) spec(readOnly bool, args []string) proc.Cmd {
+	return proc.Cmd{Program: "git", Args: args, Dir: r.Dir, Env: r.env(readOnly)}
+}
+
 func (r *Repo) command(ctx context.Context, readOnly bool, args []string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = r.Dir
-	cmd.Env = r.env(readOnly)
-	return cmd
+	return proc.Command(ctx, r.spec(readOnly, args))
 }
 
 func (r *Repo) wrap(args []string, err error, stderr []byte) error {
-	if err == nil {
-		return nil
-	}
-	e := &Error{Dir: r.Dir, Args: args, ExitCode: -1, Stderr: string(stderr), Err: err}
-	var xe *exec.ExitError
-	if errors.As(err, &xe) {
-		e.ExitCode = xe.ExitCode()
-	}
-	return e
+	return proc.Wrap(r.spec(true, args), err, stderr)
 }
 
 // Output runs a read-only git command and returns its stdout.
@@ -142,13 +119,9 @@ func (r *Repo) Run(ctx context.Context, stdin io.Reader, args ...string) ([]byte
 }
 
 func (r *Repo) run(ctx context.Context, readOnly bool, stdin io.Reader, args []string) ([]byte, error) {
-	cmd := r.command(ctx, readOnly, args)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdin = stdin
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	return stdout.Bytes(), r.wrap(args, err, stderr.Bytes())
+	c := r.spec(readOnly, args)
+	c.Stdin = stdin
+	return proc.Run(ctx, c)
 }
 
 // Stream runs a read-only git command, feeding stdin from the given reader
