@@ -4,7 +4,7 @@ GO ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN := $(CURDIR)/bin
 
-.PHONY: all build test lint deps demo bench install
+.PHONY: all build test lint deps demo bench install rpm
 
 all: build
 
@@ -17,6 +17,15 @@ install:
 	$(GO) install ./cmd/...
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 contrib/completion/pqtools.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/git-review-rebase
+	ln -sf git-review-rebase $(DESTDIR)$(PREFIX)/share/bash-completion/completions/git-import-srpm
+	ln -sf git-review-rebase $(DESTDIR)$(PREFIX)/share/bash-completion/completions/git-kabi
+	install -m 644 contrib/completion/_git-pqtools.zsh $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_git-pqtools
+
+# The suite's own RPM (binaries, man pages, completions) from git archive.
+rpm:
+	./scripts/rpm.sh dist
 
 deps:
 	./scripts/deps.sh

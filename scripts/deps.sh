@@ -13,6 +13,9 @@ command -v tmux >/dev/null || need+=(tmux)
 command -v patch >/dev/null || need+=(patch)
 command -v xz >/dev/null || need+=(xz-utils)
 command -v zstd >/dev/null || need+=(zstd)
+command -v zsh >/dev/null || need+=(zsh)
+command -v cpio >/dev/null || need+=(cpio)
+[ -f /usr/share/bash-completion/completions/git ] || need+=(git)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing: ${need[*]}" >&2
 	SUDO=""

@@ -1,0 +1,138 @@
+# bash completion for git review-rebase, git import-srpm and git kabi.
+#
+# git's own completion (the git package's bash completion) calls
+# _git_<command> for a command it does not know, with dashes as
+# underscores; these functions build on its helpers (__gitcomp,
+# __git_complete_refs, __git_complete_revlist, __git_find_on_cmdline).
+# Install beside git's completion, e.g. as
+# /usr/share/bash-completion/completions/git-review-rebase (one link per
+# command) or source it from ~/.bashrc after git's completion.
+
+# __pqtools_files completes file names (specs, Symtypes, Module.kabi).
+__pqtools_files ()
+{
+	compopt -o filenames 2>/dev/null
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+
+# __pqtools_value completes the value of an option given as --opt=<cur>
+# or as "--opt <cur>"; it returns 1 when cur is no option's value.
+__pqtools_value ()
+{
+	local prev="${words[cword-1]}"
+	case "$cur" in
+	--format=*)
+		__gitcomp "text json" "" "${cur##--format=}"; return 0 ;;
+	--color=*)
+		__gitcomp "auto always never" "" "${cur##--color=}"; return 0 ;;
+	--onto=*|--old-base=*|--new-base=*|--onto-tag=*)
+		__git_complete_refs --cur="${cur#*=}"; return 0 ;;
+	esac
+	case "$prev" in
+	--format)
+		__gitcomp "text json"; return 0 ;;
+	--color)
+		__gitcomp "auto always never"; return 0 ;;
+	--onto|--old-base|--new-base|--onto-tag)
+		__git_complete_refs; return 0 ;;
+	--srpm-repo|--code-repo|--spec|--sources|--output|-o|--input|-i|--kabi|-k|--symvers|-s|--symtypes-kabi|-K|--symtypes-build|-S|--repo)
+		__pqtools_files; return 0 ;;
+	esac
+	return 1
+}
+
+_git_review_rebase ()
+{
+	__pqtools_value && return
+	local sub="$(__git_find_on_cmdline "replay")"
+	case "$sub,$cur" in
+	replay,-*)
+		__gitcomp "--format= --worktree --compare= --clean --force --help"
+		return ;;
+	replay,*)
+		__git_complete_refs
+		return ;;
+	,-*)
+		__gitcomp "--format= --check --no-cache --no-similar --onto= --old-base=
+			--color= --jobs= --verbose --demo --replay --help"
+		return ;;
+	esac
+	if __git_has_doubledash; then
+		__git_complete_index_file "--cached" 2>/dev/null || __pqtools_files
+		return
+	fi
+	__git_complete_revlist
+	if [ -z "$sub" ]; then
+		__gitcomp_nl_append "replay"
+	fi
+}
+
+_git_import_srpm ()
+{
+	__pqtools_value && return
+	local sub="$(__git_find_on_cmdline "verify renumber sync")"
+	case "$sub,$cur" in
+	renumber,-*)
+		__gitcomp "--dry-run --vendor-marker= --help"; return ;;
+	renumber,*)
+		__pqtools_files; return ;;
+	sync,-*)
+		__gitcomp "--spec= --sources= --code-repo= --onto-tag= --old-base= --new-base=
+			--dry-run --vendor-marker= --new-version= --help"; return ;;
+	sync,*)
+		__git_complete_revlist; return ;;
+	verify,-*)
+		__gitcomp "--srpm-repo= --code-repo= --base-tag= --vendor= --dist= --verbose --prep --help"; return ;;
+	verify,*)
+		__git_complete_refs; return ;;
+	,-*)
+		__gitcomp "--srpm-repo= --code-repo= --base-tag= --vendor= --dist= --verbose
+			--prep --force --all --jobs= --help"
+		return ;;
+	esac
+	__git_complete_refs
+	if [ -z "$sub" ]; then
+		__gitcomp_nl_append "$(printf '%s\n' verify renumber sync)"
+	fi
+}
+
+_git_kabi ()
+{
+	__pqtools_value && return
+	local subs="commit revert list collect consolidate compare check report blame"
+	local sub="$(__git_find_on_cmdline "$subs")"
+	if [ -z "$sub" ]; then
+		case "$cur" in
+		-*) __gitcomp "--help" ;;
+		*) __gitcomp "$subs" ;;
+		esac
+		return
+	fi
+	case "$sub,$cur" in
+	commit,-*|revert,-*)
+		__gitcomp "--no-edit --help"; return ;;
+	commit,*|revert,*)
+		__git_complete_refs; return ;;
+	list,-*|report,-*)
+		__gitcomp "--help"; return ;;
+	blame,-*)
+		__gitcomp "--repo= --help"; return ;;
+	list,*|blame,*)
+		if [ "$sub" = blame ] && [ "$cword" -le 4 ]; then
+			__pqtools_files
+		else
+			__git_complete_revlist
+		fi
+		return ;;
+	collect,-*)
+		__gitcomp "--output= --kabi= --help"; return ;;
+	consolidate,-*)
+		__gitcomp "--input= --output= --kabi= --help"; return ;;
+	compare,-*)
+		__gitcomp "--no-print-symbols --print-missing --help"; return ;;
+	check,-*)
+		__gitcomp "--kabi= --symvers= --symtypes-kabi= --symtypes-build= --help"; return ;;
+	*)
+		__pqtools_files; return ;;
+	esac
+}
