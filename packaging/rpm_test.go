@@ -37,13 +37,15 @@ func TestRPM(t *testing.T) {
 		"/usr/share/bash-completion/completions/git-import-srpm",
 		"/usr/share/bash-completion/completions/git-kabi",
 		"/usr/share/bash-completion/completions/git-review-rebase",
-		"/usr/share/man/man1/git-import-srpm.1.gz", "/usr/share/man/man1/git-kabi.1.gz",
-		"/usr/share/man/man1/git-review-rebase.1.gz",
+		"/usr/share/man/man1/git-import-srpm.1", "/usr/share/man/man1/git-kabi.1",
+		"/usr/share/man/man1/git-review-rebase.1",
 		"/usr/share/zsh/site-functions/_git-pqtools",
 	}
 	have := map[string]bool{}
 	for _, f := range files {
-		have[f] = true
+		// rpm's brp-compress gzips man pages where it runs (not on
+		// Debian's rpm): either name is the page.
+		have[strings.TrimSuffix(f, ".gz")] = true
 	}
 	for _, w := range want {
 		if !have[w] {
