@@ -28,6 +28,10 @@ type Error = proc.Error
 // ErrNotRepository is returned by Open outside a git work tree or git dir.
 var ErrNotRepository = errors.New("not a git repository")
 
+// ErrObjectFormat is returned by Open for a repository whose object ids
+// are not SHA-1 (extensions.objectFormat = sha256).
+var ErrObjectFormat = errors.New("unsupported object format")
+
 // Repo is a repository on disk, addressed by a directory inside it.
 type Repo struct {
 	// Dir is where git runs (a work tree or a git dir).
@@ -54,7 +58,7 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		}
 	}
 	r := &Repo{Dir: dir}
-	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir")
+	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir", "--show-object-format")
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode > 0 {
@@ -63,11 +67,16 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, err
 	}
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != 2 {
+	if len(lines) != 3 {
 		return nil, fmt.Errorf("git rev-parse: unexpected output %q", out)
 	}
 	r.GitDir = lines[0]
 	r.CommonDir = lines[1]
+	if lines[2] != "sha1" {
+		// Patch-ids, caches and every object id we print are SHA-1
+		// sized; refuse before anything half works.
+		return nil, fmt.Errorf("%w: %s uses %s object ids; only SHA-1 repositories are supported", ErrObjectFormat, dir, lines[2])
+	}
 	return r, nil
 }
 
