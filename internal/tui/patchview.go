@@ -10,6 +10,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/sbs"
 )
 
@@ -210,7 +211,9 @@ func (v *PatchView) Draw(screen tcell.Screen) {
 	}
 	half := (w - 1) / 2
 	for i, t := range v.title {
-		tview.Print(screen, t, x+i*(half+1), y, half, tview.AlignLeft, tcell.ColorWhite)
+		// Titles come from commit messages: "[media] dvb: fix" must keep
+		// its brackets, and no control character may reach the screen.
+		tview.Print(screen, tview.Escape(safetext.Line(t)), x+i*(half+1), y, half, tview.AlignLeft, tcell.ColorWhite)
 	}
 	for row := 0; row < h-1; row++ {
 		idx := v.top + row

@@ -10,6 +10,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/sbs"
 )
 
@@ -159,7 +160,7 @@ func (u *UI) fill() {
 	for i := range u.model.Visible {
 		cells := RowCells(u.model.Row(i))
 		for c, cell := range cells {
-			tc := tview.NewTableCell(tview.Escape(cell.Text)).SetTextColor(tcell.GetColor(cell.Color))
+			tc := tview.NewTableCell(tview.Escape(safetext.Line(cell.Text))).SetTextColor(tcell.GetColor(cell.Color))
 			if c != 1 {
 				tc.SetExpansion(1).SetMaxWidth(60)
 			}
@@ -203,7 +204,7 @@ func (u *UI) showNote() {
 	case r == nil:
 		u.note.SetText("")
 	case r.Note != "":
-		u.note.SetText(r.Note)
+		u.note.SetText(safetext.Text(r.Note))
 	case r.Status == review.StatusDropped:
 		u.note.SetText("(no note: press n to explain why this commit was dropped)")
 	default:
@@ -401,7 +402,7 @@ func (u *UI) patchTitle() {
 	if u.funcContext {
 		t += "  function context"
 	}
-	u.patch.SetTitle(t + "  (? keys, q back) ")
+	u.patch.SetTitle(tview.Escape(safetext.Line(t)) + "  (? keys, q back) ")
 }
 
 // loadBlame computes the blame column off the UI goroutine.
@@ -479,7 +480,7 @@ func (u *UI) openReplay(r *review.Row) {
 
 // showText shows a scrollable text page; q or Esc returns to back.
 func (u *UI) showText(name, title, text string, back tview.Primitive) {
-	view := tview.NewTextView().SetText(text)
+	view := tview.NewTextView().SetText(safetext.Text(text))
 	view.SetBorder(true).SetTitle(title)
 	view.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
 		if ev.Key() == tcell.KeyEscape || (ev.Key() == tcell.KeyRune && ev.Rune() == 'q') {

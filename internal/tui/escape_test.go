@@ -1,0 +1,53 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/patchqueue/pqtools/internal/sbs"
+)
+
+// screenText draws p on a simulation screen and returns its lines.
+func screenText(t *testing.T, draw func(tcell.Screen), w, h int) []string {
+	t.Helper()
+	s := tcell.NewSimulationScreen("UTF-8")
+	if err := s.Init(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Fini()
+	s.SetSize(w, h)
+	draw(s)
+	s.Show()
+	cells, cw, ch := s.GetContents()
+	lines := make([]string, ch)
+	for y := 0; y < ch; y++ {
+		var b strings.Builder
+		for x := 0; x < cw; x++ {
+			r := cells[y*cw+x].Runes
+			if len(r) == 0 {
+				b.WriteByte(' ')
+				continue
+			}
+			b.WriteString(string(r))
+		}
+		lines[y] = strings.TrimRight(b.String(), " ")
+	}
+	return lines
+}
+
+// A title's brackets are text, not tview style tags, and its control
+// characters are shown escaped.
+func TestPatchViewTitleIsText(t *testing.T) {
+	patch := "diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\n+b\n"
+	v := NewPatchView(sbs.New(patch, patch), "old 0123 [media] dvb: fix [SCSI] thing", "new 4567 [red]x\x1b[2Jy")
+	v.SetRect(0, 0, 160, 10)
+	lines := screenText(t, v.Draw, 160, 10)
+	if !strings.Contains(lines[0], "[media] dvb: fix [SCSI] thing") {
+		t.Errorf("old title lost its brackets: %q", lines[0])
+	}
+	if !strings.Contains(lines[0], `[red]x\e[2Jy`) {
+		t.Errorf("new title: %q, want the tag kept and the escape shown", lines[0])
+	}
+}
