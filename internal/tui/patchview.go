@@ -142,9 +142,22 @@ func (v *PatchView) jump(i int) {
 // NextChange moves to the next (dir 1) or previous (dir -1) differing row.
 func (v *PatchView) NextChange(dir int) bool {
 	for i := v.cur + dir; i >= 0 && i < len(v.layout.Rows); i += dir {
-		if v.layout.Rows[i].Differs && (i == 0 || !v.layout.Rows[i-1].Differs || dir < 0) {
+		if v.layout.Rows[i].Differs && !idRow(v.layout.Rows[i]) && (i == 0 || !v.layout.Rows[i-1].Differs || idRow(v.layout.Rows[i-1]) || dir < 0) {
 			v.jump(i)
 			return true
+		}
+	}
+	return false
+}
+
+// idRow reports a row that differs only because object ids do: the
+// "commit <sha>" and "index <blob>..<blob>" lines differ in every pair, so
+// stopping there made the first "]" move the view by one line and look
+// like nothing happened.
+func idRow(r sbs.Row) bool {
+	for _, p := range []string{"commit ", "index "} {
+		if strings.HasPrefix(r.Left.Text, p) && strings.HasPrefix(r.Right.Text, p) {
+			return r.Left.Kind == sbs.KindHeader && r.Right.Kind == sbs.KindHeader
 		}
 	}
 	return false

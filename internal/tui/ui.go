@@ -41,6 +41,11 @@ type UI struct {
 	pages   *tview.Pages
 	backend Backend
 	model   *Model
+	// colWidth is the width of the old and new columns (fitColumns).
+	colWidth int
+	// blameState is the blame's progress, shown in the patch view's
+	// title while it runs.
+	blameState string
 
 	header  *tview.TextView
 	table   *tview.Table
@@ -61,7 +66,7 @@ type UI struct {
 
 // New builds the UI; Run starts loading with load.
 func New(ctx context.Context, backend Backend) *UI {
-	u := &UI{ctx: ctx, app: tview.NewApplication(), pages: tview.NewPages(), backend: backend}
+	u := &UI{ctx: ctx, app: tview.NewApplication(), pages: tview.NewPages(), backend: backend, colWidth: maxColumn}
 	u.loading = tview.NewTextView().SetTextAlign(tview.AlignCenter)
 	u.loading.SetBorder(true).SetTitle(" git review-rebase ")
 	u.pages.AddPage("loading", u.loading, true, true)
@@ -102,6 +107,33 @@ func (u *UI) Run(load Loader) error {
 	return u.err
 }
 
+// maxColumn is the widest an old or new commit column grows on a wide
+// terminal; longer titles are cut.
+const maxColumn = 60
+
+// fitColumns shares the table's width between the old and new columns
+// (at 80 columns the old one used to take 60 and leave "0…" of the new).
+func (u *UI) fitColumns(width int) {
+	status := 0
+	for row := 0; row < u.table.GetRowCount(); row++ {
+		if c := u.table.GetCell(row, 1); c != nil {
+			status = max(status, tview.TaggedStringWidth(c.Text))
+		}
+	}
+	w := min(maxColumn, max(8, (width-status-2)/2))
+	if w == u.colWidth {
+		return
+	}
+	u.colWidth = w
+	for row := 0; row < u.table.GetRowCount(); row++ {
+		for _, col := range []int{0, 2} {
+			if c := u.table.GetCell(row, col); c != nil && row > 0 {
+				c.SetMaxWidth(w)
+			}
+		}
+	}
+}
+
 // show builds the main screen for a result.
 func (u *UI) show(res *review.Result) {
 	u.model = NewModel(res)
@@ -126,6 +158,10 @@ func (u *UI) show(res *review.Result) {
 		u.app.SetFocus(u.table)
 	})
 	u.table.SetSelectionChangedFunc(func(row, _ int) { u.showNote() })
+	u.table.SetDrawFunc(func(_ tcell.Screen, x, y, w, h int) (int, int, int, int) {
+		u.fitColumns(w)
+		return x, y, w, h
+	})
 	u.table.SetInputCapture(u.tableKey)
 	u.main = tview.NewFlex().SetDirection(tview.FlexRow).
 		AddItem(u.header, 1, 0, false).
@@ -162,7 +198,7 @@ func (u *UI) fill() {
 		for c, cell := range cells {
 			tc := tview.NewTableCell(tview.Escape(safetext.Line(cell.Text))).SetTextColor(tcell.GetColor(cell.Color))
 			if c != 1 {
-				tc.SetExpansion(1).SetMaxWidth(60)
+				tc.SetExpansion(1).SetMaxWidth(u.colWidth)
 			}
 			u.table.SetCell(i+1, c, tc)
 		}
@@ -268,10 +304,18 @@ func (u *UI) openFilter() {
 	}
 	form.AddButton("Apply", closeForm)
 	form.SetCancelFunc(closeForm)
-	form.SetBorder(true).SetTitle(" filter rows by status (Esc applies) ")
-	u.pages.AddPage("filter", center(form, 50, len(Properties)*2+5), true, true)
+	// The form's own keys are not obvious: say them in the dialog.
+	keys := tview.NewTextView().SetText(filterKeys).SetWrap(true)
+	box := tview.NewFlex().SetDirection(tview.FlexRow).
+		AddItem(form, 0, 1, true).
+		AddItem(keys, 2, 0, false)
+	box.SetBorder(true).SetTitle(" filter rows by status (Esc applies) ")
+	u.pages.AddPage("filter", center(box, 66, len(Properties)*2+7), true, true)
 	u.app.SetFocus(form)
 }
+
+// filterKeys are the filter dialog's keys, shown in it.
+const filterKeys = "Tab/Shift-Tab: next/previous  Enter: choose any/with/without\nEsc or Apply: apply and close  C (in the table): clear filters"
 
 func center(p tview.Primitive, w, h int) tview.Primitive {
 	return tview.NewFlex().AddItem(nil, 0, 1, false).
@@ -291,9 +335,17 @@ func (u *UI) editNote(r *review.Row) {
 		u.setStatus("note not saved: " + err.Error())
 		return
 	}
+	before := r.Note
 	r.Note = text
 	u.fill()
-	u.setStatus("note saved for " + review.Short(r.Old.SHA))
+	switch {
+	case strings.TrimSpace(text) == strings.TrimSpace(before):
+		u.setStatus("note unchanged for " + review.Short(r.Old.SHA))
+	case strings.TrimSpace(text) == "":
+		u.setStatus("note removed from " + review.Short(r.Old.SHA))
+	default:
+		u.setStatus("note saved for " + review.Short(r.Old.SHA))
+	}
 }
 
 func commitTitle(c *review.Commit, side string) string {
@@ -402,6 +454,9 @@ func (u *UI) patchTitle() {
 	if u.funcContext {
 		t += "  function context"
 	}
+	if u.blameState != "" {
+		t += "  " + u.blameState
+	}
 	u.patch.SetTitle(tview.Escape(safetext.Line(t)) + "  (? keys, q back) ")
 }
 
@@ -409,6 +464,17 @@ func (u *UI) patchTitle() {
 func (u *UI) loadBlame() {
 	v, r := u.patch, u.patchRow
 	u.setStatus("blaming...")
+	// The status bar is behind the patch view: progress goes in its title.
+	u.blameState = "blaming..."
+	u.patchTitle()
+	progress := func(done, total int) {
+		u.app.QueueUpdateDraw(func() {
+			if u.patch == v && u.blameState != "" {
+				u.blameState = fmt.Sprintf("blaming %d/%d files...", done, total)
+				u.patchTitle()
+			}
+		})
+	}
 	go func() {
 		var data [2]map[string]map[int]string
 		var err error
@@ -427,7 +493,10 @@ func (u *UI) loadBlame() {
 				}
 			}
 			data[side] = map[string]map[int]string{}
+			total, done := len(lines), 0
 			for file, ls := range lines {
+				progress(done+side*total, 2*total)
+				done++
 				m, e := u.backend.Blame(u.ctx, c.SHA, file, ls)
 				if e != nil {
 					err = e
@@ -448,7 +517,10 @@ func (u *UI) loadBlame() {
 				commits[1] = r.New.SHA
 			}
 			v.SetBlame(&blameData{lines: data, commits: commits}, u.model.Result.Between)
+			u.blameState = ""
 			if err != nil {
+				u.blameState = "blame incomplete"
+				u.patchTitle()
 				u.setStatus("blame incomplete: " + err.Error())
 			} else {
 				u.setStatus("blame: yellow commits are upstream changes between the bases; Enter shows the cursor line's commit")
