@@ -22,7 +22,7 @@ import (
 // useTUI: the terminal UI is the default on a terminal; any explicit
 // format, --check, or output to a pipe gets text.
 func useTUI(o *Options) bool {
-	return o.Format == "" && !o.Check && o.IO.StdoutTTY
+	return o.Format == "" && !o.Check && o.IO.OutTTY
 }
 
 // runTUI runs the review inside the terminal UI, which shows progress
