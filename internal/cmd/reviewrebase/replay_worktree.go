@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
@@ -45,7 +46,11 @@ func replayWorktree(ctx context.Context, o *ReplayOptions, repo *git.Repo) error
 // replayCompare diffs the reviewer's resolution in o.Compare against
 // o.Args[0]: exit 0 when they agree.
 func replayCompare(ctx context.Context, o *ReplayOptions) error {
-	wt, err := git.Open(ctx, o.Compare)
+	dir := o.Compare
+	if !filepath.IsAbs(dir) && o.IO.Dir != "" {
+		dir = filepath.Join(o.IO.Dir, dir) // relative to where the command runs
+	}
+	wt, err := git.Open(ctx, dir)
 	if err != nil {
 		return fmt.Errorf("--compare wants a replay worktree: %w", err)
 	}

@@ -72,6 +72,14 @@ func TestReplayWorktreeCompareClean(t *testing.T) {
 	if r.code != 0 || r.stdout != "your resolution in "+wt+" is identical to "+newSHA[:12]+"\n" {
 		t.Fatalf("compare after resolving: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// A relative directory is read from where the command runs.
+	rel, err := filepath.Rel(filepath.Join(work, ".git"), wt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r = runIn(t, fx, filepath.Join(work, ".git"), "replay", "--compare", rel, newSHA); r.code != 0 || r.stdout != "your resolution in "+rel+" is identical to "+newSHA[:12]+"\n" {
+		t.Errorf("compare with a relative directory: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	if r = runIn(t, fx, work, "replay", "--compare", filepath.Join(dir, "nowhere"), newSHA); r.code != 1 || !strings.Contains(r.stderr, "--compare wants a replay worktree") {
 		t.Errorf("compare outside a worktree: exit %d %s", r.code, r.stderr)
 	}
