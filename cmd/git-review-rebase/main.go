@@ -8,18 +8,13 @@ import (
 	"os/signal"
 	"syscall"
 
-	"golang.org/x/term"
-
+	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/cmd/reviewrebase"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := reviewrebase.Main(ctx, os.Args, reviewrebase.IO{
-		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-	})
+	code := reviewrebase.Main(ctx, os.Args, cliutil.System())
 	stop()
 	os.Exit(code)
 }

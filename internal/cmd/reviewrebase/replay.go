@@ -18,10 +18,10 @@ import (
 	"github.com/patchqueue/pqtools/internal/review"
 )
 
-// ReplayOptions are the parsed flags and arguments of the replay
-// subcommand.
+// ReplayOptions are what the replay subcommand depends on and its parsed
+// flags and arguments; newReplayCommand fills them, runReplay acts on them.
 type ReplayOptions struct {
-	IO       IO
+	IO       *cliutil.IO
 	Format   string // text (default) or json
 	Worktree bool
 	Compare  string
@@ -49,9 +49,9 @@ the index, HEAD or any ref, and compares the result with <new>:
 
 The exit status is 0 whatever the verdict: it is a report.`
 
-// replayCommand wires the subcommand's flags into ReplayOptions.
-func replayCommand(stdio IO) *cli.Command {
-	o := &ReplayOptions{IO: stdio}
+// newReplayCommand wires the subcommand's flags into o; usage errors are
+// found here, before runF runs.
+func newReplayCommand(o *ReplayOptions, runF func(context.Context, *ReplayOptions) error) *cli.Command {
 	return &cli.Command{
 		Name:        "replay",
 		Usage:       "replay an old commit onto its rebased counterpart's parent and compare",
@@ -62,7 +62,10 @@ func replayCommand(stdio IO) *cli.Command {
 			o.Format = c.String("format")
 			o.Worktree, o.Compare, o.Clean, o.Force = c.Bool("worktree"), c.String("compare"), c.Bool("clean"), c.Bool("force")
 			o.Args = c.Args().Slice()
-			return runReplay(c.Context, o)
+			if err := validateReplay(o); err != nil {
+				return err
+			}
+			return runF(c.Context, o)
 		},
 	}
 }
@@ -124,6 +127,25 @@ func onlyOptions(args []string, takesValue func(string) bool) []string {
 
 // validateReplay checks what can be checked without a repository.
 func validateReplay(o *ReplayOptions) error {
+	switch {
+	case o.Compare != "" && (o.Worktree || o.Clean), o.Worktree && o.Clean:
+		return cliutil.Usagef("replay: --worktree, --compare and --clean go alone")
+	case o.Force && !o.Clean:
+		return cliutil.Usagef("replay: --force goes with --clean")
+	case o.Compare != "":
+		if len(o.Args) != 1 {
+			return cliutil.Usagef("replay --compare <dir> takes one commit: <new>")
+		}
+		if err := git.CheckRev(o.Args[0]); err != nil {
+			return cliutil.Usagef("%v", err)
+		}
+		return nil
+	case o.Clean:
+		if len(o.Args) > 0 {
+			return cliutil.Usagef("replay --clean takes no arguments")
+		}
+		return nil
+	}
 	switch o.Format {
 	case "", "text", "json":
 	default:
@@ -143,30 +165,18 @@ func validateReplay(o *ReplayOptions) error {
 	return nil
 }
 
+// runReplay replays, checks a replay out, compares a resolution or cleans
+// replay worktrees, as o says (validateReplay has passed).
 func runReplay(ctx context.Context, o *ReplayOptions) error {
-	switch {
-	case o.Compare != "" && (o.Worktree || o.Clean), o.Worktree && o.Clean:
-		return cliutil.Usagef("replay: --worktree, --compare and --clean go alone")
-	case o.Force && !o.Clean:
-		return cliutil.Usagef("replay: --force goes with --clean")
-	case o.Compare != "":
+	if o.Compare != "" {
 		return replayCompare(ctx, o)
-	case o.Clean:
-		if len(o.Args) > 0 {
-			return cliutil.Usagef("replay --clean takes no arguments")
-		}
-		repo, err := openRepo(ctx, o.IO.WorkDir, "both commits")
-		if err != nil {
-			return err
-		}
-		return replayClean(ctx, o, repo)
 	}
-	if err := validateReplay(o); err != nil {
-		return err
-	}
-	repo, err := openRepo(ctx, o.IO.WorkDir, "both commits")
+	repo, err := openRepo(ctx, o.IO, "both commits")
 	if err != nil {
 		return err
+	}
+	if o.Clean {
+		return replayClean(ctx, o, repo)
 	}
 	if o.Worktree {
 		if err := replayWorktree(ctx, o, repo); err != nil {
@@ -178,14 +188,16 @@ func runReplay(ctx context.Context, o *ReplayOptions) error {
 		return explainReplay(err)
 	}
 	if o.Format == "json" {
-		return replay.WriteJSON(o.IO.Stdout, res)
+		return replay.WriteJSON(o.IO.Out, res)
 	}
-	return replay.WriteText(o.IO.Stdout, res)
+	return replay.WriteText(o.IO.Out, res)
 }
 
-// openRepo opens the repository around dir (default: the current
-// directory); holding says what the user should run it beside.
-func openRepo(ctx context.Context, dir, holding string) (*git.Repo, error) {
+// openRepo opens the repository around ios.Dir (default: the current
+// directory), its git run with ios.GitEnv; holding says what the user
+// should run it beside.
+func openRepo(ctx context.Context, ios *cliutil.IO, holding string) (*git.Repo, error) {
+	dir := ios.Dir
 	if dir == "" {
 		dir = "."
 	}
@@ -193,7 +205,11 @@ func openRepo(ctx context.Context, dir, holding string) (*git.Repo, error) {
 	if errors.Is(err, git.ErrNotRepository) {
 		return nil, errors.New("not a git repository: run it inside a work tree of the repository holding " + holding)
 	}
-	return repo, err
+	if err != nil {
+		return nil, err
+	}
+	repo.Env = append(repo.Env, ios.GitEnv...)
+	return repo, nil
 }
 
 // explainReplay turns replay errors into what the user should read.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -79,7 +79,7 @@ func TestReplayOnFixture(t *testing.T) {
 		t.Errorf("reworded: %s", r.stdout)
 	}
 	r = runIn(t, fx, fx.Dir, "replay", c["old:reworded"], c["new:reworded"])
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "replay of "+review.Short(c["old:reworded"])+" onto the parent of "+review.Short(c["new:reworded"])+": changed\n") {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "replay of "+git.Short(c["old:reworded"])+" onto the parent of "+git.Short(c["new:reworded"])+": changed\n") {
 		t.Errorf("text: %d %s%s", r.code, r.stdout, r.stderr)
 	}
 	// Only the context moved: identical (see internal/replay's
@@ -255,14 +255,14 @@ func TestReviewWithReplay(t *testing.T) {
 		}
 		replayed++
 		if w, ok := want[row.Old.SHA]; ok && *row.Replay != w {
-			t.Errorf("%s: replay %s, want %s", review.Short(row.Old.SHA), *row.Replay, w)
+			t.Errorf("%s: replay %s, want %s", git.Short(row.Old.SHA), *row.Replay, w)
 		}
 	}
 	if replayed < len(want) {
 		t.Errorf("%d rows replayed", replayed)
 	}
 	r = runIn(t, fx, fx.Dir, append([]string{"--replay", "--color=never"}, ranges...)...)
-	if !strings.Contains(r.stdout, review.Short(fx.Commits["old:reworded"])) ||
+	if !strings.Contains(r.stdout, git.Short(fx.Commits["old:reworded"])) ||
 		!strings.Contains(r.stdout, "[replay: changed]") || !strings.Contains(r.stdout, "[replay: identical]") {
 		t.Errorf("text:\n%s", r.stdout)
 	}
@@ -270,8 +270,8 @@ func TestReviewWithReplay(t *testing.T) {
 	// the unexplained dup-title-2 replays identical and passes.
 	r = runIn(t, fx, fx.Dir, append([]string{"--check", "--replay"}, ranges...)...)
 	if r.code != 1 || !strings.Contains(r.stdout, "2 commit(s) need a written reason") ||
-		strings.Contains(r.stdout, review.Short(fx.Commits["old:dup-title-2"])) ||
-		!strings.Contains(r.stdout, review.Short(fx.Commits["old:reworded"])) {
+		strings.Contains(r.stdout, git.Short(fx.Commits["old:dup-title-2"])) ||
+		!strings.Contains(r.stdout, git.Short(fx.Commits["old:reworded"])) {
 		t.Errorf("--check --replay: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

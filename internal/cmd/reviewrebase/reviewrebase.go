@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,21 +19,12 @@ import (
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
-// IO is what the command reads and writes; tests inject buffers and say
-// whether stdout is a terminal.
-type IO struct {
-	Stdin              io.Reader
-	Stdout, Stderr     io.Writer
-	StdoutTTY          bool
-	StderrTTY          bool
-	Getenv             func(string) string
-	WorkDir            string
-	DemoDirForTestOnly string // where --demo builds its repository (default: a temporary directory)
-}
-
-// Options are the parsed flags and arguments of a review.
+// Options are what a review depends on and its parsed flags and
+// arguments; newApp fills them, run acts on them.
 type Options struct {
-	IO        IO
+	IO                 *cliutil.IO
+	DemoDirForTestOnly string // where --demo builds its repository (default: a temporary directory)
+
 	Format    string // text, json ("" = terminal UI when stdout is a terminal, else text)
 	Check     bool
 	NoCache   bool
@@ -77,39 +67,52 @@ In the two-tip form, a branch X/base has its base in X/pre-base; otherwise
 the old base is the merge base of the tips and the new base the nearest tag
 reachable from the new tip only.`
 
-// Main runs the command; args[0] is the program name.
-func Main(ctx context.Context, args []string, stdio IO) int {
-	if stdio.Getenv == nil {
-		stdio.Getenv = os.Getenv
-	}
-	opts := &Options{IO: stdio}
+// Main runs the command and returns its exit status; args[0] is the
+// program name.
+func Main(ctx context.Context, args []string, ios *cliutil.IO) int {
+	return execute(ctx, args, &Options{IO: ios}, run, runReplay)
+}
+
+// execute parses args into o, or into the replay subcommand's options, and
+// hands the result to runF or replayF; tests pass functions that record
+// what was parsed.
+func execute(ctx context.Context, args []string, o *Options, runF func(context.Context, *Options) error, replayF func(context.Context, *ReplayOptions) error) int {
 	ordered, paths := reorderArgs(args[1:]) // replay.go: a "replay" subcommand gets its own options
-	opts.Paths = paths
-	app := &cli.App{
+	o.Paths = paths
+	return cliutil.Run(ctx, newApp(o, runF, replayF), append([]string{args[0]}, ordered...), o.IO.ErrOut)
+}
+
+// newApp wires the review's flags into o and the replay subcommand's into
+// options of its own; usage errors are found here, before runF or replayF
+// runs.
+func newApp(o *Options, runF func(context.Context, *Options) error, replayF func(context.Context, *ReplayOptions) error) *cli.App {
+	return &cli.App{
 		Name:        "git review-rebase",
 		Usage:       "review the rebase of a patch queue",
 		UsageText:   usageText,
 		Description: description,
 		Flags:       flags,
-		Commands:    []*cli.Command{replayCommand(stdio)},
-		Writer:      stdio.Stdout,
+		Commands:    []*cli.Command{newReplayCommand(&ReplayOptions{IO: o.IO}, replayF)},
+		Writer:      o.IO.Out,
 		Action: func(c *cli.Context) error {
-			opts.Format = c.String("format")
-			opts.Check = c.Bool("check")
-			opts.NoCache = c.Bool("no-cache")
-			opts.NoSimilar = c.Bool("no-similar")
-			opts.Onto = c.String("onto")
-			opts.OldBase = c.String("old-base")
-			opts.Color = c.String("color")
-			opts.Jobs = c.Int("jobs")
-			opts.Verbose = c.Bool("verbose")
-			opts.Demo = c.Bool("demo")
-			opts.Replay = c.Bool("replay")
-			opts.Args = c.Args().Slice()
-			return run(c.Context, opts)
+			o.Format = c.String("format")
+			o.Check = c.Bool("check")
+			o.NoCache = c.Bool("no-cache")
+			o.NoSimilar = c.Bool("no-similar")
+			o.Onto = c.String("onto")
+			o.OldBase = c.String("old-base")
+			o.Color = c.String("color")
+			o.Jobs = c.Int("jobs")
+			o.Verbose = c.Bool("verbose")
+			o.Demo = c.Bool("demo")
+			o.Replay = c.Bool("replay")
+			o.Args = c.Args().Slice()
+			if err := validate(o); err != nil {
+				return err
+			}
+			return runF(c.Context, o)
 		},
 	}
-	return cliutil.Run(ctx, app, append([]string{args[0]}, ordered...), stdio.Stderr)
 }
 
 // splitRange parses "<a>..<b>".
@@ -163,10 +166,8 @@ func validate(o *Options) error {
 	return nil
 }
 
+// run reviews the rebase o describes (validate has passed).
 func run(ctx context.Context, o *Options) error {
-	if err := validate(o); err != nil {
-		return err
-	}
 	var repo *git.Repo
 	var ropts review.Options
 	if o.Demo {
@@ -177,10 +178,10 @@ func run(ctx context.Context, o *Options) error {
 		defer cleanup()
 		repo = &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
 		ropts = review.Options{OldBase: fx.OldTag, OldTip: "queue-old", NewBase: fx.NewTag, NewTip: "queue-new"}
-		fmt.Fprintf(o.IO.Stderr, "demo: reviewing %s..queue-old %s..queue-new in a generated repository\n", fx.OldTag, fx.NewTag)
+		fmt.Fprintf(o.IO.ErrOut, "demo: reviewing %s..queue-old %s..queue-new in a generated repository\n", fx.OldTag, fx.NewTag)
 	} else {
 		var err error
-		if repo, err = openRepo(ctx, o.IO.WorkDir, "both queues"); err != nil {
+		if repo, err = openRepo(ctx, o.IO, "both queues"); err != nil {
 			return err
 		}
 		if ropts, err = resolveRanges(ctx, repo, o); err != nil {
@@ -191,7 +192,7 @@ func run(ctx context.Context, o *Options) error {
 	if useTUI(o) {
 		return runTUI(ctx, repo, ropts, o.Replay)
 	}
-	prog := newProgress(o.IO.Stderr, o.IO.StderrTTY && o.Format != "json")
+	prog := newProgress(o.IO.ErrOut, o.IO.ErrTTY && o.Format != "json")
 	ropts.Progress = prog.update
 	res, err := review.Run(ctx, repo, ropts)
 	prog.done()
@@ -204,27 +205,27 @@ func run(ctx context.Context, o *Options) error {
 		}
 	}
 	for _, m := range res.SkippedMerges {
-		fmt.Fprintf(o.IO.Stderr, "warning: skipping merge commit %s: merges have no patch-id and are not part of a queue\n", review.Short(m))
+		fmt.Fprintf(o.IO.ErrOut, "warning: skipping merge commit %s: merges have no patch-id and are not part of a queue\n", git.Short(m))
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(o.IO.Stderr, "warning: %s\n", w)
+		fmt.Fprintf(o.IO.ErrOut, "warning: %s\n", w)
 	}
 	if o.Verbose {
 		st := res.Stats
-		fmt.Fprintf(o.IO.Stderr, "old %s..%s, new %s..%s\n", review.Short(res.Old.Base), review.Short(res.Old.Tip), review.Short(res.New.Base), review.Short(res.New.Tip))
-		fmt.Fprintf(o.IO.Stderr, "%d upstream commits, %d patch-id candidates; patch-ids: %d computed, %d cached\n",
+		fmt.Fprintf(o.IO.ErrOut, "old %s..%s, new %s..%s\n", git.Short(res.Old.Base), git.Short(res.Old.Tip), git.Short(res.New.Base), git.Short(res.New.Tip))
+		fmt.Fprintf(o.IO.ErrOut, "%d upstream commits, %d patch-id candidates; patch-ids: %d computed, %d cached\n",
 			st.UpstreamCommits, st.UpstreamCandidates, st.PatchIDsComputed, st.PatchIDsCached)
 	}
 	if o.Check {
 		offenders := review.Check(res)
 		if o.Format == "json" {
-			if err := review.WriteJSON(o.IO.Stdout, res); err != nil {
+			if err := review.WriteJSON(o.IO.Out, res); err != nil {
 				return err
 			}
-			if err := review.WriteCheck(o.IO.Stderr, offenders); err != nil {
+			if err := review.WriteCheck(o.IO.ErrOut, offenders); err != nil {
 				return err
 			}
-		} else if err := review.WriteCheck(o.IO.Stdout, offenders); err != nil {
+		} else if err := review.WriteCheck(o.IO.Out, offenders); err != nil {
 			return err
 		}
 		if len(offenders) > 0 {
@@ -233,9 +234,9 @@ func run(ctx context.Context, o *Options) error {
 		return nil
 	}
 	if o.Format == "json" {
-		return review.WriteJSON(o.IO.Stdout, res)
+		return review.WriteJSON(o.IO.Out, res)
 	}
-	return review.WriteText(o.IO.Stdout, res, useColor(ctx, repo, o))
+	return review.WriteText(o.IO.Out, res, useColor(ctx, repo, o))
 }
 
 // resolveRanges turns the arguments into the four revisions of a review.
@@ -269,7 +270,7 @@ func resolveRanges(ctx context.Context, repo *git.Repo, o *Options) (review.Opti
 		}
 		r.OldBase, r.NewBase = b.OldBase, b.NewBase
 		if o.Verbose {
-			fmt.Fprintf(o.IO.Stderr, "old base %s (%s), new base %s (%s)\n", r.OldBase, b.OldHow, r.NewBase, b.NewHow)
+			fmt.Fprintf(o.IO.ErrOut, "old base %s (%s), new base %s (%s)\n", r.OldBase, b.OldHow, r.NewBase, b.NewHow)
 		}
 	}
 	return r, nil
@@ -301,15 +302,15 @@ func useColor(ctx context.Context, repo *git.Repo, o *Options) bool {
 	case "never":
 		return false
 	}
-	if !o.IO.StdoutTTY || o.IO.Getenv("NO_COLOR") != "" {
+	if !o.IO.OutTTY || o.IO.Env("NO_COLOR") != "" {
 		return false
 	}
 	for _, key := range []string{"color.reviewrebase", "color.ui"} {
-		out, err := repo.Output(ctx, "config", "--get", key)
-		if err != nil {
+		v, ok, err := repo.ConfigGet(ctx, key)
+		if err != nil || !ok {
 			continue
 		}
-		switch strings.TrimSpace(string(out)) {
+		switch strings.TrimSpace(v) {
 		case "false", "never":
 			return false
 		case "true", "always", "auto":
@@ -321,7 +322,7 @@ func useColor(ctx context.Context, repo *git.Repo, o *Options) bool {
 
 // buildDemo generates the demo repository.
 func buildDemo(o *Options) (*repos.Fixture, func(), error) {
-	root := o.IO.DemoDirForTestOnly
+	root := o.DemoDirForTestOnly
 	cleanup := func() {}
 	if root == "" {
 		d, err := os.MkdirTemp("", "review-rebase-demo-")

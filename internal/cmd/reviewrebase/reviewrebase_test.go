@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
@@ -47,8 +49,8 @@ func runIn(t *testing.T, fx *repos.Fixture, dir string, args ...string) result {
 		os.Unsetenv(k)
 	}
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), append([]string{"git review-rebase"}, args...), IO{
-		Stdout: &out, Stderr: &errb, WorkDir: dir, Getenv: func(string) string { return "" },
+	code := Main(context.Background(), append([]string{"git review-rebase"}, args...), &cliutil.IO{
+		Out: &out, ErrOut: &errb, Dir: dir, GitEnv: fx.Env.Vars, Getenv: func(string) string { return "" },
 	})
 	return result{code, out.String(), errb.String()}
 }
@@ -80,7 +82,7 @@ func TestTextAndJSONGolden(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	golden(t, "review.txt", r.stdout)
-	if !strings.Contains(r.stderr, "warning: skipping merge commit "+review.Short(fx.Merges[0])) {
+	if !strings.Contains(r.stderr, "warning: skipping merge commit "+git.Short(fx.Merges[0])) {
 		t.Errorf("no warning for the merge in the new range: %q", r.stderr)
 	}
 	j := runIn(t, fx, fx.Dir, "--format=json", "--no-cache", fx.OldTag+"..queue-old", fx.NewTag+"..queue-new")
@@ -161,8 +163,8 @@ func TestCheck(t *testing.T) {
 		fx.Commits["old:dup-title-2"]: "patch changed without a conflict explanation",
 	}
 	for sha, why := range want {
-		if !strings.Contains(r.stdout, review.Short(sha)+" "+why) {
-			t.Errorf("--check does not list %s (%s):\n%s", review.Short(sha), why, r.stdout)
+		if !strings.Contains(r.stdout, git.Short(sha)+" "+why) {
+			t.Errorf("--check does not list %s (%s):\n%s", git.Short(sha), why, r.stdout)
 		}
 	}
 	if n := strings.Count(r.stdout, "\n  "); n != len(want) {
@@ -174,7 +176,7 @@ func TestCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = runIn(t, fx, fx.Dir, args...)
-	if r.code != 1 || strings.Contains(r.stdout, review.Short(fx.Commits["old:dropped"])) {
+	if r.code != 1 || strings.Contains(r.stdout, git.Short(fx.Commits["old:dropped"])) {
 		t.Fatalf("after the note: exit %d\n%s", r.code, r.stdout)
 	}
 	if _, err := fx.Env.Git(fx.Dir, "checkout", "-q", "queue-new"); err != nil {
@@ -363,7 +365,7 @@ func TestHelperRun(t *testing.T) {
 	args := flag.Args()
 	var out bytes.Buffer
 	code := Main(context.Background(), append([]string{"git review-rebase", "--format=json"}, args[1:]...),
-		IO{Stdout: &out, Stderr: os.Stderr, WorkDir: args[0], Getenv: func(string) string { return "" }})
+		&cliutil.IO{Out: &out, ErrOut: os.Stderr, Dir: args[0], Getenv: func(string) string { return "" }})
 	os.Stdout.Write(out.Bytes())
 	os.Exit(code)
 }

@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/notes"
+	"github.com/patchqueue/pqtools/internal/proc"
 	"github.com/patchqueue/pqtools/internal/replay"
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/tui"
@@ -22,7 +20,7 @@ import (
 // useTUI: the terminal UI is the default on a terminal; any explicit
 // format, --check, or output to a pipe gets text.
 func useTUI(o *Options) bool {
-	return o.Format == "" && !o.Check && o.IO.StdoutTTY
+	return o.Format == "" && !o.Check && o.IO.OutTTY
 }
 
 // runTUI runs the review inside the terminal UI, which shows progress
@@ -48,49 +46,26 @@ func runTUI(ctx context.Context, repo *git.Repo, ropts review.Options, withRepla
 // backend gives the UI what it needs from git.
 type backend struct{ repo *git.Repo }
 
+// patchFormat is the header of the patch view: git show's "medium"
+// format, with the full id and the message indented.
+const patchFormat = "commit %H%nAuthor: %an <%ae>%nDate:   %ad%n%n%w(0,4,4)%B"
+
 func (b *backend) Patch(ctx context.Context, sha string, funcContext bool) (string, error) {
-	args := []string{"show", "--no-color", "--no-ext-diff", "--no-textconv", "--stat=200", "-p", "--format=commit %H%nAuthor: %an <%ae>%nDate:   %ad%n%n%w(0,4,4)%B"}
-	if funcContext {
-		args = append(args, "-W")
-	}
-	out, err := b.repo.Output(ctx, append(args, "--end-of-options", sha, "--")...)
-	return string(out), err
+	return b.repo.ShowCommit(ctx, sha, git.ShowOptions{Format: patchFormat, StatWidth: 200, FunctionContext: funcContext})
 }
 
-// Blame runs one `git blame --porcelain` of file in the parent of commit
-// over the requested lines.
+// Blame blames file in the parent of commit over the requested lines, with
+// one git blame.
 func (b *backend) Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error) {
-	sort.Ints(lines)
-	args := []string{"blame", "--porcelain"}
-	for i := 0; i < len(lines); {
-		j := i
-		for j+1 < len(lines) && lines[j+1] <= lines[j]+1 {
-			j++
-		}
-		args = append(args, "-L", fmt.Sprintf("%d,%d", lines[i], lines[j]))
-		i = j + 1
-	}
-	out, err := b.repo.Output(ctx, append(args, commit+"^", "--", file)...)
+	bl, err := b.repo.Blame(ctx, commit+"^", file, git.LineRanges(lines)...)
 	if err != nil {
 		return nil, err
 	}
-	return parseBlamePorcelain(string(out)), nil
-}
-
-// parseBlamePorcelain maps final line numbers to commits: every line of
-// the porcelain format is preceded by "<sha> <orig> <final> [<count>]".
-func parseBlamePorcelain(out string) map[int]string {
-	m := map[int]string{}
-	for _, l := range strings.Split(out, "\n") {
-		f := strings.Fields(l)
-		if len(f) < 3 || len(f[0]) != 40 || strings.Trim(f[0], "0123456789abcdef") != "" {
-			continue
-		}
-		if n, err := strconv.Atoi(f[2]); err == nil {
-			m[n] = f[0]
-		}
+	m := make(map[int]string, len(bl))
+	for _, l := range bl {
+		m[l.FinalLine] = l.Commit
 	}
-	return m
+	return m, nil
 }
 
 func (b *backend) Replay(ctx context.Context, old, new string) (string, error) {
@@ -113,7 +88,7 @@ func (b *backend) EditNote(ctx context.Context, sha string) (string, error) {
 		return "", err
 	}
 	old, had := existing[sha]
-	editor, err := b.repo.Output(ctx, "var", "GIT_EDITOR")
+	editor, err := b.repo.Editor(ctx)
 	if err != nil {
 		return "", fmt.Errorf("no editor: %w", err)
 	}
@@ -125,7 +100,7 @@ func (b *backend) EditNote(ctx context.Context, sha string) (string, error) {
 	file := filepath.Join(dir, "NOTE_EDITMSG")
 	initial := old
 	if !had {
-		initial = "\n# Why was " + review.Short(sha) + " dropped? Lines starting with '#' are ignored.\n"
+		initial = "\n# Why was " + git.Short(sha) + " dropped? Lines starting with '#' are ignored.\n"
 	}
 	if err := os.WriteFile(file, []byte(initial), 0o600); err != nil {
 		return "", err
@@ -133,11 +108,12 @@ func (b *backend) EditNote(ctx context.Context, sha string) (string, error) {
 	// The editor setting is a shell snippet by git's definition ("vim -f",
 	// "code --wait"); the file name is passed as an argument, never spliced
 	// into the command.
-	cmd := exec.CommandContext(ctx, "sh", "-c", strings.TrimSpace(string(editor))+` "$@"`, "editor", file)
-	cmd.Dir = b.repo.Dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), b.repo.Env...)
-	if err := cmd.Run(); err != nil {
+	if err := proc.Interactive(ctx, proc.Cmd{
+		Program: "sh",
+		Args:    []string{"-c", strings.TrimSpace(editor) + ` "$@"`, "editor", file},
+		Dir:     b.repo.Dir,
+		Env:     proc.Environ(nil, b.repo.Env...),
+	}); err != nil {
 		return old, fmt.Errorf("editor: %w", err)
 	}
 	data, err := os.ReadFile(file)
