@@ -148,3 +148,29 @@ func Environ(drop []string, set ...string) []string {
 	}
 	return append(env, set...)
 }
+
+// Pipe starts c with a pipe to its stdin and returns the writing end and a
+// function that closes it and waits for the program (a pager). c.Stdout
+// and c.Stderr default to the process's own.
+func Pipe(ctx context.Context, c Cmd) (io.WriteCloser, func() error, error) {
+	cmd := Command(ctx, c)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if c.Stdout != nil {
+		cmd.Stdout = c.Stdout
+	}
+	if c.Stderr != nil {
+		cmd.Stderr = c.Stderr
+	}
+	w, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, Wrap(c, err, nil)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, Wrap(c, err, nil)
+	}
+	wait := func() error {
+		w.Close()
+		return Wrap(c, cmd.Wait(), nil)
+	}
+	return w, wait, nil
+}
