@@ -131,3 +131,35 @@ func pagerColor(cfg Config) bool {
 	}
 	return true
 }
+
+// GitConfig is what the pager and colour decisions read from a repository;
+// *git.Repo has both methods.
+type GitConfig interface {
+	ConfigGet(ctx context.Context, key string) (string, bool, error)
+	Var(ctx context.Context, name string) (string, error)
+}
+
+// RepoConfig reads configuration through repo; a failed read counts as
+// unset (colour and paging fall back to their defaults).
+func RepoConfig(ctx context.Context, repo GitConfig) Config {
+	if repo == nil {
+		return nil
+	}
+	return func(key string) (string, bool) {
+		v, ok, err := repo.ConfigGet(ctx, key)
+		return v, ok && err == nil
+	}
+}
+
+// GitPager starts the pager git would use for command's text output
+// (`git var GIT_PAGER`) and returns the function that ends it.
+func (s *IO) GitPager(ctx context.Context, repo GitConfig, command string, noPager bool) func() {
+	if noPager || !s.OutTTY || repo == nil {
+		return func() {}
+	}
+	pager, err := repo.Var(ctx, "GIT_PAGER")
+	if err != nil {
+		return func() {}
+	}
+	return s.StartPager(ctx, RepoConfig(ctx, repo), PagerOptions{Command: command, NoPager: noPager, Pager: pager})
+}

@@ -32,6 +32,7 @@ type Options struct {
 	Onto      string
 	OldBase   string
 	Color     string // auto, always, never
+	NoPager   bool
 	Jobs      int
 	Verbose   bool
 	Demo      bool
@@ -47,7 +48,8 @@ var flags = []cli.Flag{
 	&cli.BoolFlag{Name: "no-similar", Usage: "do not pair commits by similar diffs"},
 	&cli.StringFlag{Name: "onto", Usage: "new base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "old-base", Usage: "old base `REV` (for the old-tip..new-tip form)"},
-	&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour text output: `WHEN` is auto, always or never"},
+	&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour text output: `WHEN` is auto, always or never (default: color.reviewrebase, then color.ui)"},
+	&cli.BoolFlag{Name: "no-pager", Usage: "do not page the text output (default: paged on a terminal as git pages, see pager.review-rebase)"},
 	&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "`N` parallel git processes", DefaultText: "number of CPUs"},
 	&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "report bases, counts and cache use on stderr"},
 	&cli.BoolFlag{Name: "demo", Usage: "review a generated example repository (no setup needed)"},
@@ -102,6 +104,7 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 			o.Onto = c.String("onto")
 			o.OldBase = c.String("old-base")
 			o.Color = c.String("color")
+			o.NoPager = c.Bool("no-pager")
 			o.Jobs = c.Int("jobs")
 			o.Verbose = c.Bool("verbose")
 			o.Demo = c.Bool("demo")
@@ -236,7 +239,10 @@ func run(ctx context.Context, o *Options) error {
 	if o.Format == "json" {
 		return review.WriteJSON(o.IO.Out, res)
 	}
-	return review.WriteText(o.IO.Out, res, useColor(ctx, repo, o))
+	color := useColor(ctx, repo, o)
+	stop := o.IO.GitPager(ctx, repo, "review-rebase", o.NoPager)
+	defer stop()
+	return review.WriteText(o.IO.Out, res, color)
 }
 
 // resolveRanges turns the arguments into the four revisions of a review.
@@ -295,29 +301,10 @@ func explain(err error) error {
 	return err
 }
 
+// useColor: --color, then color.reviewrebase, then color.ui, as git
+// decides for its own commands.
 func useColor(ctx context.Context, repo *git.Repo, o *Options) bool {
-	switch o.Color {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	if !o.IO.OutTTY || o.IO.Env("NO_COLOR") != "" {
-		return false
-	}
-	for _, key := range []string{"color.reviewrebase", "color.ui"} {
-		v, ok, err := repo.ConfigGet(ctx, key)
-		if err != nil || !ok {
-			continue
-		}
-		switch strings.TrimSpace(v) {
-		case "false", "never":
-			return false
-		case "true", "always", "auto":
-			return true
-		}
-	}
-	return true
+	return cliutil.UseColor(o.Color, o.IO, cliutil.RepoConfig(ctx, repo), "color.reviewrebase", "color.ui")
 }
 
 // buildDemo generates the demo repository.
