@@ -51,6 +51,11 @@ func Run(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int
 	if err == nil {
 		return code
 	}
+	if _, ok := InterruptedBy(ctx); ok {
+		// What failed was cut short by the signal ("signal: interrupt",
+		// "is not a revision"): Finish says it once.
+		return ExitProblems
+	}
 	var ue *UsageError
 	switch {
 	case errors.Is(err, ErrSilent):

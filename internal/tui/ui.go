@@ -101,8 +101,22 @@ func (u *UI) Run(load Loader) error {
 			u.show(res)
 		})
 	}()
+	// SIGTERM (or SIGINT from another terminal: here Ctrl-C is a key)
+	// cancels the context; the terminal must be restored, not left raw.
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case <-u.ctx.Done():
+			u.app.Stop()
+		case <-stopped:
+		}
+	}()
 	if err := u.app.Run(); err != nil {
 		return err
+	}
+	if u.err == nil && u.ctx.Err() != nil {
+		return u.ctx.Err()
 	}
 	return u.err
 }
