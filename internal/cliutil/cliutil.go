@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/patchqueue/pqtools/internal/git"
 )
 
 // Exit statuses shared by every command.
@@ -62,6 +64,11 @@ func Run(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int
 		return ExitProblems
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "%s: %s (see '%s -h')\n", app.Name, ue.Msg, helpOf(app, args))
+		return ExitUsage
+	case errors.Is(err, git.ErrNotRepository):
+		// The command ran in the wrong place: a usage error in every
+		// command, so scripts never read it as "problems found".
+		fmt.Fprintf(stderr, "%s: %s\n", app.Name, oneLine(err.Error()))
 		return ExitUsage
 	case isFlagError(err):
 		fmt.Fprintf(stderr, "%s: %s (see '%s -h')\n", app.Name, err, helpOf(app, args))
