@@ -6,8 +6,6 @@ package importsrpm
 import (
 	"context"
 	"io"
-	"regexp"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -25,7 +23,7 @@ type streams struct {
 // returns the exit status.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(&streams{Stdin: stdin, Stdout: stdout, Stderr: stderr})
-	return cliutil.Run(ctx, app, gitStyle(app, args), stderr)
+	return cliutil.Run(ctx, app, cliutil.GitStyle(app, args), stderr)
 }
 
 func newApp(io *streams) *cli.App {
@@ -58,66 +56,4 @@ func commands(io *streams) []*cli.Command {
 		}
 	}
 	return cmds
-}
-
-var negativeNumber = regexp.MustCompile(`^-[0-9]+$`)
-
-// gitStyle rewrites a subcommand's arguments so that options may follow
-// positional arguments, as git allows, and a negative number (an offset)
-// stays a positional argument: options first, then "--", then positionals.
-func gitStyle(app *cli.App, args []string) []string {
-	at := -1
-	takesValue := cliutil.ValueFlags(app.Flags)
-	for i := 1; i < len(args); i++ {
-		if args[i] == "--" {
-			break
-		}
-		if !strings.HasPrefix(args[i], "-") {
-			at = i
-			break
-		}
-		if name := strings.TrimLeft(args[i], "-"); !strings.Contains(name, "=") && takesValue(name) {
-			i++ // the value of an option of the default action
-		}
-	}
-	if at < 0 {
-		return args
-	}
-	var cmd *cli.Command
-	for _, c := range app.Commands {
-		if c.HasName(args[at]) {
-			cmd = c
-		}
-	}
-	if cmd == nil {
-		// The default action (import): its options may follow the
-		// revision too.
-		ordered, positional, after, dashDash := cliutil.Reorder(args[1:], takesValue)
-		if !dashDash && strings.Join(ordered, "\x00") == strings.Join(args[1:], "\x00") {
-			return args // options already come first
-		}
-		out := append([]string{args[0]}, ordered[:len(ordered)-len(positional)]...)
-		return append(append(out, "--"), append(positional, after...)...)
-	}
-	// Reorder would take "-5" for an option: hide negative numbers from it.
-	const mark = "\x00neg"
-	rest := make([]string, 0, len(args)-at-1)
-	dashDash := false
-	for _, a := range args[at+1:] {
-		if a == "--" {
-			dashDash = true
-		}
-		if !dashDash && negativeNumber.MatchString(a) {
-			a = mark + a
-		}
-		rest = append(rest, a)
-	}
-	ordered, positional, after, _ := cliutil.Reorder(rest, cliutil.ValueFlags(cmd.Flags))
-	opts := ordered[:len(ordered)-len(positional)]
-	out := append(append([]string(nil), args[:at+1]...), opts...)
-	out = append(out, "--")
-	for _, p := range append(positional, after...) {
-		out = append(out, strings.TrimPrefix(p, mark))
-	}
-	return out
 }

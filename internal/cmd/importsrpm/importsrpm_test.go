@@ -324,19 +324,3 @@ var testdataRoot = func() string {
 	}
 	return filepath.Join(wd, "testdata")
 }()
-
-func TestGitStyle(t *testing.T) {
-	app := newApp(&streams{})
-	cases := []struct{ in, want []string }{
-		{[]string{"p", "renumber", "s", "1", "-5", "-n"}, []string{"p", "renumber", "-n", "--", "s", "1", "-5"}},
-		{[]string{"p", "renumber", "--vendor-marker", "# X", "s", "1", "2"}, []string{"p", "renumber", "--vendor-marker", "# X", "--", "s", "1", "2"}},
-		{[]string{"p", "renumber", "s", "--", "-1", "2"}, []string{"p", "renumber", "--", "s", "-1", "2"}},
-		{[]string{"p", "-h"}, []string{"p", "-h"}},
-		{[]string{"p", "rev"}, []string{"p", "rev"}},
-	}
-	for _, c := range cases {
-		if got := gitStyle(app, c.in); strings.Join(got, "|") != strings.Join(c.want, "|") {
-			t.Errorf("gitStyle(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}

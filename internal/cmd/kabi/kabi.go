@@ -37,7 +37,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 func run(ctx context.Context, e *env, args []string) int {
 	app := newApp(e)
-	return cliutil.Run(ctx, app, reorder(app, args), e.stderr)
+	return cliutil.Run(ctx, app, cliutil.GitStyle(app, args), e.stderr)
 }
 
 func newApp(e *env) *cli.App {
@@ -68,33 +68,6 @@ func newApp(e *env) *cli.App {
 		c.HideHelpCommand = true
 	}
 	return app
-}
-
-// reorder lets options follow positional arguments, as git allows, by
-// moving them in front of the subcommand's positional arguments; a "--"
-// then keeps positional arguments that look like options.
-func reorder(app *cli.App, args []string) []string {
-	if len(args) < 2 {
-		return args
-	}
-	var cmd *cli.Command
-	for _, c := range app.Commands {
-		if c.HasName(args[1]) {
-			cmd = c
-		}
-	}
-	if cmd == nil {
-		return args
-	}
-	ordered, positional, after, dashDash := cliutil.Reorder(args[2:], cliutil.ValueFlags(cmd.Flags))
-	opts := ordered[:len(ordered)-len(positional)]
-	out := append([]string{}, args[:2]...)
-	out = append(out, opts...)
-	if len(positional) > 0 || dashDash {
-		out = append(out, "--")
-	}
-	out = append(out, positional...)
-	return append(out, after...)
 }
 
 // wantArgs checks the number of positional arguments.

@@ -208,22 +208,6 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-func TestReorder(t *testing.T) {
-	app := newApp(&env{})
-	got := reorder(app, []string{"git-kabi", "compare", "a", "--print-missing", "b"})
-	if strings.Join(got, " ") != "git-kabi compare --print-missing -- a b" {
-		t.Errorf("got %q", got)
-	}
-	got = reorder(app, []string{"git-kabi", "collect", "dir", "-o", "out", "--kabi", "l"})
-	if strings.Join(got, " ") != "git-kabi collect -o out --kabi l -- dir" {
-		t.Errorf("got %q", got)
-	}
-	got = reorder(app, []string{"git-kabi", "report", "--", "-odd-name"})
-	if strings.Join(got, " ") != "git-kabi report -- -odd-name" {
-		t.Errorf("got %q", got)
-	}
-}
-
 func write(t *testing.T, path, text string) string {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
