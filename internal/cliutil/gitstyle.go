@@ -16,6 +16,10 @@ type Style struct {
 	// ("git review-rebase --format json replay a b"). Without it they stay
 	// in front of the word, the app's options.
 	LeadingOptionsToCommand bool
+	// NegativeNumbers keeps words like "-5" in a subcommand's arguments
+	// positional (import-srpm renumber's offset) instead of reading them
+	// as (unknown) options.
+	NegativeNumbers bool
 	// Paths splits off, on the default action, the words after the user's
 	// "--": they are returned as paths instead of staying positional
 	// arguments behind the "--" GitStyle writes.
@@ -27,11 +31,9 @@ type Style struct {
 // accepts options anywhere as git does: the options of the subcommand
 // named by the first positional word (or, when that word names none, of
 // the app's default action) go first, then "--", then the positional
-// arguments in order, so none of them is read as an option. Inside a
-// subcommand's arguments a negative number ("-5", renumber's offset) stays
-// positional, and words after a user's "--" stay positional whatever they
-// look like. A command line with no positional argument, or already in
-// that order, is returned as it is.
+// arguments in order, so none of them is read as an option. Words after a
+// user's "--" stay positional whatever they look like. A command line with
+// no positional argument, or already in that order, is returned as it is.
 func GitStyle(app *cli.App, args []string) []string {
 	ordered, _ := Style{}.Reorder(app, args)
 	return ordered
@@ -84,7 +86,7 @@ func (s Style) Reorder(app *cli.App, args []string) (ordered, paths []string) {
 		if a == "--" {
 			dashDash = true
 		}
-		if !dashDash && negativeNumber.MatchString(a) {
+		if s.NegativeNumbers && !dashDash && negativeNumber.MatchString(a) {
 			a = mark + a
 		}
 		marked = append(marked, a)

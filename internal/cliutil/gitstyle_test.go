@@ -42,8 +42,10 @@ func TestGitStyle(t *testing.T) {
 		{"subcommand help", kabi, []string{"k", "compare", "-h"}, []string{"k", "compare", "-h"}},
 		{"unknown word", kabi, []string{"k", "bogus", "x"}, []string{"k", "bogus", "x"}},
 		{"no arguments", kabi, []string{"k"}, []string{"k"}},
+		{"negative number an option", kabi, []string{"k", "report", "-5"}, []string{"k", "report", "-5"}},
 	} {
-		if got := GitStyle(c.app, c.in); !slices.Equal(got, c.want) {
+		style := Style{NegativeNumbers: c.app == importsrpm}
+		if got, _ := style.Reorder(c.app, c.in); !slices.Equal(got, c.want) {
 			t.Errorf("%s: GitStyle(%q) = %q, want %q", c.name, c.in, got, c.want)
 		}
 	}
@@ -85,7 +87,10 @@ func FuzzGitStyle(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		in := append([]string{"p"}, splitZ(s)...)
-		out := GitStyle(app, in)
+		out, _ := Style{NegativeNumbers: true}.Reorder(app, in)
+		if plain := GitStyle(app, in); len(plain) < len(in) {
+			t.Fatalf("%q -> %q", in, plain)
+		}
 		// Nothing is lost or invented: the same words, at most one "--" more.
 		if d := len(out) - len(in); d < 0 || d > 1 {
 			t.Fatalf("%q -> %q", in, out)

@@ -23,7 +23,7 @@ type streams struct {
 // returns the exit status.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(&streams{Stdin: stdin, Stdout: stdout, Stderr: stderr})
-	return cliutil.Run(ctx, app, cliutil.GitStyle(app, args), stderr)
+	return cliutil.Run(ctx, app, gitStyle(app, args), stderr)
 }
 
 func newApp(io *streams) *cli.App {
@@ -56,4 +56,11 @@ func commands(io *streams) []*cli.Command {
 		}
 	}
 	return cmds
+}
+
+// gitStyle is cliutil's reorder with renumber's negative offsets kept
+// positional.
+func gitStyle(app *cli.App, args []string) []string {
+	ordered, _ := cliutil.Style{NegativeNumbers: true}.Reorder(app, args)
+	return ordered
 }

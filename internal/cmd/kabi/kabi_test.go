@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -33,14 +35,14 @@ type result struct {
 	stdout, stderr string
 }
 
-func kabi(t *testing.T, e *env, args ...string) result {
+func kabi(t *testing.T, stdio *cliutil.IO, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	if e == nil {
-		e = &env{dir: "."}
+	if stdio == nil {
+		stdio = &cliutil.IO{}
 	}
-	e.stdin, e.stdout, e.stderr = strings.NewReader(""), &out, &errb
-	code := run(context.Background(), e, append([]string{"git-kabi"}, args...))
+	stdio.In, stdio.Out, stdio.ErrOut = strings.NewReader(""), &out, &errb
+	code := Main(context.Background(), append([]string{"git-kabi"}, args...), stdio)
 	return result{code, out.String(), errb.String()}
 }
 
