@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata")
@@ -20,7 +22,7 @@ const kernelSpec = "../../../../shared/data/spec/kernel.spec"
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = Main(context.Background(), append([]string{"git-import-srpm"}, args...), strings.NewReader(""), &out, &errb)
+	code = Main(context.Background(), append([]string{"git-import-srpm"}, args...), &cliutil.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
 	return code, out.String(), errb.String()
 }
 
