@@ -1,6 +1,7 @@
 package srpm
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"strings"
@@ -214,8 +215,13 @@ func TestFilePatchID(t *testing.T) {
 func FuzzFilePatchID(f *testing.F) {
 	f.Add([]byte("diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// Deterministic, and a file is never two patches' id.
-		if FilePatchID(data) != FilePatchID(data) {
+		// Deterministic, and the input is left as it was.
+		cp := bytes.Clone(data)
+		id := FilePatchID(data)
+		if !bytes.Equal(cp, data) {
+			t.Fatal("input changed")
+		}
+		if FilePatchID(cp) != id {
 			t.Fatal("not deterministic")
 		}
 	})
