@@ -8,12 +8,13 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/cmd/importsrpm"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := importsrpm.Main(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+	code := importsrpm.Main(ctx, os.Args, cliutil.System())
 	stop()
 	os.Exit(code)
 }

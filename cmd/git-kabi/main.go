@@ -7,12 +7,13 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/cmd/kabi"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := kabi.Main(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+	code := kabi.Main(ctx, os.Args, cliutil.System())
 	stop()
 	os.Exit(code)
 }

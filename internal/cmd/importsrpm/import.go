@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -16,12 +14,13 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/proc"
 	"github.com/patchqueue/pqtools/internal/srpm"
 )
 
-// importOptions is everything git import-srpm <srpm-rev> needs.
-type importOptions struct {
-	Stdout, Stderr io.Writer
+// ImportOptions is everything git import-srpm <srpm-rev> needs.
+type ImportOptions struct {
+	IO *cliutil.IO
 
 	SRPMRepo string // directory of the SRPM repository; "" is the current one
 	CodeRepo string // "" is ../linux (kernel) or ../<Name> beside the SRPM repository
@@ -60,7 +59,7 @@ func importFlags() []cli.Flag {
 	)
 }
 
-func (o *importOptions) setShared(c *cli.Context) {
+func (o *ImportOptions) setShared(c *cli.Context) {
 	o.SRPMRepo = c.String("srpm-repo")
 	o.CodeRepo = c.String("code-repo")
 	o.BaseTag = c.String("base-tag")
@@ -71,21 +70,21 @@ func (o *importOptions) setShared(c *cli.Context) {
 }
 
 // srpmOptions are srpm.Import's options; srpmRepo is where --prep reads from.
-func (o *importOptions) srpmOptions(srpmRepo *git.Repo) srpm.ImportOptions {
+func (o *ImportOptions) srpmOptions(srpmRepo *git.Repo) srpm.ImportOptions {
 	so := srpm.ImportOptions{BaseTag: o.BaseTag, Force: o.Force, Dist: o.Dist, DistSet: o.DistSet}
 	if o.Prep {
 		so.PrepFrom = srpmRepo
 	}
 	if o.Verbose {
-		so.Log = o.Stderr
+		so.Log = o.IO.ErrOut
 	}
 	return so
 }
 
 // importAction is the default action: git import-srpm [options] <srpm-rev>.
-func importAction(io *streams) cli.ActionFunc {
+func importAction(stdio *cliutil.IO, run func(context.Context, any) error) cli.ActionFunc {
 	return func(c *cli.Context) error {
-		o := &importOptions{Stdout: io.Stdout, Stderr: io.Stderr}
+		o := &ImportOptions{IO: stdio}
 		o.setShared(c)
 		o.Force, o.All, o.Jobs = c.Bool("force"), c.Bool("all"), c.Int("jobs")
 		args := c.Args().Slice()
@@ -105,17 +104,20 @@ func importAction(io *streams) cli.ActionFunc {
 				return cliutil.Usagef("%v", err)
 			}
 		}
-		return runImport(c.Context, o)
+		return run(c.Context, o)
 	}
 }
 
-func (o *importOptions) readOptions() srpm.ReadOptions {
+func (o *ImportOptions) readOptions() srpm.ReadOptions {
 	return srpm.ReadOptions{Dist: o.Dist, DistSet: o.DistSet, Vendor: o.Vendor}
 }
 
 // openSRPM opens the SRPM repository.
-func (o *importOptions) openSRPM(ctx context.Context) (*git.Repo, error) {
+func (o *ImportOptions) openSRPM(ctx context.Context) (*git.Repo, error) {
 	dir := o.SRPMRepo
+	if dir == "" {
+		dir = o.IO.Dir
+	}
 	if dir == "" {
 		dir = "."
 	}
@@ -123,18 +125,22 @@ func (o *importOptions) openSRPM(ctx context.Context) (*git.Repo, error) {
 	if errors.Is(err, git.ErrNotRepository) {
 		return nil, cliutil.Usagef("%s is not a git repository; run in the SRPM repository or give --srpm-repo", dir)
 	}
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	r.Env = o.IO.GitEnv
+	return r, nil
 }
 
 // openCode opens the code repository: --code-repo, or beside the SRPM
 // repository the upstream's name (linux for a kernel package), else the
 // package's Name.
-func (o *importOptions) openCode(ctx context.Context, srpmRepo *git.Repo, name string) (*git.Repo, error) {
+func (o *ImportOptions) openCode(ctx context.Context, srpmRepo *git.Repo, name string) (*git.Repo, error) {
 	dir := o.CodeRepo
 	if dir == "" {
 		top := srpmRepo.GitDir
-		if out, err := srpmRepo.Output(ctx, "rev-parse", "--show-toplevel"); err == nil && strings.TrimSpace(string(out)) != "" {
-			top = strings.TrimSpace(string(out))
+		if t, err := srpmRepo.TopLevel(ctx); err == nil && t != "" {
+			top = t
 		}
 		var tried []string
 		for _, n := range upstreamNames(name) {
@@ -153,15 +159,19 @@ func (o *importOptions) openCode(ctx context.Context, srpmRepo *git.Repo, name s
 	if errors.Is(err, git.ErrNotRepository) {
 		return nil, cliutil.Usagef("code repository %s is not a git repository; check --code-repo", dir)
 	}
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	r.Env = o.IO.GitEnv
+	return r, nil
 }
 
 // checkPrep refuses --prep early when rpmbuild is missing.
-func (o *importOptions) checkPrep() error {
+func (o *ImportOptions) checkPrep() error {
 	if !o.Prep {
 		return nil
 	}
-	if _, err := exec.LookPath("rpmbuild"); err != nil {
+	if _, err := proc.LookPath("rpmbuild"); err != nil {
 		return cliutil.Usagef("--prep needs rpmbuild on PATH (Debian package rpm)")
 	}
 	return nil
@@ -176,7 +186,7 @@ func upstreamNames(name string) []string {
 	return []string{name}
 }
 
-func runImport(ctx context.Context, o *importOptions) error {
+func runImport(ctx context.Context, o *ImportOptions) error {
 	if err := o.checkPrep(); err != nil {
 		return err
 	}
@@ -199,14 +209,14 @@ func runImport(ctx context.Context, o *importOptions) error {
 	if err != nil {
 		return o.importError(ctx, rev, err)
 	}
-	fmt.Fprintln(o.Stdout, resultLine(res))
+	fmt.Fprintln(o.IO.Out, resultLine(res))
 	return nil
 }
 
 // resultLine is the one line an import reports.
 func resultLine(res *srpm.Result) string {
 	return fmt.Sprintf("%s/base: %d patch(es) on %s, %s (from %s at %s)", res.Prefix, len(res.Rev.Patches),
-		res.Tag, short(res.Tip), res.Rev.SpecPath, short(res.Rev.Commit))
+		res.Tag, git.Short(res.Tip), res.Rev.SpecPath, git.Short(res.Rev.Commit))
 }
 
 // readError phrases what went wrong reading a revision of the SRPM
@@ -223,7 +233,7 @@ func readError(rev string, err error) error {
 
 // importError phrases a failed import for the user and, for a patch that
 // does not apply, writes what git am and patch said below that line.
-func (o *importOptions) importError(ctx context.Context, rev *srpm.Revision, err error) error {
+func (o *ImportOptions) importError(ctx context.Context, rev *srpm.Revision, err error) error {
 	var pe *srpm.PatchError
 	var pre *srpm.PrepError
 	switch {
@@ -232,15 +242,15 @@ func (o *importOptions) importError(ctx context.Context, rev *srpm.Revision, err
 		// the reason is the interruption.
 		return errors.New("interrupted; no branch was created")
 	case errors.As(err, &pre):
-		fmt.Fprintf(o.Stderr, "git import-srpm: %s at %s: %v; no branch was created\n", rev.SpecPath, short(rev.Commit), err)
+		fmt.Fprintf(o.IO.ErrOut, "git import-srpm: %s at %s: %v; no branch was created\n", rev.SpecPath, git.Short(rev.Commit), err)
 		if out := strings.TrimSpace(pre.Output); out != "" {
-			fmt.Fprintf(o.Stderr, "%s\n", indent(out))
+			fmt.Fprintf(o.IO.ErrOut, "%s\n", indent(out))
 		}
 		return cliutil.ErrSilent
 	case errors.As(err, &pe):
-		fmt.Fprintf(o.Stderr, "git import-srpm: %s at %s: %v; no branch was created\n", rev.SpecPath, short(rev.Commit), err)
+		fmt.Fprintf(o.IO.ErrOut, "git import-srpm: %s at %s: %v; no branch was created\n", rev.SpecPath, git.Short(rev.Commit), err)
 		if out := strings.TrimSpace(pe.Output); out != "" {
-			fmt.Fprintf(o.Stderr, "%s\n", indent(out))
+			fmt.Fprintf(o.IO.ErrOut, "%s\n", indent(out))
 		}
 		return cliutil.ErrSilent
 	case errors.Is(err, srpm.ErrBranchExists):
@@ -248,25 +258,18 @@ func (o *importOptions) importError(ctx context.Context, rev *srpm.Revision, err
 	case errors.Is(err, srpm.ErrNoBaseTag):
 		return fmt.Errorf("%w; fetch upstream tags into the code repository or give --base-tag", err)
 	}
-	return fmt.Errorf("import %s: %w; no branch was created", short(rev.Commit), err)
+	return fmt.Errorf("import %s: %w; no branch was created", git.Short(rev.Commit), err)
 }
 
 func indent(s string) string {
 	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
 }
 
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
-}
-
 // runImportAll imports, in parallel, the newest revision of the current
 // branch for each distinct branch name, oldest first, one line each.
 // Revisions whose branches exist are skipped unless --force; revisions
 // without a usable spec are reported and skipped.
-func runImportAll(ctx context.Context, o *importOptions, srpmRepo *git.Repo) error {
+func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) error {
 	// A shallow clone would silently import only the revisions it has.
 	if shallow, err := srpmRepo.IsShallow(ctx); err != nil {
 		return err
@@ -276,7 +279,7 @@ func runImportAll(ctx context.Context, o *importOptions, srpmRepo *git.Repo) err
 	if _, err := srpmRepo.ResolveCommit(ctx, "HEAD"); err != nil {
 		return fmt.Errorf("the SRPM repository has no commits on HEAD")
 	}
-	out, err := srpmRepo.Output(ctx, "rev-list", "--reverse", "HEAD", "--")
+	revs, err := srpmRepo.Ancestry(ctx, "HEAD")
 	if err != nil {
 		return fmt.Errorf("list the revisions of the SRPM branch: %w", err)
 	}
@@ -288,13 +291,13 @@ func runImportAll(ctx context.Context, o *importOptions, srpmRepo *git.Repo) err
 	}
 	var jobs []*job
 	byPrefix := map[string]*job{}
-	for _, sha := range strings.Fields(string(out)) {
+	for _, sha := range revs {
 		rev, err := srpm.Read(ctx, srpmRepo, sha, ro)
 		if err != nil {
 			if errors.Is(err, srpm.ErrNoSpec) {
 				continue // before the spec was added
 			}
-			jobs = append(jobs, &job{line: fmt.Sprintf("%s: skipped: %v", short(sha), err)})
+			jobs = append(jobs, &job{line: fmt.Sprintf("%s: skipped: %v", git.Short(sha), err)})
 			continue
 		}
 		if j, ok := byPrefix[rev.BranchPrefix()]; ok {
@@ -349,7 +352,7 @@ func runImportAll(ctx context.Context, o *importOptions, srpmRepo *git.Repo) err
 	// Lines come out in revision order, each as soon as it and those
 	// before it are done.
 	for _, ch := range lines {
-		fmt.Fprintln(o.Stdout, <-ch)
+		fmt.Fprintln(o.IO.Out, <-ch)
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -362,7 +365,7 @@ func runImportAll(ctx context.Context, o *importOptions, srpmRepo *git.Repo) err
 }
 
 // importOne imports one revision for --all and returns its line.
-func importOne(ctx context.Context, o *importOptions, srpmRepo, code *git.Repo, head *srpm.Revision) (string, bool) {
+func importOne(ctx context.Context, o *ImportOptions, srpmRepo, code *git.Repo, head *srpm.Revision) (string, bool) {
 	prefix := head.BranchPrefix()
 	if !o.Force {
 		if err := srpm.CheckBranches(ctx, code, prefix, false); errors.Is(err, srpm.ErrBranchExists) {
@@ -377,7 +380,7 @@ func importOne(ctx context.Context, o *importOptions, srpmRepo, code *git.Repo, 
 	opts.Log = nil
 	res, err := srpm.Import(ctx, code, rev, opts)
 	if err != nil {
-		return fmt.Sprintf("%s: failed at %s: %v", prefix, short(rev.Commit), err), false
+		return fmt.Sprintf("%s: failed at %s: %v", prefix, git.Short(rev.Commit), err), false
 	}
 	return resultLine(res), true
 }

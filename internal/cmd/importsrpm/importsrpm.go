@@ -1,34 +1,46 @@
 // Package importsrpm is the command layer of git import-srpm: it turns the
 // command line into options, runs the subcommand and phrases what the user
-// reads. The spec work itself is in internal/spec.
+// reads. Every subcommand has an options struct holding the injected
+// cliutil.IO and its flags, the urfave/cli wiring that fills it, and a run
+// function. The spec work itself is in internal/spec, the import and the
+// planning of a sync in internal/srpm; git runs through internal/git.
 package importsrpm
 
 import (
 	"context"
-	"io"
-	"regexp"
-	"strings"
+	"fmt"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 )
 
-// streams are the injected input and outputs every subcommand writes to.
-type streams struct {
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
+// Main runs git import-srpm with args (args[0] is the program name) on
+// stdio and returns the exit status.
+func Main(ctx context.Context, args []string, stdio *cliutil.IO) int {
+	app := newApp(stdio, runOptions)
+	return cliutil.Run(ctx, app, gitStyle(app, args), stdio.ErrOut)
 }
 
-// Main runs git import-srpm with args (args[0] is the program name) and
-// returns the exit status.
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := newApp(&streams{Stdin: stdin, Stdout: stdout, Stderr: stderr})
-	return cliutil.Run(ctx, app, gitStyle(app, args), stderr)
+// runOptions runs the subcommand whose options the command line filled.
+func runOptions(ctx context.Context, opts any) error {
+	switch o := opts.(type) {
+	case *ImportOptions:
+		return runImport(ctx, o)
+	case *VerifyOptions:
+		return runVerify(ctx, o)
+	case *RenumberOptions:
+		return runRenumber(ctx, o)
+	case *SyncOptions:
+		return runSync(ctx, o)
+	}
+	return fmt.Errorf("no run function for %T", opts)
 }
 
-func newApp(io *streams) *cli.App {
+// newApp wires the command line into the options of the default action and
+// of each subcommand and hands them to run (runOptions; the flag-parsing
+// tests capture them).
+func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 	return &cli.App{
 		Name:  "git import-srpm",
 		Usage: "import an SRPM's patch queue into git, and keep its spec in step",
@@ -36,19 +48,19 @@ func newApp(io *streams) *cli.App {
 			"git import-srpm verify [options] <branch> <srpm-rev>\n" +
 			"git import-srpm renumber [--dry-run] [--vendor-marker=<text>] <spec> <start> <offset>\n" +
 			"git import-srpm sync [options] <old>..<new>",
-		Writer:   io.Stdout,
-		Commands: commands(io),
+		Writer:   stdio.Out,
+		Commands: commands(stdio, run),
 		Flags:    importFlags(),
-		Action:   importAction(io),
+		Action:   importAction(stdio, run),
 	}
 }
 
 // commands lists the subcommands; new ones are added here.
-func commands(io *streams) []*cli.Command {
+func commands(stdio *cliutil.IO, run func(context.Context, any) error) []*cli.Command {
 	cmds := []*cli.Command{
-		renumberCommand(io),
-		syncCommand(io),
-		verifyCommand(io),
+		renumberCommand(stdio, run),
+		syncCommand(stdio, run),
+		verifyCommand(stdio, run),
 	}
 	for _, c := range cmds {
 		// Without this urfave/cli prints its own message and the whole
@@ -60,64 +72,9 @@ func commands(io *streams) []*cli.Command {
 	return cmds
 }
 
-var negativeNumber = regexp.MustCompile(`^-[0-9]+$`)
-
-// gitStyle rewrites a subcommand's arguments so that options may follow
-// positional arguments, as git allows, and a negative number (an offset)
-// stays a positional argument: options first, then "--", then positionals.
+// gitStyle is cliutil's reorder with renumber's negative offsets kept
+// positional.
 func gitStyle(app *cli.App, args []string) []string {
-	at := -1
-	takesValue := cliutil.ValueFlags(app.Flags)
-	for i := 1; i < len(args); i++ {
-		if args[i] == "--" {
-			break
-		}
-		if !strings.HasPrefix(args[i], "-") {
-			at = i
-			break
-		}
-		if name := strings.TrimLeft(args[i], "-"); !strings.Contains(name, "=") && takesValue(name) {
-			i++ // the value of an option of the default action
-		}
-	}
-	if at < 0 {
-		return args
-	}
-	var cmd *cli.Command
-	for _, c := range app.Commands {
-		if c.HasName(args[at]) {
-			cmd = c
-		}
-	}
-	if cmd == nil {
-		// The default action (import): its options may follow the
-		// revision too.
-		ordered, positional, after, dashDash := cliutil.Reorder(args[1:], takesValue)
-		if !dashDash && strings.Join(ordered, "\x00") == strings.Join(args[1:], "\x00") {
-			return args // options already come first
-		}
-		out := append([]string{args[0]}, ordered[:len(ordered)-len(positional)]...)
-		return append(append(out, "--"), append(positional, after...)...)
-	}
-	// Reorder would take "-5" for an option: hide negative numbers from it.
-	const mark = "\x00neg"
-	rest := make([]string, 0, len(args)-at-1)
-	dashDash := false
-	for _, a := range args[at+1:] {
-		if a == "--" {
-			dashDash = true
-		}
-		if !dashDash && negativeNumber.MatchString(a) {
-			a = mark + a
-		}
-		rest = append(rest, a)
-	}
-	ordered, positional, after, _ := cliutil.Reorder(rest, cliutil.ValueFlags(cmd.Flags))
-	opts := ordered[:len(ordered)-len(positional)]
-	out := append(append([]string(nil), args[:at+1]...), opts...)
-	out = append(out, "--")
-	for _, p := range append(positional, after...) {
-		out = append(out, strings.TrimPrefix(p, mark))
-	}
-	return out
+	ordered, _ := cliutil.Style{NegativeNumbers: true}.Reorder(app, args)
+	return ordered
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata")
@@ -20,7 +22,7 @@ const kernelSpec = "../../../../shared/data/spec/kernel.spec"
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = Main(context.Background(), append([]string{"git-import-srpm"}, args...), strings.NewReader(""), &out, &errb)
+	code = Main(context.Background(), append([]string{"git-import-srpm"}, args...), &cliutil.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
 	return code, out.String(), errb.String()
 }
 
@@ -324,19 +326,3 @@ var testdataRoot = func() string {
 	}
 	return filepath.Join(wd, "testdata")
 }()
-
-func TestGitStyle(t *testing.T) {
-	app := newApp(&streams{})
-	cases := []struct{ in, want []string }{
-		{[]string{"p", "renumber", "s", "1", "-5", "-n"}, []string{"p", "renumber", "-n", "--", "s", "1", "-5"}},
-		{[]string{"p", "renumber", "--vendor-marker", "# X", "s", "1", "2"}, []string{"p", "renumber", "--vendor-marker", "# X", "--", "s", "1", "2"}},
-		{[]string{"p", "renumber", "s", "--", "-1", "2"}, []string{"p", "renumber", "--", "s", "-1", "2"}},
-		{[]string{"p", "-h"}, []string{"p", "-h"}},
-		{[]string{"p", "rev"}, []string{"p", "rev"}},
-	}
-	for _, c := range cases {
-		if got := gitStyle(app, c.in); strings.Join(got, "|") != strings.Join(c.want, "|") {
-			t.Errorf("gitStyle(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}

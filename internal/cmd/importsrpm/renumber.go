@@ -17,9 +17,9 @@ import (
 	"github.com/patchqueue/pqtools/internal/spec"
 )
 
-// renumberOptions is everything git import-srpm renumber needs.
-type renumberOptions struct {
-	Stdout, Stderr io.Writer
+// RenumberOptions is everything git import-srpm renumber needs.
+type RenumberOptions struct {
+	IO *cliutil.IO
 
 	SpecPath     string
 	Start        int
@@ -28,7 +28,7 @@ type renumberOptions struct {
 	VendorMarker string
 }
 
-func renumberCommand(io *streams) *cli.Command {
+func renumberCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "renumber",
 		Usage:     "shift the numbers of PatchN lines (N >= start) before the vendor block by offset",
@@ -42,20 +42,20 @@ func renumberCommand(io *streams) *cli.Command {
 			&cli.StringFlag{Name: "vendor-marker", Value: spec.DefaultVendorMarker, Usage: "comment line that starts the vendor block"},
 		},
 		Action: func(c *cli.Context) error {
-			opts := &renumberOptions{
-				Stdout: io.Stdout, Stderr: io.Stderr,
+			opts := &RenumberOptions{
+				IO:           stdio,
 				DryRun:       c.Bool("dry-run"),
 				VendorMarker: c.String("vendor-marker"),
 			}
 			if err := opts.setArgs(c.Args().Slice()); err != nil {
 				return err
 			}
-			return runRenumber(c.Context, opts)
+			return run(c.Context, opts)
 		},
 	}
 }
 
-func (o *renumberOptions) setArgs(args []string) error {
+func (o *RenumberOptions) setArgs(args []string) error {
 	if len(args) != 3 {
 		return cliutil.Usagef("renumber takes <spec> <start> <offset>, got %d argument(s)", len(args))
 	}
@@ -73,7 +73,7 @@ func (o *renumberOptions) setArgs(args []string) error {
 	return nil
 }
 
-func runRenumber(ctx context.Context, o *renumberOptions) error {
+func runRenumber(ctx context.Context, o *RenumberOptions) error {
 	src, err := os.ReadFile(o.SpecPath)
 	if err != nil {
 		return fmt.Errorf("read spec: %w", err)
@@ -86,15 +86,15 @@ func runRenumber(ctx context.Context, o *renumberOptions) error {
 		return fmt.Errorf("%s: %w; the spec was not changed", o.SpecPath, err)
 	}
 	for _, r := range res.PrepRefs {
-		fmt.Fprintf(o.Stderr, "warning: %s line %d: %q names a renumbered patch by number and was not changed\n",
+		fmt.Fprintf(o.IO.ErrOut, "warning: %s line %d: %q names a renumbered patch by number and was not changed\n",
 			o.SpecPath, r.Line, r.Text)
 	}
 	if o.DryRun {
-		_, err := io.WriteString(o.Stdout, unifiedDiff("a/"+filepath.ToSlash(o.SpecPath), "b/"+filepath.ToSlash(o.SpecPath), src, res.Out))
+		_, err := io.WriteString(o.IO.Out, unifiedDiff("a/"+filepath.ToSlash(o.SpecPath), "b/"+filepath.ToSlash(o.SpecPath), src, res.Out))
 		return err
 	}
 	if len(res.Changes) == 0 {
-		fmt.Fprintf(o.Stdout, "%s: no patch numbered %d or more before the vendor block; nothing to do\n", o.SpecPath, o.Start)
+		fmt.Fprintf(o.IO.Out, "%s: no patch numbered %d or more before the vendor block; nothing to do\n", o.SpecPath, o.Start)
 		return nil
 	}
 	if bytes.Equal(res.Out, src) {
@@ -107,7 +107,7 @@ func runRenumber(ctx context.Context, o *renumberOptions) error {
 		return err
 	}
 	first, last := res.Changes[0], res.Changes[len(res.Changes)-1]
-	fmt.Fprintf(o.Stdout, "%s: renumbered %d patch line(s), lines %d to %d\n", o.SpecPath, len(res.Changes), first.Line, last.Line)
+	fmt.Fprintf(o.IO.Out, "%s: renumbered %d patch line(s), lines %d to %d\n", o.SpecPath, len(res.Changes), first.Line, last.Line)
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -19,11 +18,12 @@ import (
 	"github.com/patchqueue/pqtools/internal/patchid"
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/spec"
+	"github.com/patchqueue/pqtools/internal/srpm"
 )
 
-// syncOptions is everything git import-srpm sync needs.
-type syncOptions struct {
-	Stdout, Stderr io.Writer
+// SyncOptions is everything git import-srpm sync needs.
+type SyncOptions struct {
+	IO *cliutil.IO
 
 	SpecPath     string // "" is the single SPECS/*.spec of the work tree
 	SourcesDir   string // "" is SOURCES/ beside SPECS/
@@ -38,7 +38,7 @@ type syncOptions struct {
 	NewTip       string
 }
 
-func syncCommand(io *streams) *cli.Command {
+func syncCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "sync",
 		Usage:     "update the spec and SOURCES/ after the patch queue was rebased",
@@ -62,8 +62,8 @@ func syncCommand(io *streams) *cli.Command {
 			&cli.StringFlag{Name: "new-version", Usage: "also set Version (and the old version written in Source0) to this"},
 		},
 		Action: func(c *cli.Context) error {
-			o := &syncOptions{
-				Stdout: io.Stdout, Stderr: io.Stderr,
+			o := &SyncOptions{
+				IO:       stdio,
 				SpecPath: c.String("spec"), SourcesDir: c.String("sources"), CodeRepo: c.String("code-repo"),
 				OntoTag: c.String("onto-tag"), OldBase: c.String("old-base"), NewBase: c.String("new-base"),
 				DryRun: c.Bool("dry-run"), VendorMarker: c.String("vendor-marker"), NewVersion: c.String("new-version"),
@@ -71,12 +71,12 @@ func syncCommand(io *streams) *cli.Command {
 			if err := o.setArgs(c.Args().Slice()); err != nil {
 				return err
 			}
-			return runSync(c.Context, o)
+			return run(c.Context, o)
 		},
 	}
 }
 
-func (o *syncOptions) setArgs(args []string) error {
+func (o *SyncOptions) setArgs(args []string) error {
 	if len(args) != 1 {
 		return cliutil.Usagef("sync takes one <old>..<new>, got %d argument(s)", len(args))
 	}
@@ -108,7 +108,7 @@ func (o *syncOptions) setArgs(args []string) error {
 	return nil
 }
 
-func runSync(ctx context.Context, o *syncOptions) error {
+func runSync(ctx context.Context, o *SyncOptions) error {
 	specPath, sources, err := o.paths(ctx)
 	if err != nil {
 		return err
@@ -145,137 +145,38 @@ func runSync(ctx context.Context, o *syncOptions) error {
 	if err != nil {
 		return err
 	}
-
-	var olds []*review.Row
-	var added []*review.Row
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		if r.Old != nil {
-			olds = append(olds, r)
-		} else if r.Status == review.StatusAdded && r.New != nil {
-			added = append(added, r)
-		}
-	}
-	sort.SliceStable(olds, func(i, j int) bool { return olds[i].Old.Index < olds[j].Old.Index })
 	fileIDs := make([]patchid.ID, len(applied))
 	for i, p := range applied {
 		data, err := os.ReadFile(filepath.Join(sources, p.File))
 		if err != nil {
 			return fmt.Errorf("patch %d: %w; check --sources", p.Num, err)
 		}
-		fileIDs[i] = filePatchID(data)
+		fileIDs[i] = srpm.FilePatchID(data)
 	}
-	olderIDs := make([]patchid.ID, len(olds))
-	for i, r := range olds {
-		olderIDs[i] = r.Old.PatchID
+	in := srpm.SyncInput{Rows: res.Rows, Src: src, Spec: sp, Options: sopts, FileIDs: fileIDs, NewVersion: o.NewVersion}
+	in.Tag, in.TagErr = o.ontoTag(ctx, code, newBase, res.New.Base)
+	plan, err := srpm.PlanSync(in)
+	var ue *srpm.UnmatchedError
+	var ee *srpm.EditError
+	switch {
+	case errors.As(err, &ue):
+		return fmt.Errorf("%w; nothing was changed, edit that patch by hand", ue)
+	case errors.As(err, &ee):
+		return fmt.Errorf("%s: %w; nothing was changed", specPath, ee.Err)
+	case err != nil:
+		return err
 	}
-	mapping, byPosition := mapPatches(olderIDs, fileIDs)
-
-	// What an earlier sync did is recognised, so that running it again
-	// changes nothing: a commented line naming the upstream commit, a
-	// patch file whose id is the new commit's.
-	fileOf := map[patchid.ID]int{}
-	for _, id := range fileIDs {
-		if !id.IsZero() {
-			fileOf[id]++
-		}
-	}
-	done := func(r *review.Row, what string) bool {
-		if what == "upstream" {
-			for _, c := range sp.Commented() {
-				if len(c.Commit) >= 7 && strings.HasPrefix(r.New.SHA, strings.ToLower(c.Commit)) {
-					return true
-				}
-			}
-			return false
-		}
-		return !r.New.PatchID.IsZero() && fileOf[r.New.PatchID] > 0
-	}
-	already := 0
-
-	tag, tagErr := o.ontoTag(ctx, code, newBase, res.New.Base)
-	var edits spec.Edits
 	type newFile struct {
 		name string
 		data []byte
 	}
-	var files []newFile
-	var summary []string
-	var dropped []string
-	unchanged := 0
-	for i, r := range olds {
-		pi, mapped := mapping[i]
-		what := ""
-		switch {
-		case r.Upstream:
-			what = "upstream"
-		case r.Status == review.StatusTitle || r.Status == review.StatusSimilar:
-			what = "changed"
-		case r.Status == review.StatusDropped:
-			where := "no patch file matched"
-			if mapped {
-				where = fmt.Sprintf("Patch%d %s", applied[pi].Num, applied[pi].File)
-			}
-			dropped = append(dropped, fmt.Sprintf("dropped, needs a decision: %s %s (%s)", short(r.Old.SHA), r.Old.Title, where))
-			continue
-		default:
-			unchanged++
-			continue
-		}
-		// A changed patch whose new version is already a file of the
-		// spec, or an upstream patch no file matches any more but a
-		// comment names: done by an earlier sync.
-		if (what == "changed" || !mapped) && done(r, what) {
-			already++
-			continue
-		}
-		if !mapped {
-			return fmt.Errorf("old commit %s (%s) is %s, but no patch file of the spec has its patch-id; nothing was changed, edit that patch by hand",
-				short(r.Old.SHA), r.Old.Title, what)
-		}
-		p := applied[pi]
-		if what == "upstream" {
-			edits.Upstream = append(edits.Upstream, spec.UpstreamEdit{Num: p.Num, Commit: short(r.New.SHA), Title: r.New.Title})
-			summary = append(summary, fmt.Sprintf("Patch%d %s: upstream as %s %s, commented out", p.Num, p.File, short(r.New.SHA), r.New.Title))
-			continue
-		}
-		if tagErr != nil {
-			return tagErr
-		}
-		data, err := formatPatch(ctx, code, r.New.SHA)
+	files := make([]newFile, len(plan.Files))
+	for i, f := range plan.Files {
+		data, err := code.FormatPatch(ctx, f.Commit)
 		if err != nil {
-			return err
+			return fmt.Errorf("format-patch %s: %w", git.Short(f.Commit), err)
 		}
-		file := spec.RebaseFileName(p.File, tag)
-		edits.Replace = append(edits.Replace, spec.ReplaceEdit{Num: p.Num, File: file})
-		files = append(files, newFile{file, data})
-		summary = append(summary, fmt.Sprintf("Patch%d %s: %s, now %s (from %s %s)", p.Num, p.File, r.Status, file, short(r.New.SHA), r.New.Title))
-	}
-	var toAdd []*review.Row
-	for _, r := range added {
-		if done(r, "added") {
-			already++
-			continue
-		}
-		toAdd = append(toAdd, r)
-	}
-	added = toAdd
-	addedData := make([][]byte, len(added))
-	for i, r := range added {
-		edits.Add = append(edits.Add, r.New.SHA)
-		if addedData[i], err = formatPatch(ctx, code, r.New.SHA); err != nil {
-			return err
-		}
-	}
-	edits.Version = o.NewVersion
-	edits.AddName = func(i, num int) string { return spec.PatchFileName(num, added[i].New.Title) }
-	er, err := spec.Edit(src, edits, sopts)
-	if err != nil {
-		return fmt.Errorf("%s: %w; nothing was changed", specPath, err)
-	}
-	for i, a := range er.Added {
-		files = append(files, newFile{a.File, addedData[i]})
-		summary = append(summary, fmt.Sprintf("Patch%d %s: added (from %s %s)", a.Num, a.File, short(added[i].New.SHA), added[i].New.Title))
+		files[i] = newFile{f.Name, data}
 	}
 	// Never overwrite a different file of the same name.
 	var toWrite []newFile
@@ -299,7 +200,7 @@ func runSync(ctx context.Context, o *syncOptions) error {
 		verb = "would write"
 		// Named as in the SRPM tree: SPECS/<name>.spec.
 		rel := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(specPath)), filepath.Base(specPath)))
-		if _, err := io.WriteString(o.Stdout, unifiedDiff("a/"+rel, "b/"+rel, src, er.Out)); err != nil {
+		if _, err := io.WriteString(o.IO.Out, unifiedDiff("a/"+rel, "b/"+rel, src, plan.Out)); err != nil {
 			return err
 		}
 	} else {
@@ -308,35 +209,33 @@ func runSync(ctx context.Context, o *syncOptions) error {
 				return fmt.Errorf("write patch: %w; the spec was not changed", err)
 			}
 		}
-		if !bytes.Equal(er.Out, src) {
-			if err := writeAtomic(specPath, er.Out); err != nil {
+		if !bytes.Equal(plan.Out, src) {
+			if err := writeAtomic(specPath, plan.Out); err != nil {
 				return fmt.Errorf("write spec: %w", err)
 			}
 		}
 	}
+	out := o.IO.Out
 	for _, f := range toWrite {
-		fmt.Fprintf(o.Stdout, "%s %s (%d bytes)\n", verb, filepath.Join(sources, f.name), len(f.data))
+		fmt.Fprintf(out, "%s %s (%d bytes)\n", verb, filepath.Join(sources, f.name), len(f.data))
 	}
-	if oldVersion, _ := sp.Version(); o.NewVersion != "" && oldVersion != o.NewVersion {
-		summary = append([]string{fmt.Sprintf("Version: %s, now %s", oldVersion, o.NewVersion)}, summary...)
+	for _, l := range plan.Summary {
+		fmt.Fprintln(out, l)
 	}
-	for _, l := range append(summary, dropped...) {
-		fmt.Fprintln(o.Stdout, l)
+	fmt.Fprintf(out, "%s: %d upstream, %d changed, %d added, %d dropped, %d unchanged", specPath,
+		plan.Upstream, plan.Changed, plan.Added, plan.Dropped, plan.Unchanged)
+	if plan.Already > 0 {
+		fmt.Fprintf(out, ", %d already done", plan.Already)
 	}
-	fmt.Fprintf(o.Stdout, "%s: %d upstream, %d changed, %d added, %d dropped, %d unchanged", specPath,
-		len(edits.Upstream), len(edits.Replace), len(er.Added), len(dropped), unchanged)
-	if already > 0 {
-		fmt.Fprintf(o.Stdout, ", %d already done", already)
+	if plan.ByPosition > 0 {
+		fmt.Fprintf(out, " (%d patch file(s) matched to commits by position)", plan.ByPosition)
 	}
-	if byPosition > 0 {
-		fmt.Fprintf(o.Stdout, " (%d patch file(s) matched to commits by position)", byPosition)
-	}
-	fmt.Fprintln(o.Stdout)
+	fmt.Fprintln(out)
 	return nil
 }
 
 // paths finds the spec and the SOURCES directory.
-func (o *syncOptions) paths(ctx context.Context) (specPath, sources string, err error) {
+func (o *SyncOptions) paths(ctx context.Context) (specPath, sources string, err error) {
 	specPath = o.SpecPath
 	if specPath != "" {
 		if fi, err := os.Stat(specPath); err != nil {
@@ -347,8 +246,8 @@ func (o *syncOptions) paths(ctx context.Context) (specPath, sources string, err 
 	}
 	if specPath == "" {
 		root := "."
-		if out, err := (&git.Repo{Dir: "."}).Output(ctx, "rev-parse", "--show-toplevel"); err == nil && strings.TrimSpace(string(out)) != "" {
-			root = strings.TrimSpace(string(out))
+		if top, err := (&git.Repo{Dir: o.IO.Dir, Env: o.IO.GitEnv}).TopLevel(ctx); err == nil && top != "" {
+			root = top
 		}
 		found, _ := filepath.Glob(filepath.Join(root, "SPECS", "*.spec"))
 		switch len(found) {
@@ -372,21 +271,23 @@ func (o *syncOptions) paths(ctx context.Context) (specPath, sources string, err 
 
 // openCode opens the code repository as import does, from the SRPM
 // repository holding the spec.
-func (o *syncOptions) openCode(ctx context.Context, specPath, name string) (*git.Repo, error) {
-	imp := &importOptions{CodeRepo: o.CodeRepo}
+func (o *SyncOptions) openCode(ctx context.Context, specPath, name string) (*git.Repo, error) {
+	imp := &ImportOptions{IO: o.IO, CodeRepo: o.CodeRepo}
 	srpmRepo, err := git.Open(ctx, filepath.Dir(specPath))
 	if err != nil {
 		if o.CodeRepo == "" {
 			return nil, cliutil.Usagef("%s is not in a git repository; give --code-repo", specPath)
 		}
 		srpmRepo = nil
+	} else {
+		srpmRepo.Env = o.IO.GitEnv
 	}
 	return imp.openCode(ctx, srpmRepo, name)
 }
 
 // review runs the review engine on the rebase; it also returns the new
 // base as given or inferred (a tag name, when it was inferred from one).
-func (o *syncOptions) review(ctx context.Context, code *git.Repo) (*review.Result, string, error) {
+func (o *SyncOptions) review(ctx context.Context, code *git.Repo) (*review.Result, string, error) {
 	for _, r := range []string{o.OldTip, o.NewTip, o.OldBase, o.NewBase} {
 		if r == "" {
 			continue
@@ -425,7 +326,7 @@ func (o *syncOptions) review(ctx context.Context, code *git.Repo) (*review.Resul
 
 // ontoTag is --onto-tag, else the tag the new base was named by, else the
 // one tag at the new base (sha).
-func (o *syncOptions) ontoTag(ctx context.Context, code *git.Repo, newBase, sha string) (string, error) {
+func (o *SyncOptions) ontoTag(ctx context.Context, code *git.Repo, newBase, sha string) (string, error) {
 	tag := o.OntoTag
 	if tag == "" {
 		if strings.HasPrefix(newBase, "refs/tags/") {
@@ -441,84 +342,7 @@ func (o *syncOptions) ontoTag(ctx context.Context, code *git.Repo, newBase, sha 
 		}
 	}
 	if tag == "" {
-		return "", cliutil.Usagef("no single tag at the new base %s to name regenerated patches after; give --onto-tag", short(sha))
+		return "", cliutil.Usagef("no single tag at the new base %s to name regenerated patches after; give --onto-tag", git.Short(sha))
 	}
 	return strings.ReplaceAll(tag, "/", "-"), nil
-}
-
-// formatPatch writes commit sha as a mail, with options that make the
-// result depend on the commit only: no signature, an all-zero From line,
-// 12-digit blob ids, no rename detection (so that its patch-id is the
-// commit's and the next sync finds it), and the default prefixes whatever
-// the user's configuration says.
-func formatPatch(ctx context.Context, code *git.Repo, sha string) ([]byte, error) {
-	out, err := code.Output(ctx, "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
-		"format-patch", "-1", "--stdout", "--no-signature", "--zero-commit", "--abbrev=12",
-		"--no-renames", "--no-numbered", "--no-thread", "--no-attach", "--no-relative", sha)
-	if err != nil {
-		return nil, fmt.Errorf("format-patch %s: %w", short(sha), err)
-	}
-	return out, nil
-}
-
-// zeroCommit starts the stream filePatchID hands to the patch-id scanner.
-const zeroCommit = "0000000000000000000000000000000000000000\n"
-
-// filePatchID is the patch-id of a patch file, zero when it has none or
-// holds more than one patch (a series). A format-patch mail's id is its
-// commit's.
-func filePatchID(data []byte) patchid.ID {
-	s := patchid.NewScanner(io.MultiReader(strings.NewReader(zeroCommit), bytes.NewReader(data)))
-	var found []patchid.ID
-	for s.Scan() {
-		if id := s.Result().ID; !id.IsZero() {
-			found = append(found, id)
-		}
-	}
-	if s.Err() != nil || len(found) != 1 {
-		return patchid.ID{}
-	}
-	return found[0]
-}
-
-// mapPatches pairs old commits (their patch-ids, in queue order) with patch
-// files (theirs, in the order %prep applies them): equal, non-zero ids whose
-// match is unique on both sides. When there are as many commits as files,
-// at least one pair was found and every pair sits at the same position (the
-// old queue is the import of this spec), the rest are paired by position:
-// a plain diff without "diff" lines or a patch applied with fuzz has no
-// usable patch-id. It returns commit index -> file index and how many were
-// paired by position.
-func mapPatches(commits, files []patchid.ID) (map[int]int, int) {
-	count := func(ids []patchid.ID) map[patchid.ID]int {
-		m := map[patchid.ID]int{}
-		for _, id := range ids {
-			m[id]++
-		}
-		return m
-	}
-	nc, nf := count(commits), count(files)
-	fileAt := map[patchid.ID]int{}
-	for i, id := range files {
-		fileAt[id] = i
-	}
-	m := map[int]int{}
-	aligned := true
-	for i, id := range commits {
-		if id.IsZero() || nc[id] != 1 || nf[id] != 1 {
-			continue
-		}
-		m[i] = fileAt[id]
-		aligned = aligned && fileAt[id] == i
-	}
-	byPosition := 0
-	if len(commits) == len(files) && len(m) > 0 && aligned {
-		for i := range commits {
-			if _, ok := m[i]; !ok {
-				m[i] = i
-				byPosition++
-			}
-		}
-	}
-	return m, byPosition
 }

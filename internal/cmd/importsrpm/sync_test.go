@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
+	"github.com/patchqueue/pqtools/internal/srpm"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
 )
 
@@ -120,7 +121,7 @@ func TestSyncRoundTrip(t *testing.T) {
 	}
 	newCarol := fgit(t, f, f.Code, "rev-parse", "rebased~1")
 	ids := patchIDs(t, f, newCarol)
-	if got := filePatchID(carol); got != ids {
+	if got := srpm.FilePatchID(carol); got != ids {
 		t.Errorf("regenerated patch has patch-id %s, its commit %s", got, ids)
 	}
 
@@ -230,25 +231,5 @@ func TestSyncDroppedAndErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%q: exit %d stderr %q, want 2 and %q", c.args, code, stderr, c.want)
 		}
-	}
-}
-
-func TestMapPatches(t *testing.T) {
-	id := func(b byte) patchid.ID { return patchid.ID{b} }
-	var zero patchid.ID
-	// Same order, two files without a usable id: paired by position.
-	m, pos := mapPatches([]patchid.ID{id(1), id(2), id(3)}, []patchid.ID{id(1), zero, id(3)})
-	if len(m) != 3 || m[1] != 1 || pos != 1 {
-		t.Errorf("aligned: %v %d", m, pos)
-	}
-	// Out of order: only patch-id pairs.
-	m, pos = mapPatches([]patchid.ID{id(1), id(2), id(3)}, []patchid.ID{id(2), id(1), zero})
-	if len(m) != 2 || m[0] != 1 || m[1] != 0 || pos != 0 {
-		t.Errorf("reordered: %v %d", m, pos)
-	}
-	// A duplicated id pairs nothing.
-	m, _ = mapPatches([]patchid.ID{id(1), id(1)}, []patchid.ID{id(1), id(2), id(3)})
-	if len(m) != 0 {
-		t.Errorf("duplicate: %v", m)
 	}
 }

@@ -3,7 +3,6 @@ package importsrpm
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -12,14 +11,14 @@ import (
 	"github.com/patchqueue/pqtools/internal/srpm"
 )
 
-// verifyOptions is everything git import-srpm verify needs: the import's
+// VerifyOptions is everything git import-srpm verify needs: the import's
 // options and the branch to compare with.
-type verifyOptions struct {
-	importOptions
+type VerifyOptions struct {
+	ImportOptions
 	Branch string
 }
 
-func verifyCommand(io *streams) *cli.Command {
+func verifyCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
 		Usage:     "check that importing <srpm-rev> gives exactly the tree of <branch>",
@@ -29,7 +28,7 @@ func verifyCommand(io *streams) *cli.Command {
 			"diffstat from <branch> to the import and exit 1.",
 		Flags: sharedFlags(),
 		Action: func(c *cli.Context) error {
-			o := &verifyOptions{importOptions: importOptions{Stdout: io.Stdout, Stderr: io.Stderr}}
+			o := &VerifyOptions{ImportOptions: ImportOptions{IO: stdio}}
 			o.setShared(c)
 			args := c.Args().Slice()
 			if len(args) != 2 {
@@ -44,12 +43,12 @@ func verifyCommand(io *streams) *cli.Command {
 			if o.BaseTag == "" {
 				return cliutil.Usagef("--base-tag must not be empty")
 			}
-			return runVerify(c.Context, o)
+			return run(c.Context, o)
 		},
 	}
 }
 
-func runVerify(ctx context.Context, o *verifyOptions) error {
+func runVerify(ctx context.Context, o *VerifyOptions) error {
 	if err := o.checkPrep(); err != nil {
 		return err
 	}
@@ -75,20 +74,19 @@ func runVerify(ctx context.Context, o *verifyOptions) error {
 	if err != nil {
 		return o.importError(ctx, rev, err)
 	}
-	out, err := code.Output(ctx, "rev-parse", branch+"^{tree}", res.Tip+"^{tree}")
+	trees, err := code.Trees(ctx, branch, res.Tip)
 	if err != nil {
 		return err
 	}
-	trees := strings.Fields(string(out))
 	if len(trees) == 2 && trees[0] == trees[1] {
-		fmt.Fprintf(o.Stdout, "%s matches %s at %s: tree %s\n", o.Branch, rev.SpecPath, short(rev.Commit), short(trees[0]))
+		fmt.Fprintf(o.IO.Out, "%s matches %s at %s: tree %s\n", o.Branch, rev.SpecPath, git.Short(rev.Commit), git.Short(trees[0]))
 		return nil
 	}
-	stat, err := code.Output(ctx, "diff-tree", "-r", "--stat", "--no-color", "--no-ext-diff", "--no-textconv", branch, res.Tip, "--")
+	stat, err := code.DiffStat(ctx, branch, res.Tip)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Stdout, "%s differs from %s at %s (import %s); from the branch to the import:\n%s",
-		o.Branch, rev.SpecPath, short(rev.Commit), short(res.Tip), stat)
+	fmt.Fprintf(o.IO.Out, "%s differs from %s at %s (import %s); from the branch to the import:\n%s",
+		o.Branch, rev.SpecPath, git.Short(rev.Commit), git.Short(res.Tip), stat)
 	return cliutil.ErrSilent
 }

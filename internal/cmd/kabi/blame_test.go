@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -77,8 +78,8 @@ func TestBlame(t *testing.T) {
 	newST := symtypesOf(t, dir, "new.symtypes", v3, "dev_register")
 
 	var stdout, stderr bytes.Buffer
-	e := &env{stdout: &stdout, stderr: &stderr, dir: work, gitEnv: genv.Vars}
-	code := run(t.Context(), e, []string{"git kabi", "blame", oldST, newST, base + "..HEAD"})
+	e := &cliutil.IO{Out: &stdout, ErrOut: &stderr, Dir: work, GitEnv: genv.Vars}
+	code := Main(t.Context(), []string{"git kabi", "blame", oldST, newST, base + "..HEAD"}, e)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
@@ -114,7 +115,7 @@ func TestBlame(t *testing.T) {
 	} {
 		stdout.Reset()
 		stderr.Reset()
-		if code := run(t.Context(), e, bad); code != 2 || strings.Count(stderr.String(), "\n") != 1 {
+		if code := Main(t.Context(), bad, e); code != 2 || strings.Count(stderr.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q", bad[2:], code, stderr.String())
 		}
 	}

@@ -6,22 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func TestTemplates(t *testing.T) {
-	sha := "0123456789abcdef0123456789abcdef01234567"
-	long := strings.Repeat("é", 85)
-	for _, tc := range []struct{ got, want string }{
-		{commitMessage(sha, "net: fix it"), "!kabi net: fix it\n\n\nFixes: 0123456789ab (\"net: fix it\")\n"},
-		{commitMessage(sha, long), "!kabi " + strings.Repeat("é", 80) + "…\n\n\nFixes: 0123456789ab (\"" + long + "\")\n"},
-		{commitMessage(sha, strings.Repeat("x", 80)), "!kabi " + strings.Repeat("x", 80) + "\n\n\nFixes: 0123456789ab (\"" + strings.Repeat("x", 80) + "\")\n"},
-		{revertMessage(sha, long), "!kabi Revert: " + long + "\n\n\nReverts: 0123456789ab (\"" + long + "\")\n"},
-	} {
-		if tc.got != tc.want {
-			t.Errorf("got  %q\nwant %q", tc.got, tc.want)
-		}
-	}
-}
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	rules "github.com/patchqueue/pqtools/internal/kabi"
+)
 
 // gitEnv pins everything git reads from the environment, so commit ids are
 // stable and the developer's configuration does not leak in.
@@ -72,7 +60,7 @@ func (r *testRepo) commit(file, content, subject string) string {
 
 func (r *testRepo) kabi(args ...string) result {
 	r.t.Helper()
-	return kabi(r.t, &env{dir: r.dir, gitEnv: r.env}, args...)
+	return kabi(r.t, &cliutil.IO{Dir: r.dir, GitEnv: r.env}, args...)
 }
 
 func TestCommitCmd(t *testing.T) {
@@ -190,7 +178,7 @@ func TestRevertConflict(t *testing.T) {
 			t.Fatalf("no-edit=%v: exit %d, stderr %q, want %q", noEdit, res.code, res.stderr, want)
 		}
 		mergeMsg, err := os.ReadFile(filepath.Join(r.dir, ".git", "MERGE_MSG"))
-		if err != nil || string(mergeMsg) != revertMessage(guilty, "mm: grow struct a") {
+		if err != nil || string(mergeMsg) != rules.RevertMessage(guilty, "mm: grow struct a") {
 			t.Errorf("MERGE_MSG %q %v", mergeMsg, err)
 		}
 		os.WriteFile(filepath.Join(r.dir, "a.h"), []byte("struct a { int x; int z; };\n"), 0o644)
@@ -240,11 +228,11 @@ func TestCommitNeedsStagedWorkTree(t *testing.T) {
 	bare := filepath.Join(t.TempDir(), "bare.git")
 	r.git("clone", "-q", "--bare", r.dir, bare)
 	for _, dir := range []string{bare, filepath.Join(bare, "refs")} {
-		e := &env{dir: dir, gitEnv: r.env}
+		e := &cliutil.IO{Dir: dir, GitEnv: r.env}
 		oneLine(t, "bare commit", kabi(t, e, "commit", "--no-edit", "HEAD"), 1, "the repository is bare: git kabi commit needs a work tree")
 		oneLine(t, "bare revert", kabi(t, e, "revert", "--no-edit", "HEAD"), 1, "the repository is bare: git kabi revert needs a work tree")
 	}
-	e := &env{dir: filepath.Join(r.dir, ".git"), gitEnv: r.env}
+	e := &cliutil.IO{Dir: filepath.Join(r.dir, ".git"), GitEnv: r.env}
 	oneLine(t, "in .git", kabi(t, e, "revert", "--no-edit", "HEAD"), 1, "run git kabi revert from the work tree")
 }
 
@@ -286,11 +274,11 @@ func TestRepoErrors(t *testing.T) {
 
 	st := write(t, filepath.Join(t.TempDir(), "a.symtypes"), "s#a struct a { int x ; }\nf int f ( s#a * )\n")
 	outside := t.TempDir()
-	oneLine(t, "blame outside a repository", kabi(t, &env{dir: outside, gitEnv: r.env}, "blame", st, st, "HEAD~1..HEAD"), 1,
+	oneLine(t, "blame outside a repository", kabi(t, &cliutil.IO{Dir: outside, GitEnv: r.env}, "blame", st, st, "HEAD~1..HEAD"), 1,
 		"git kabi: not a git repository: "+outside+"\n")
 	missing := filepath.Join(outside, "nonexistent")
 	oneLine(t, "blame --repo missing", r.kabi("blame", st, st, "HEAD~1..HEAD", "--repo", missing), 1,
 		"git kabi: not a git repository: "+missing+" (no such directory)\n")
-	oneLine(t, "list outside a repository", kabi(t, &env{dir: outside, gitEnv: r.env}, "list", "HEAD"), 1,
+	oneLine(t, "list outside a repository", kabi(t, &cliutil.IO{Dir: outside, GitEnv: r.env}, "list", "HEAD"), 1,
 		"not a git repository: "+outside)
 }

@@ -3,14 +3,14 @@
 // (collect, consolidate, compare, check, report) built on
 // internal/symtypes. Every subcommand has an options struct, the urfave/cli
 // wiring that fills it, and a run function that does the work through the
-// injected streams.
+// injected cliutil.IO. What a !kabi commit is, and what blame looks for,
+// is internal/kabi; git runs through internal/git.
 package kabi
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 
@@ -18,38 +18,48 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// env is what every subcommand depends on from the outside world.
-type env struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	// dir is where git runs and relative paths are resolved from git's
-	// point of view; gitEnv is appended to git's environment (tests pin
-	// HOME, dates and identities here).
-	dir    string
-	gitEnv []string
+// Main runs `git kabi` with args (args[0] is the program name) on stdio
+// and returns the exit status.
+func Main(ctx context.Context, args []string, stdio *cliutil.IO) int {
+	app := newApp(stdio, runOptions)
+	return cliutil.Run(ctx, app, cliutil.GitStyle(app, args), stdio.ErrOut)
 }
 
-// Main runs `git kabi` with args (args[0] is the program name) and returns
-// the exit status.
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return run(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, dir: "."}, args)
+// runOptions runs the subcommand whose options the command line filled.
+func runOptions(ctx context.Context, opts any) error {
+	switch o := opts.(type) {
+	case *CommitOptions:
+		return runCommit(ctx, o)
+	case *ListOptions:
+		return runList(ctx, o)
+	case *CollectOptions:
+		return runCollect(ctx, o)
+	case *ConsolidateOptions:
+		return runConsolidate(ctx, o)
+	case *CompareOptions:
+		return runCompare(ctx, o)
+	case *CheckOptions:
+		return runCheck(ctx, o)
+	case *ReportOptions:
+		return runReport(ctx, o)
+	case *BlameOptions:
+		return runBlame(ctx, o)
+	}
+	return fmt.Errorf("no run function for %T", opts)
 }
 
-func run(ctx context.Context, e *env, args []string) int {
-	app := newApp(e)
-	return cliutil.Run(ctx, app, reorder(app, args), e.stderr)
-}
-
-func newApp(e *env) *cli.App {
+// newApp wires the command line into the options of each subcommand and
+// hands them to run (runOptions; the flag-parsing tests capture them).
+func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 	app := &cli.App{
 		Name:      "git kabi",
 		Usage:     "keep a kernel's kABI: !kabi commit templates and genksyms Symtypes tooling",
 		UsageText: "git kabi <command> [options] [args]",
-		Writer:    e.stdout,
+		Writer:    stdio.Out,
 		Commands: []*cli.Command{
-			commitCommand(e), revertCommand(e), listCommand(e),
-			collectCommand(e), consolidateCommand(e), compareCommand(e),
-			checkCommand(e), reportCommand(e), blameCommand(e),
+			commitCommand(stdio, run), revertCommand(stdio, run), listCommand(stdio, run),
+			collectCommand(stdio, run), consolidateCommand(stdio, run), compareCommand(stdio, run),
+			checkCommand(stdio, run), reportCommand(stdio, run), blameCommand(stdio, run),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -68,33 +78,6 @@ func newApp(e *env) *cli.App {
 		c.HideHelpCommand = true
 	}
 	return app
-}
-
-// reorder lets options follow positional arguments, as git allows, by
-// moving them in front of the subcommand's positional arguments; a "--"
-// then keeps positional arguments that look like options.
-func reorder(app *cli.App, args []string) []string {
-	if len(args) < 2 {
-		return args
-	}
-	var cmd *cli.Command
-	for _, c := range app.Commands {
-		if c.HasName(args[1]) {
-			cmd = c
-		}
-	}
-	if cmd == nil {
-		return args
-	}
-	ordered, positional, after, dashDash := cliutil.Reorder(args[2:], cliutil.ValueFlags(cmd.Flags))
-	opts := ordered[:len(ordered)-len(positional)]
-	out := append([]string{}, args[:2]...)
-	out = append(out, opts...)
-	if len(positional) > 0 || dashDash {
-		out = append(out, "--")
-	}
-	out = append(out, positional...)
-	return append(out, after...)
 }
 
 // wantArgs checks the number of positional arguments.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -33,14 +35,14 @@ type result struct {
 	stdout, stderr string
 }
 
-func kabi(t *testing.T, e *env, args ...string) result {
+func kabi(t *testing.T, stdio *cliutil.IO, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	if e == nil {
-		e = &env{dir: "."}
+	if stdio == nil {
+		stdio = &cliutil.IO{}
 	}
-	e.stdin, e.stdout, e.stderr = strings.NewReader(""), &out, &errb
-	code := run(context.Background(), e, append([]string{"git-kabi"}, args...))
+	stdio.In, stdio.Out, stdio.ErrOut = strings.NewReader(""), &out, &errb
+	code := Main(context.Background(), append([]string{"git-kabi"}, args...), stdio)
 	return result{code, out.String(), errb.String()}
 }
 
@@ -205,22 +207,6 @@ func TestHelp(t *testing.T) {
 		if r.code != 0 || !strings.Contains(r.stdout, "USAGE:") || !strings.Contains(r.stdout, "git kabi "+sub) {
 			t.Errorf("%s -h: exit %d, stdout %.100q", sub, r.code, r.stdout)
 		}
-	}
-}
-
-func TestReorder(t *testing.T) {
-	app := newApp(&env{})
-	got := reorder(app, []string{"git-kabi", "compare", "a", "--print-missing", "b"})
-	if strings.Join(got, " ") != "git-kabi compare --print-missing -- a b" {
-		t.Errorf("got %q", got)
-	}
-	got = reorder(app, []string{"git-kabi", "collect", "dir", "-o", "out", "--kabi", "l"})
-	if strings.Join(got, " ") != "git-kabi collect -o out --kabi l -- dir" {
-		t.Errorf("got %q", got)
-	}
-	got = reorder(app, []string{"git-kabi", "report", "--", "-odd-name"})
-	if strings.Join(got, " ") != "git-kabi report -- -odd-name" {
-		t.Errorf("got %q", got)
 	}
 }
 

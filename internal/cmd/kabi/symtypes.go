@@ -55,11 +55,11 @@ func writeSet(path string, s *symtypes.Set) error {
 
 // ReportOptions are the dependencies and arguments of `git kabi report`.
 type ReportOptions struct {
-	Stdout   io.Writer
+	IO       *cliutil.IO
 	Symtypes string
 }
 
-func reportCommand(e *env) *cli.Command {
+func reportCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "report",
 		Usage:     "print the genksyms CRC of every export of a Symtypes file",
@@ -68,7 +68,7 @@ func reportCommand(e *env) *cli.Command {
 			if err := wantArgs(c, 1, "one Symtypes file"); err != nil {
 				return err
 			}
-			return runReport(c.Context, &ReportOptions{Stdout: e.stdout, Symtypes: c.Args().Get(0)})
+			return run(c.Context, &ReportOptions{IO: stdio, Symtypes: c.Args().Get(0)})
 		},
 	}
 }
@@ -86,7 +86,7 @@ func runReport(_ context.Context, o *ReportOptions) error {
 	for _, r := range rep {
 		fmt.Fprintf(&b, "0x%08x\t%s\n", r.CRC, r.Symbol)
 	}
-	_, err = io.WriteString(o.Stdout, b.String())
+	_, err = io.WriteString(o.IO.Out, b.String())
 	return err
 }
 
@@ -94,13 +94,13 @@ func runReport(_ context.Context, o *ReportOptions) error {
 
 // CompareOptions are the dependencies and arguments of `git kabi compare`.
 type CompareOptions struct {
-	Stdout, Stderr io.Writer
-	Old, New       string
-	PrintSymbols   bool
-	PrintMissing   bool
+	IO           *cliutil.IO
+	Old, New     string
+	PrintSymbols bool
+	PrintMissing bool
 }
 
-func compareCommand(e *env) *cli.Command {
+func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "compare",
 		Usage:     "show which exports and types differ between two Symtypes files (exit 1 if any)",
@@ -113,8 +113,8 @@ func compareCommand(e *env) *cli.Command {
 			if err := wantArgs(c, 2, "two Symtypes files, baseline then comparison"); err != nil {
 				return err
 			}
-			return runCompare(c.Context, &CompareOptions{
-				Stdout: e.stdout, Stderr: e.stderr,
+			return run(c.Context, &CompareOptions{
+				IO:  stdio,
 				Old: c.Args().Get(0), New: c.Args().Get(1),
 				PrintSymbols: !c.Bool("no-print-symbols"), PrintMissing: c.Bool("print-missing"),
 			})
@@ -135,7 +135,7 @@ func runCompare(_ context.Context, o *CompareOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := symtypes.WriteComparison(o.Stdout, old, new, c, o.PrintMissing, o.PrintSymbols); err != nil {
+	if err := symtypes.WriteComparison(o.IO.Out, old, new, c, o.PrintMissing, o.PrintSymbols); err != nil {
 		return err
 	}
 	if len(c.Differ) > 0 {
@@ -167,12 +167,12 @@ func compareSets(oldPath, newPath string, old, new *symtypes.Set) (*symtypes.Com
 // ConsolidateOptions are the dependencies and arguments of `git kabi
 // consolidate`.
 type ConsolidateOptions struct {
-	Stdout        io.Writer
+	IO            *cliutil.IO
 	Input, Output string
 	Kabi          string // locked list or Module.kabi; "" keeps everything
 }
 
-func consolidateCommand(e *env) *cli.Command {
+func consolidateCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "consolidate",
 		Usage:     "rewrite a collected Symtypes file, keeping only what a locked list needs",
@@ -189,8 +189,8 @@ func consolidateCommand(e *env) *cli.Command {
 			if err := requireFlags(c, "input", "output"); err != nil {
 				return err
 			}
-			return runConsolidate(c.Context, &ConsolidateOptions{
-				Stdout: e.stdout, Input: c.String("input"), Output: c.String("output"), Kabi: c.String("kabi"),
+			return run(c.Context, &ConsolidateOptions{
+				IO: stdio, Input: c.String("input"), Output: c.String("output"), Kabi: c.String("kabi"),
 			})
 		},
 	}
@@ -201,7 +201,7 @@ func runConsolidate(_ context.Context, o *ConsolidateOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := filterAndWrite(s, o.Kabi, o.Output, o.Stdout); err != nil {
+	if err := filterAndWrite(s, o.Kabi, o.Output, o.IO.Out); err != nil {
 		return err
 	}
 	return nil
@@ -225,13 +225,13 @@ func filterAndWrite(s *symtypes.Set, kabi, output string, stdout io.Writer) erro
 
 // CollectOptions are the dependencies and arguments of `git kabi collect`.
 type CollectOptions struct {
-	Stdout   io.Writer
+	IO       *cliutil.IO
 	BuildDir string
 	Output   string
 	Kabi     string
 }
 
-func collectCommand(e *env) *cli.Command {
+func collectCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "collect",
 		Usage:     "merge every *.symtypes of a kernel build into one Symtypes file",
@@ -244,8 +244,8 @@ func collectCommand(e *env) *cli.Command {
 			if err := wantArgs(c, 1, "one build directory"); err != nil {
 				return err
 			}
-			return runCollect(c.Context, &CollectOptions{
-				Stdout: e.stdout, BuildDir: c.Args().Get(0), Output: c.String("output"), Kabi: c.String("kabi"),
+			return run(c.Context, &CollectOptions{
+				IO: stdio, BuildDir: c.Args().Get(0), Output: c.String("output"), Kabi: c.String("kabi"),
 			})
 		},
 	}
@@ -282,19 +282,19 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 		return fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=y first", o.BuildDir)
 	}
 	s.FinishCollect()
-	return filterAndWrite(s, o.Kabi, o.Output, o.Stdout)
+	return filterAndWrite(s, o.Kabi, o.Output, o.IO.Out)
 }
 
 // ---- check
 
 // CheckOptions are the dependencies and arguments of `git kabi check`.
 type CheckOptions struct {
-	Stdout                      io.Writer
+	IO                          *cliutil.IO
 	ModuleKabi, ModuleSymvers   string
 	SymtypesKabi, SymtypesBuild string
 }
 
-func checkCommand(e *env) *cli.Command {
+func checkCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
 	return &cli.Command{
 		Name:      "check",
 		Usage:     "check a build's Module.symvers against the locked Module.kabi (exit 1 on breakage)",
@@ -315,8 +315,8 @@ func checkCommand(e *env) *cli.Command {
 			if (c.String("symtypes-kabi") == "") != (c.String("symtypes-build") == "") {
 				return cliutil.Usagef("check: -K and -S go together")
 			}
-			return runCheck(c.Context, &CheckOptions{
-				Stdout: e.stdout, ModuleKabi: c.String("kabi"), ModuleSymvers: c.String("symvers"),
+			return run(c.Context, &CheckOptions{
+				IO: stdio, ModuleKabi: c.String("kabi"), ModuleSymvers: c.String("symvers"),
 				SymtypesKabi: c.String("symtypes-kabi"), SymtypesBuild: c.String("symtypes-build"),
 			})
 		},
@@ -333,18 +333,18 @@ func runCheck(_ context.Context, o *CheckOptions) error {
 		return err
 	}
 	r := symtypes.Check(kabi, build)
-	if err := symtypes.WriteCheck(o.Stdout, r); err != nil {
+	if err := symtypes.WriteCheck(o.IO.Out, r); err != nil {
 		return err
 	}
 	if r.OK() {
-		_, err := io.WriteString(o.Stdout, "No kABI changes detected, all good.\n")
+		_, err := io.WriteString(o.IO.Out, "No kABI changes detected, all good.\n")
 		return err
 	}
 	if len(r.Changed) == 0 {
 		return cliutil.ErrSilent
 	}
 	if o.SymtypesKabi == "" {
-		_, err := io.WriteString(o.Stdout, "*** MISSING --symtypes-kabi AND --symtypes-build ***\n\n"+
+		_, err := io.WriteString(o.IO.Out, "*** MISSING --symtypes-kabi AND --symtypes-build ***\n\n"+
 			"Without this information, we cannot provide detailed diagnostics.\n")
 		if err != nil {
 			return err
@@ -371,10 +371,10 @@ func runCheck(_ context.Context, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(o.Stdout, "*** DETECTED TYPE DIFFERENCES ***\n\n"); err != nil {
+	if _, err := io.WriteString(o.IO.Out, "*** DETECTED TYPE DIFFERENCES ***\n\n"); err != nil {
 		return err
 	}
-	if err := symtypes.WriteDiffs(o.Stdout, stKabi, stBuild, changes, "kABI", "Build"); err != nil {
+	if err := symtypes.WriteDiffs(o.IO.Out, stKabi, stBuild, changes, "kABI", "Build"); err != nil {
 		return err
 	}
 	return cliutil.ErrSilent
