@@ -5,16 +5,15 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/cmd/importsrpm"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := importsrpm.Main(ctx, os.Args, cliutil.System())
+	ctx, stop := cliutil.SignalContext(context.Background())
+	stdio := cliutil.System()
+	code := cliutil.Finish(ctx, "git import-srpm", importsrpm.Main(ctx, os.Args, stdio), stdio.ErrOut)
 	stop()
 	os.Exit(code)
 }

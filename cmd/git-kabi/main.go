@@ -4,16 +4,15 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/cmd/kabi"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := kabi.Main(ctx, os.Args, cliutil.System())
+	ctx, stop := cliutil.SignalContext(context.Background())
+	stdio := cliutil.System()
+	code := cliutil.Finish(ctx, "git kabi", kabi.Main(ctx, os.Args, stdio), stdio.ErrOut)
 	stop()
 	os.Exit(code)
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Error is a failed run of a program.
@@ -66,6 +67,10 @@ type Cmd struct {
 // parsers in internal/git) use it; everyone else uses Run.
 func Command(ctx context.Context, c Cmd) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, c.Program, c.Args...)
+	// A cancelled program is killed, but a child it started (a hook, a
+	// pager, git's own helpers) may hold its output pipes open: do not wait
+	// for those longer than this.
+	cmd.WaitDelay = 2 * time.Second
 	cmd.Dir = c.Dir
 	if c.Env != nil {
 		cmd.Env = c.Env
