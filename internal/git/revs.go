@@ -1,6 +1,7 @@
 package git
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -223,6 +224,20 @@ func (r *Repo) RevList(ctx context.Context, o LogOptions) ([]string, error) {
 		return nil, err
 	}
 	return strings.Fields(string(out)), nil
+}
+
+// HasCommits reports whether Include ^Exclude (limited to Paths, without
+// merges when NoMerges) holds at least one commit; git stops at the first.
+func (r *Repo) HasCommits(ctx context.Context, o LogOptions) (bool, error) {
+	args := []string{"rev-list", "-n", "1"}
+	if o.NoMerges {
+		args = append(args, "--no-merges")
+	}
+	out, err := r.Output(ctx, o.revArgs(args)...)
+	if err != nil {
+		return false, err
+	}
+	return len(bytes.TrimSpace(out)) > 0, nil
 }
 
 // Tags maps commit ids to the names of the tags (lightweight or annotated)
