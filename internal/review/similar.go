@@ -29,10 +29,10 @@ func signatures(r io.Reader) (map[string]signature, error) {
 	out := map[string]signature{}
 	var cur signature
 	var file string
-	err := walkDiffs(r, diffVisitor{
-		commit: func(sha string) { cur = signature{}; out[sha] = cur },
-		file:   func(h []byte) { file = string(h[len("diff --git "):]) },
-		change: func(sign byte, text []byte) {
+	err := git.ReadPatches(r, git.PatchVisitor{
+		Commit: func(sha string) { cur = signature{}; out[sha] = cur },
+		File:   func(h []byte) { file = string(h[len("diff --git "):]) },
+		Change: func(sign byte, text []byte) {
 			norm := strings.Join(strings.Fields(string(text)), "")
 			if len(norm) < 3 {
 				return // braces and blank lines say nothing
