@@ -307,3 +307,33 @@ func TestWalkLog(t *testing.T) {
 		t.Errorf("HasCommits tab: %v %v", has, err)
 	}
 }
+
+// BenchmarkReadLog reads a synthetic walk of 10000 commits of three files
+// each and reports the allocations per commit (kept for the records' own
+// strings only: ids, message, paths).
+func BenchmarkReadLog(b *testing.B) {
+	var recs []LogRecord
+	for i := 0; i < 10000; i++ {
+		id := fmt.Sprintf("%040x", i+1)
+		r := LogRecord{Commit: id, Parents: []string{idA}, Message: "subsys: change " + id + "\n\nSome body text.\n\nSigned-off-by: A <a@b>\n"}
+		for j := 0; j < 3; j++ {
+			r.Changes = append(r.Changes, RawChange{OldMode: 0o100644, NewMode: 0o100644, OldOID: id1, NewOID: id2, Status: 'M',
+				Path: fmt.Sprintf("drivers/net/file%d.c", j)})
+		}
+		recs = append(recs, r)
+	}
+	in := encodeLog(recs, true)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		err := ReadLog(strings.NewReader(in), true, func(r *LogRecord) error { n += len(r.Changes); return nil })
+		if err != nil || n != 30000 {
+			b.Fatal(n, err)
+		}
+	}
+	b.ReportMetric(float64(testing.AllocsPerRun(1, func() {
+		_ = ReadLog(strings.NewReader(in), true, func(*LogRecord) error { return nil })
+	}))/float64(len(recs)), "allocs/commit")
+}
