@@ -74,7 +74,8 @@ func (r *Repo) WalkLog(ctx context.Context, o WalkOptions, fn func(*LogRecord) e
 		format += "%B%x00"
 	}
 	// --literal-pathspecs: paths are file names, not patterns.
-	args := []string{"--literal-pathspecs", "log", "-z", "--no-color", "--no-show-signature", format}
+	// --no-follow: log.follow would follow one path across renames.
+	args := []string{"--literal-pathspecs", "log", "-z", "--no-color", "--no-show-signature", "--no-follow", format}
 	if o.Changes {
 		args = append(args, "--raw", "--no-abbrev", "--no-renames")
 		if len(o.Paths) > 0 {

@@ -298,6 +298,20 @@ func TestWalkLog(t *testing.T) {
 	if err != nil || len(files) != 0 {
 		t.Errorf("pattern matched: %q %v", files, err)
 	}
+	// log.follow in the user's configuration does not follow a single
+	// path back across a rename.
+	g("mv", "tab\there.c", "moved.c")
+	g("commit", "-q", "-m", "move")
+	moved := g("rev-parse", "HEAD")
+	follow := &Repo{Dir: work, Env: append(env.Vars, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=log.follow", "GIT_CONFIG_VALUE_0=true")}
+	files, err = follow.ChangedFiles(t.Context(), LogOptions{Include: []string{moved}, Exclude: []string{root}, Paths: []string{"moved.c"}})
+	if err != nil || len(files) != 1 || strings.Join(files[moved], "|") != "moved.c|tab\there.c" {
+		t.Errorf("with log.follow: %q %v", files, err)
+	}
+	log, err := follow.Log(t.Context(), LogOptions{Include: []string{moved}, Exclude: []string{root}, Paths: []string{"moved.c"}})
+	if err != nil || len(log) != 1 || log[0].SHA != moved {
+		t.Errorf("Log with log.follow: %+v %v", log, err)
+	}
 	has, err := r.HasCommits(t.Context(), LogOptions{Include: []string{top}, Exclude: []string{second}, Paths: []string{"a.c"}})
 	if err != nil || !has {
 		t.Errorf("HasCommits a.c: %v %v", has, err)

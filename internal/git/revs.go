@@ -177,7 +177,7 @@ func (o LogOptions) revArgs(args []string) []string {
 
 // Log lists commits in topological order with their messages.
 func (r *Repo) Log(ctx context.Context, o LogOptions) ([]Commit, error) {
-	args := []string{"log", "-z", "--topo-order", "--no-color", "--no-show-signature",
+	args := []string{"log", "-z", "--topo-order", "--no-color", "--no-show-signature", "--no-follow",
 		"--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%B"}
 	if o.Reverse {
 		args = append(args, "--reverse")
