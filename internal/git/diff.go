@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"strings"
 )
 
 // PatchIDDiffArgs make `git diff-tree --stdin` print, for each commit id read
@@ -34,28 +33,21 @@ func (r *Repo) StreamPatches(ctx context.Context, commits []string, extra []stri
 // it changes, without rename detection. Listing names costs a tree diff, far
 // less than a patch.
 func (r *Repo) ChangedFiles(ctx context.Context, o LogOptions) (map[string][]string, error) {
-	args := []string{"--literal-pathspecs", "log", "-z", "--no-merges", "--no-renames", "--name-only", "--format=%x01%H"}
-	if len(o.Paths) > 0 {
-		args = append(args, "--full-diff")
-	}
-	out, err := r.Output(ctx, o.revArgs(args)...)
-	if err != nil {
-		return nil, err
-	}
+	o.NoMerges = true
 	files := map[string][]string{}
-	for _, rec := range bytes.Split(out, []byte{1}) {
-		if len(rec) == 0 {
-			continue
-		}
-		sha, rest, _ := bytes.Cut(rec, []byte{0})
-		rest = bytes.TrimPrefix(rest, []byte{'\n'})
+	err := r.WalkLog(ctx, WalkOptions{LogOptions: o, Changes: true}, func(rec *LogRecord) error {
 		var fs []string
-		for _, f := range SplitNUL(rest) {
-			if f != "" {
-				fs = append(fs, f)
+		if len(rec.Changes) > 0 {
+			fs = make([]string, len(rec.Changes))
+			for i, c := range rec.Changes {
+				fs[i] = c.Path
 			}
 		}
-		files[strings.TrimSpace(string(sha))] = fs
+		files[rec.Commit] = fs
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return files, nil
 }

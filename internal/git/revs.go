@@ -1,6 +1,7 @@
 package git
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -176,7 +177,7 @@ func (o LogOptions) revArgs(args []string) []string {
 
 // Log lists commits in topological order with their messages.
 func (r *Repo) Log(ctx context.Context, o LogOptions) ([]Commit, error) {
-	args := []string{"log", "-z", "--topo-order", "--no-color", "--no-show-signature",
+	args := []string{"log", "-z", "--topo-order", "--no-color", "--no-show-signature", "--no-follow",
 		"--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%B"}
 	if o.Reverse {
 		args = append(args, "--reverse")
@@ -223,6 +224,20 @@ func (r *Repo) RevList(ctx context.Context, o LogOptions) ([]string, error) {
 		return nil, err
 	}
 	return strings.Fields(string(out)), nil
+}
+
+// HasCommits reports whether Include ^Exclude (limited to Paths, without
+// merges when NoMerges) holds at least one commit; git stops at the first.
+func (r *Repo) HasCommits(ctx context.Context, o LogOptions) (bool, error) {
+	args := []string{"rev-list", "-n", "1"}
+	if o.NoMerges {
+		args = append(args, "--no-merges")
+	}
+	out, err := r.Output(ctx, o.revArgs(args)...)
+	if err != nil {
+		return false, err
+	}
+	return len(bytes.TrimSpace(out)) > 0, nil
 }
 
 // Tags maps commit ids to the names of the tags (lightweight or annotated)

@@ -160,7 +160,7 @@ func (s *idService) verify(commits []string) error {
 	defer s.mu.Unlock()
 	for _, c := range commits {
 		if _, ok := s.results[c]; !ok {
-			return fmt.Errorf("compute patch-ids: git diff-tree skipped commit %s", c)
+			return fmt.Errorf("compute patch-ids: git gave no patch for commit %s", c)
 		}
 	}
 	return nil

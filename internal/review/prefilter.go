@@ -1,7 +1,6 @@
 package review
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -61,12 +59,12 @@ func (d *deltaSet) parse(r io.Reader) error {
 			d.mu.Unlock()
 		}
 	}
-	err := walkDiffs(r, diffVisitor{
-		commit: func(sha string) {
+	err := git.ReadPatches(r, git.PatchVisitor{
+		Commit: func(sha string) {
 			flush()
 			commit, cur, file = sha, lineDelta{}, ""
 		},
-		file: func(h []byte) {
+		File: func(h []byte) {
 			file = string(h)
 			if bytes.HasPrefix(h, []byte("diff --git \"")) {
 				unfilterable() // quoted paths are not matched by name below
@@ -75,8 +73,8 @@ func (d *deltaSet) parse(r io.Reader) error {
 				cur[file] = map[string]int{}
 			}
 		},
-		binary: unfilterable,
-		change: func(sign byte, text []byte) {
+		Binary: unfilterable,
+		Change: func(sign byte, text []byte) {
 			if cur[file] == nil {
 				cur[file] = map[string]int{} // a hunk without a file header: malformed input
 			}
@@ -175,74 +173,57 @@ func blobRequests(sha string, files []string, blobs map[string][2]string) ([]blo
 
 func isNullOID(s string) bool { return strings.Trim(s, "0") == "" }
 
-// countLines reads blobs with one `git cat-file --batch` and returns, per
+// countLines reads blobs with one git.Repo.ReadObjects and returns, per
 // commit and path, the change in the count of every line (white space
 // removed) that some queue delta mentions. Millions of lines pass through
 // here: nothing is allocated per line.
 func countLines(ctx context.Context, repo *git.Repo, reqs []blobReq, wanted map[string]bool) (map[string]map[string]map[string]int, error) {
-	var in bytes.Buffer
-	for _, q := range reqs {
-		in.WriteString(q.name)
-		in.WriteByte('\n')
+	names := make([]string, len(reqs))
+	for i, q := range reqs {
+		names[i] = q.name
 	}
 	out := map[string]map[string]map[string]int{}
-	var body, key []byte
-	err := repo.Stream(ctx, &in, func(r io.Reader) error {
-		br := bufio.NewReaderSize(r, 1<<20)
-		for _, q := range reqs {
-			hdr, err := br.ReadString('\n')
-			if err != nil {
-				return fmt.Errorf("cat-file: %w", err)
+	var key []byte
+	next := 0
+	err := repo.ReadObjects(ctx, names, git.ObjectOptions{}, func(obj git.Object) error {
+		q := reqs[next]
+		next++
+		if obj.Missing {
+			return nil // added or deleted file: an empty side
+		}
+		m := out[q.commit][q.path]
+		data := obj.Data
+		for len(data) > 0 {
+			line := data
+			if i := bytes.IndexByte(data, '\n'); i >= 0 {
+				line, data = data[:i], data[i+1:]
+			} else {
+				data = nil
 			}
-			f := strings.Fields(hdr)
-			if len(f) == 2 && f[1] == "missing" {
-				continue // added or deleted file: an empty side
-			}
-			if len(f) != 3 {
-				return fmt.Errorf("cat-file: unexpected %q", hdr)
-			}
-			n, err := strconv.Atoi(f[2])
-			if err != nil {
-				return fmt.Errorf("cat-file: unexpected %q", hdr)
-			}
-			if cap(body) < n+1 {
-				body = make([]byte, n+1)
-			}
-			body = body[:n+1]
-			if _, err := io.ReadFull(br, body); err != nil {
-				return fmt.Errorf("cat-file: %w", err)
-			}
-			m := out[q.commit][q.path]
-			data := body[:n]
-			for len(data) > 0 {
-				line := data
-				if i := bytes.IndexByte(data, '\n'); i >= 0 {
-					line, data = data[:i], data[i+1:]
-				} else {
-					data = nil
+			key = key[:0]
+			for _, c := range line {
+				if c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
+					key = append(key, c)
 				}
-				key = key[:0]
-				for _, c := range line {
-					if c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
-						key = append(key, c)
-					}
-				}
-				if !wanted[string(key)] {
-					continue
-				}
-				if m == nil {
-					if out[q.commit] == nil {
-						out[q.commit] = map[string]map[string]int{}
-					}
-					m = map[string]int{}
-					out[q.commit][q.path] = m
-				}
-				m[string(key)] += q.sign
 			}
+			if !wanted[string(key)] {
+				continue
+			}
+			if m == nil {
+				if out[q.commit] == nil {
+					out[q.commit] = map[string]map[string]int{}
+				}
+				m = map[string]int{}
+				out[q.commit][q.path] = m
+			}
+			m[string(key)] += q.sign
 		}
 		return nil
-	}, "cat-file", "--batch")
-	return out, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read blobs: %w", err)
+	}
+	return out, nil
 }
 
 // prefilterMin is the number of uncached candidates below which reading

@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
 )
 
 // Short is the abbreviation used in text output: 12 hex digits, whatever
-// core.abbrev says, so output is stable across configurations.
-func Short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
-}
+// core.abbrev says, so output is stable across configurations. It is
+// git.Short, kept for the command and UI packages that call it.
+func Short(sha string) string { return git.Short(sha) }
 
 const noCommit = "------------"
 

@@ -44,19 +44,15 @@ type Options struct {
 	Progress func(stage string, done, total int)
 }
 
-// Run performs a review.
+// Run performs a review: it resolves the ranges, reads the two queues
+// while the upstream range is walked, computes patch-ids (of upstream
+// commits only where they could match), matches, and attaches the notes.
+// Each stage is a function below; Run only sequences them.
 func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
-	if shallow, err := repo.IsShallow(ctx); err != nil {
-		return nil, err
-	} else if shallow {
-		return nil, ErrShallow
-	}
-	res := &Result{}
-	shas, err := repo.ResolveCommits(ctx, o.OldBase, o.OldTip, o.NewBase, o.NewTip)
+	res, err := resolveRanges(ctx, repo, o)
 	if err != nil {
 		return nil, err
 	}
-	res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip = shas[0], shas[1], shas[2], shas[3]
 	jobs := o.Jobs
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
@@ -66,31 +62,100 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 			o.Progress(stage, done, total)
 		}
 	}
+	progress("reading commits", 0, 1)
+	// The upstream range, from its cached digest or by walking it, is the
+	// longest stage of a cold run: it starts first and runs while the
+	// queues are read and diffed. Run waits for it on every return.
+	up := startUpstream(ctx, repo, res, o)
+	defer up.stop()
+	old, nw, err := readQueues(ctx, repo, res, o)
+	if err != nil {
+		return nil, err
+	}
+	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
+	deltas, ups, err := queueIDs(ctx, ids, old, nw, up)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append(res.Warnings, up.warnings...)
+	upstream, err := upstreamIDs(ctx, repo, ids, deltas, old, nw, ups, jobs, o.NoCache, res)
+	if err != nil {
+		return nil, err
+	}
+	progress("matching", 0, 1)
+	m, err := matchCommits(ctx, repo, old, nw, upstream, o.NoSimilar, o.NoCache, res)
+	if err != nil {
+		return nil, err
+	}
+	if err := assemble(ctx, repo, m, old, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
-	// Stage 1: the two queues and the files their commits touch. Listing
-	// the files means a tree diff per commit, the warm run's largest cost,
-	// so the lists are cached per commit and a range is listed only when
-	// the cache misses one of its commits.
+// resolveRanges refuses shallow repositories (their history is cut, so a
+// range would look shorter than it is) and returns a Result holding the
+// full ids of the four revisions of o.
+func resolveRanges(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
+	if shallow, err := repo.IsShallow(ctx); err != nil {
+		return nil, err
+	} else if shallow {
+		return nil, ErrShallow
+	}
+	shas, err := repo.ResolveCommits(ctx, o.OldBase, o.OldTip, o.NewBase, o.NewTip)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip = shas[0], shas[1], shas[2], shas[3]
+	return res, nil
+}
+
+// upstreamWalk is readUpstream running in the background. Its results are
+// for wait's caller only, after wait returned.
+type upstreamWalk struct {
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	ups      []upEntry
+	warnings []string
+	err      error
+}
+
+func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options) *upstreamWalk {
+	ctx, cancel := context.WithCancel(ctx)
+	w := &upstreamWalk{cancel: cancel}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		w.ups, w.warnings, w.err = readUpstream(ctx, repo, res, o)
+	}()
+	return w
+}
+
+// wait returns the upstream commits, newest first.
+func (w *upstreamWalk) wait() ([]upEntry, error) {
+	w.wg.Wait()
+	return w.ups, w.err
+}
+
+// stop cancels the walk if it still runs and waits for it to end.
+func (w *upstreamWalk) stop() {
+	w.cancel()
+	w.wg.Wait()
+}
+
+// readQueues lists the commits of the old and the new range (merges
+// skipped and recorded in res.SkippedMerges), oldest first, with the files
+// each changes. Listing the files means a tree diff per commit, the warm
+// run's largest cost, so the lists are cached per commit and a range is
+// listed only when the cache misses one of its commits. An empty range is
+// an error: ErrEmptyRange, or ErrNoPathHit when o.Paths emptied it.
+func readQueues(ctx context.Context, repo *git.Repo, res *Result, o Options) (old, nw []*Commit, err error) {
 	var (
 		oldLog, newLog     []git.Commit
 		oldFiles, newFiles map[string][]string
+		fc                 *filesCache
 	)
-	progress("reading commits", 0, 1)
-	// The upstream range, from its cached digest or by walking it, is
-	// the longest stage of a cold run: it starts first and runs while the
-	// queues are read and diffed. Run waits for it on every return.
-	upCtx, cancelUp := context.WithCancel(ctx)
-	var upWG sync.WaitGroup
-	defer func() { cancelUp(); upWG.Wait() }()
-	var ups []upEntry
-	var upErr error
-	var upWarnings []string
-	upWG.Add(1)
-	go func() {
-		defer upWG.Done()
-		ups, upWarnings, upErr = readUpstream(upCtx, repo, res, o)
-	}()
-	var fc *filesCache
 	oldRange := git.LogOptions{Include: []string{res.Old.Tip}, Exclude: []string{res.Old.Base}, Paths: o.Paths, Reverse: true}
 	newRange := git.LogOptions{Include: []string{res.New.Tip}, Exclude: []string{res.New.Base}, Paths: o.Paths, Reverse: true}
 	err = parallel(
@@ -108,7 +173,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		},
 	)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = parallel(
 		func() (e error) {
@@ -121,7 +186,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		},
 	)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, m := range []map[string][]string{oldFiles, newFiles} {
 		for sha, files := range m {
@@ -136,57 +201,52 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	old, oldMerges := toCommits(oldLog, oldFiles)
 	nw, newMerges := toCommits(newLog, newFiles)
 	res.SkippedMerges = append(oldMerges, newMerges...)
-	// With paths, a range may be empty because of them or by itself.
-	emptyRange := func(base, tip string) error {
-		why := ErrEmptyRange
-		if len(o.Paths) > 0 {
-			if out, err := repo.Output(ctx, "rev-list", "-n", "1", "--no-merges", "--end-of-options", tip, "^"+base, "--"); err == nil && len(out) > 0 {
-				why = ErrNoPathHit
-			}
-		}
-		return why
-	}
 	if len(old) == 0 {
-		return nil, fmt.Errorf("old range %s..%s: %w", o.OldBase, o.OldTip, emptyRange(res.Old.Base, res.Old.Tip))
+		return nil, nil, fmt.Errorf("old range %s..%s: %w", o.OldBase, o.OldTip, emptyRange(ctx, repo, res.Old, o.Paths))
 	}
 	if len(nw) == 0 {
-		return nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, emptyRange(res.New.Base, res.New.Tip))
+		return nil, nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, emptyRange(ctx, repo, res.New, o.Paths))
 	}
+	return old, nw, nil
+}
 
-	// Stage 2, overlapped: patch-ids of the queues, while the upstream
-	// range is read. Only an upstream commit touching exactly the file set
-	// of a queue commit can share its patch-id: those are the candidates.
-	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
-	queueKeys := map[uint64]bool{}
+// emptyRange says why a range has no commit: with paths, it may be empty
+// because of them (ErrNoPathHit) or by itself (ErrEmptyRange).
+func emptyRange(ctx context.Context, repo *git.Repo, r Range, paths []string) error {
+	if len(paths) > 0 {
+		has, err := repo.HasCommits(ctx, git.LogOptions{Include: []string{r.Tip}, Exclude: []string{r.Base}, NoMerges: true})
+		if err == nil && has {
+			return ErrNoPathHit
+		}
+	}
+	return ErrEmptyRange
+}
+
+// queueIDs computes the patch-ids of the queue commits, and reads their
+// line deltas from the same diffs, while the upstream walk finishes; it
+// returns the deltas and the upstream commits (newest first). If the ids
+// fail, the walk is cancelled rather than waited for.
+func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, up *upstreamWalk) (*deltaSet, []upEntry, error) {
 	var queueSHAs []string
 	for _, set := range [][]*Commit{old, nw} {
 		for _, c := range set {
 			queueSHAs = append(queueSHAs, c.SHA)
-			if k := fileKeyHash(c.Files); k != 0 {
-				queueKeys[k] = true
-			}
 		}
 	}
 	deltas := newDeltaSet()
-	err = parallel(
+	var ups []upEntry
+	err := parallel(
 		func() error {
 			err := ids.getObserved(ctx, queueSHAs, deltas.parse)
 			if err != nil {
-				cancelUp() // the review has failed: do not wait for the walk
+				up.cancel() // the review has failed: do not wait for the walk
 			}
 			return err
 		},
-		func() error { upWG.Wait(); return upErr },
+		func() (e error) { ups, e = up.wait(); return },
 	)
 	if err != nil {
-		return nil, err
-	}
-	res.Warnings = append(res.Warnings, upWarnings...)
-	var candidates []string
-	for _, e := range ups {
-		if queueKeys[e.FileKey] {
-			candidates = append(candidates, e.SHA)
-		}
+		return nil, nil, err
 	}
 	// The queues' ids are known now; the prefilter keys its verdicts on them.
 	for _, set := range [][]*Commit{old, nw} {
@@ -194,9 +254,32 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 			c.PatchID = ids.result(c.SHA).ID
 		}
 	}
-	// Stage 3: diff the candidates whose blobs could hold the queue's
-	// changes (prefilter.go) and compute their patch-ids.
-	pruned := loadPruned(repo, o.NoCache)
+	return deltas, ups, nil
+}
+
+// upstreamIDs turns the upstream walk into the upstream range, oldest
+// first, with patch-ids for the commits that could share one with a queue
+// commit: only an upstream commit touching exactly the file set of a queue
+// commit can, and of those only the ones whose blobs could hold the queue
+// commit's changes (prefilter.go) are diffed. It fills res.Between and
+// res.Stats, and saves the id and candidate caches.
+func upstreamIDs(ctx context.Context, repo *git.Repo, ids *idService, deltas *deltaSet, old, nw []*Commit,
+	ups []upEntry, jobs int, noCache bool, res *Result) ([]*Commit, error) {
+	queueKeys := map[uint64]bool{}
+	for _, set := range [][]*Commit{old, nw} {
+		for _, c := range set {
+			if k := fileKeyHash(c.Files); k != 0 {
+				queueKeys[k] = true
+			}
+		}
+	}
+	var candidates []string
+	for _, e := range ups {
+		if queueKeys[e.FileKey] {
+			candidates = append(candidates, e.SHA)
+		}
+	}
+	pruned := loadPruned(repo, noCache)
 	keep, err := prefilterCandidates(ctx, repo, ids, deltas, pruned, old, nw, ups, candidates, jobs)
 	if err != nil {
 		return nil, err
@@ -227,39 +310,50 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		// A cache that cannot be written only costs time next run.
 		res.Warnings = append(res.Warnings, "cannot write the patch-id cache: "+err.Error())
 	}
+	return up, nil
+}
 
-	// Stage 4: matching.
-	progress("matching", 0, 1)
+// matchCommits pairs the commits by patch-id and, unless noSimilar, pairs what
+// is left by the similarity of their diffs (whose signatures are cached).
+func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, noSimilar, noCache bool, res *Result) (*matcher, error) {
 	m := newMatcher(old, nw, up)
 	m.strong()
-	if !o.NoSimilar {
-		lo, ln := m.leftovers()
-		if len(lo) > 0 && len(ln) > 0 {
-			var shas []string
-			for _, c := range append(lo, ln...) {
-				shas = append(shas, c.SHA)
-			}
-			sc := loadSigCache(repo, o.NoCache)
-			sigs, err := signaturesOf(ctx, sc, repo, shas)
-			if err != nil {
-				return nil, fmt.Errorf("read leftover patches: %w", err)
-			}
-			if err := sc.save(); err != nil {
-				res.Warnings = append(res.Warnings, "cannot write the signature cache: "+err.Error())
-			}
-			m.similar(sigs)
-		}
+	if noSimilar {
+		return m, nil
 	}
-	var oldSHAs []string
+	lo, ln := m.leftovers()
+	if len(lo) == 0 || len(ln) == 0 {
+		return m, nil
+	}
+	var shas []string
+	for _, c := range append(lo, ln...) {
+		shas = append(shas, c.SHA)
+	}
+	sc := loadSigCache(repo, noCache)
+	sigs, err := signaturesOf(ctx, sc, repo, shas)
+	if err != nil {
+		return nil, fmt.Errorf("read leftover patches: %w", err)
+	}
+	if err := sc.save(); err != nil {
+		res.Warnings = append(res.Warnings, "cannot write the signature cache: "+err.Error())
+	}
+	m.similar(sigs)
+	return m, nil
+}
+
+// assemble reads the notes of the old commits (the evidence a maintainer
+// left for drops) and sets res.Rows from the matches.
+func assemble(ctx context.Context, repo *git.Repo, m *matcher, old []*Commit, res *Result) error {
+	oldSHAs := make([]string, 0, len(old))
 	for _, c := range old {
 		oldSHAs = append(oldSHAs, c.SHA)
 	}
 	nts, err := notes.Read(ctx, repo, oldSHAs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res.Rows = m.rows(nts)
-	return res, nil
+	return nil
 }
 
 // readUpstream returns the digest of the upstream range between the

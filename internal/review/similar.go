@@ -27,12 +27,21 @@ const minSimilarLines = 2
 // signature.
 func signatures(r io.Reader) (map[string]signature, error) {
 	out := map[string]signature{}
+	if err := git.ReadPatches(r, signatureVisitor(out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// signatureVisitor adds the signature of every commit of a patch stream
+// to out.
+func signatureVisitor(out map[string]signature) git.PatchVisitor {
 	var cur signature
 	var file string
-	err := walkDiffs(r, diffVisitor{
-		commit: func(sha string) { cur = signature{}; out[sha] = cur },
-		file:   func(h []byte) { file = string(h[len("diff --git "):]) },
-		change: func(sign byte, text []byte) {
+	return git.PatchVisitor{
+		Commit: func(sha string) { cur = signature{}; out[sha] = cur },
+		File:   func(h []byte) { file = string(h[len("diff --git "):]) },
+		Change: func(sign byte, text []byte) {
 			norm := strings.Join(strings.Fields(string(text)), "")
 			if len(norm) < 3 {
 				return // braces and blank lines say nothing
@@ -43,11 +52,7 @@ func signatures(r io.Reader) (map[string]signature, error) {
 			h.Write([]byte(norm))
 			cur[h.Sum64()] = struct{}{}
 		},
-	})
-	if err != nil {
-		return nil, err
 	}
-	return out, nil
 }
 
 func jaccard(a, b signature) float64 {
@@ -151,12 +156,8 @@ func signaturesOf(ctx context.Context, c *sigCache, repo *git.Repo, shas []strin
 	if len(missing) == 0 {
 		return out, nil
 	}
-	var got map[string]signature
-	err := repo.StreamPatches(ctx, missing, nil, func(r io.Reader) (e error) {
-		got, e = signatures(r)
-		return
-	})
-	if err != nil {
+	got := map[string]signature{}
+	if err := repo.WalkPatches(ctx, missing, signatureVisitor(got)); err != nil {
 		return nil, err
 	}
 	for s, sig := range got {

@@ -1,7 +1,6 @@
 package review
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -9,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -72,89 +70,30 @@ func newUpEntry(sha, msg string, files []string, blobs map[string][2]string) upE
 }
 
 // streamUpstream walks the upstream range once, listing each commit's
-// message and changed files with their blob ids (no pathspec: matching many paths per tree
-// entry is quadratic), and calls found for every commit as it arrives, so
-// patch-ids of candidates are computed while the walk goes on.
+// message and changed files with their blob ids (no pathspec: matching many
+// paths per tree entry is quadratic), and calls found for every commit as it
+// arrives, newest first.
 func streamUpstream(ctx context.Context, repo *git.Repo, include, exclude string, paths []string, found func(upEntry)) error {
-	args := []string{"--literal-pathspecs", "log", "-z", "--no-merges", "--no-renames", "--raw", "--no-abbrev",
-		"--format=%x01%H%x00%B%x00", "--end-of-options", include, "^" + exclude, "--"}
-	args = append(args, paths...)
-	if len(paths) > 0 {
-		args = append(args[:2], append([]string{"--full-diff"}, args[2:]...)...)
+	o := git.WalkOptions{
+		LogOptions: git.LogOptions{Include: []string{include}, Exclude: []string{exclude}, Paths: paths, NoMerges: true},
+		Message:    true,
+		Changes:    true,
 	}
-	return repo.Stream(ctx, nil, func(r io.Reader) error {
-		br := bufio.NewReaderSize(r, 1<<20)
-		// Records start with \x01 and a commit id; a \x01 inside a
-		// message would split one, so a chunk that does not start like a
-		// record belongs to the one before.
-		var pending []byte
-		flush := func() error {
-			if len(pending) == 0 {
-				return nil
-			}
-			err := parseUpRecord(pending, found)
-			pending = pending[:0]
-			return err
-		}
-		for {
-			chunk, err := br.ReadBytes(1)
-			chunk = bytes.TrimSuffix(chunk, []byte{1})
-			switch {
-			case len(chunk) == 0:
-			case recordStart(chunk) || len(pending) == 0:
-				if ferr := flush(); ferr != nil {
-					return ferr
-				}
-				pending = append(pending, chunk...)
-			default:
-				pending = append(append(pending, 1), chunk...)
-			}
-			if err == io.EOF {
-				return flush()
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}, args...)
+	return repo.WalkLog(ctx, o, func(rec *git.LogRecord) error {
+		found(upEntryOf(rec))
+		return nil
+	})
 }
 
-// recordStart reports whether a chunk begins like a log record: a full
-// commit id and a NUL.
-func recordStart(b []byte) bool {
-	if len(b) < 41 || b[40] != 0 {
-		return false
+// upEntryOf digests one commit of the walk.
+func upEntryOf(rec *git.LogRecord) upEntry {
+	files := make([]string, len(rec.Changes))
+	blobs := make(map[string][2]string, len(rec.Changes))
+	for i, c := range rec.Changes {
+		files[i] = c.Path
+		blobs[c.Path] = [2]string{c.OldOID, c.NewOID}
 	}
-	for _, c := range b[:40] {
-		if !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
-			return false
-		}
-	}
-	return true
-}
-
-func parseUpRecord(rec []byte, found func(upEntry)) error {
-	sha, rest, ok := bytes.Cut(rec, []byte{0})
-	if !ok || len(sha) != 40 {
-		return fmt.Errorf("git log: malformed record %.60q", rec)
-	}
-	msg, rest, _ := bytes.Cut(rest, []byte{0})
-	rest = bytes.TrimLeft(rest, "\x00\n")
-	// --raw -z: ":<mode> <mode> <old> <new> <status>" NUL "<path>" NUL ...
-	var files []string
-	blobs := map[string][2]string{}
-	toks := bytes.Split(rest, []byte{0})
-	for i := 0; i+1 < len(toks); i += 2 {
-		meta, path := toks[i], string(toks[i+1])
-		f := bytes.Fields(meta)
-		if len(f) != 5 || len(meta) == 0 || meta[0] != ':' {
-			return fmt.Errorf("git log --raw: malformed entry %.80q", meta)
-		}
-		files = append(files, path)
-		blobs[path] = [2]string{string(f[2]), string(f[3])}
-	}
-	found(newUpEntry(string(sha), string(msg), files, blobs))
-	return nil
+	return newUpEntry(rec.Commit, rec.Message, files, blobs)
 }
 
 // The upstream digest cache: one file per pair of bases (and path filter),
