@@ -62,11 +62,11 @@ func TestCommitAndRevert(t *testing.T) {
 	ctx := context.Background()
 	s := newSmall(t)
 	r := s.repo
-	if has, err := r.HasCommits(ctx); err != nil || has {
+	if has, err := r.HasAnyCommit(ctx); err != nil || has {
 		t.Fatalf("empty repository: HasCommits %v %v", has, err)
 	}
 	base := s.commit("a.h", "struct a {\n\tint x;\n};\n", "base")
-	if has, err := r.HasCommits(ctx); err != nil || !has {
+	if has, err := r.HasAnyCommit(ctx); err != nil || !has {
 		t.Fatalf("HasCommits %v %v", has, err)
 	}
 	if staged, err := r.HasStaged(ctx); err != nil || staged {

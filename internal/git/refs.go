@@ -38,8 +38,8 @@ func (r *Repo) GitPath(ctx context.Context, name string) (string, error) {
 	return strings.TrimRight(string(out), "\n"), nil
 }
 
-// HasCommits reports whether any ref names a commit.
-func (r *Repo) HasCommits(ctx context.Context) (bool, error) {
+// HasAnyCommit reports whether any ref names a commit (an empty repository has none).
+func (r *Repo) HasAnyCommit(ctx context.Context) (bool, error) {
 	out, err := r.Output(ctx, "rev-list", "-n", "1", "--all")
 	if err != nil {
 		return false, err

@@ -197,7 +197,7 @@ func revertNoCommit(ctx context.Context, r *git.Repo, sha, msg string) error {
 // explainRange phrases why git could not walk a range (err being its
 // failure): no commits at all, or an end that names no commit.
 func explainRange(ctx context.Context, r *git.Repo, cmd, rng string, err error) error {
-	if has, herr := r.HasCommits(ctx); herr == nil && !has {
+	if has, herr := r.HasAnyCommit(ctx); herr == nil && !has {
 		return errors.New("the repository has no commits yet")
 	}
 	ends := []string{rng}
