@@ -274,11 +274,11 @@ func TestRepoErrors(t *testing.T) {
 
 	st := write(t, filepath.Join(t.TempDir(), "a.symtypes"), "s#a struct a { int x ; }\nf int f ( s#a * )\n")
 	outside := t.TempDir()
-	oneLine(t, "blame outside a repository", kabi(t, &cliutil.IO{Dir: outside, GitEnv: r.env}, "blame", st, st, "HEAD~1..HEAD"), 1,
+	oneLine(t, "blame outside a repository", kabi(t, &cliutil.IO{Dir: outside, GitEnv: r.env}, "blame", st, st, "HEAD~1..HEAD"), 2,
 		"git kabi: not a git repository: "+outside+"\n")
 	missing := filepath.Join(outside, "nonexistent")
-	oneLine(t, "blame --repo missing", r.kabi("blame", st, st, "HEAD~1..HEAD", "--repo", missing), 1,
+	oneLine(t, "blame --repo missing", r.kabi("blame", st, st, "HEAD~1..HEAD", "--repo", missing), 2,
 		"git kabi: not a git repository: "+missing+" (no such directory)\n")
-	oneLine(t, "list outside a repository", kabi(t, &cliutil.IO{Dir: outside, GitEnv: r.env}, "list", "HEAD"), 1,
+	oneLine(t, "list outside a repository", kabi(t, &cliutil.IO{Dir: outside, GitEnv: r.env}, "list", "HEAD"), 2,
 		"not a git repository: "+outside)
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -70,59 +69,14 @@ func newReplayCommand(o *ReplayOptions, runF func(context.Context, *ReplayOption
 	}
 }
 
-// reorderArgs is cliutil.Reorder for the whole command line (args without
-// the program name): options anywhere, as git accepts them. When the first
-// positional argument is "replay" the rest is reordered with the
-// subcommand's options behind the word, so "replay <old> <new>
-// --format=json" reaches the subcommand's flags rather than the review's;
-// a "--" goes in front of the positional arguments so they are never read
-// as options, and words after a user's "--" count as extra arguments
-// (replay takes no paths).
+// reorderArgs puts options first (git accepts them anywhere) with the
+// one reorder the three commands share: "replay" may follow the review's
+// options and takes its own; words after the user's "--" are the review's
+// paths. args is without the program name.
 func reorderArgs(args []string) (ordered, paths []string) {
-	takesValue := cliutil.ValueFlags(flags)
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			break
-		}
-		if len(a) > 1 && a[0] == '-' {
-			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue(name) {
-				i++
-			}
-			continue
-		}
-		if a != "replay" {
-			break
-		}
-		rest := append(append([]string{}, args[:i]...), args[i+1:]...)
-		takesValue = cliutil.ValueFlags(replayFlags)
-		_, positional, after, _ := cliutil.Reorder(rest, takesValue)
-		ordered = append([]string{"replay"}, onlyOptions(rest, takesValue)...)
-		ordered = append(append(append(ordered, "--"), positional...), after...)
-		return ordered, nil
-	}
-	ordered, _, paths, _ = cliutil.Reorder(args, takesValue)
-	return ordered, paths
-}
-
-// onlyOptions returns the options of args (with their values) before a
-// "--", in order.
-func onlyOptions(args []string, takesValue func(string) bool) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			break
-		}
-		if len(a) > 1 && a[0] == '-' {
-			out = append(out, a)
-			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue(name) && i+1 < len(args) {
-				i++
-				out = append(out, args[i])
-			}
-		}
-	}
-	return out
+	app := newApp(&Options{IO: &cliutil.IO{}}, nil, nil)
+	ordered, paths = cliutil.Style{LeadingOptionsToCommand: true, Paths: true}.Reorder(app, append([]string{app.Name}, args...))
+	return ordered[1:], paths
 }
 
 // validateReplay checks what can be checked without a repository.

@@ -25,9 +25,9 @@ func TestReplayArgs(t *testing.T) {
 		{[]string{"replay", "--check", "a", "b"}, []string{"replay", "--check", "--", "a", "b"}, nil},
 		{[]string{"replay", "a", "b", "--", "p"}, []string{"replay", "--", "a", "b", "p"}, nil},
 		// The review is untouched: options first, paths after "--".
-		{[]string{"a..b", "--format=json", "c..d", "--", "replay"}, []string{"--format=json", "a..b", "c..d"}, []string{"replay"}},
+		{[]string{"a..b", "--format=json", "c..d", "--", "replay"}, []string{"--format=json", "--", "a..b", "c..d"}, []string{"replay"}},
 		// "replay" as the value of an option is not the subcommand.
-		{[]string{"--onto", "replay", "a..b"}, []string{"--onto", "replay", "a..b"}, nil},
+		{[]string{"--onto", "replay", "a..b"}, []string{"--onto", "replay", "--", "a..b"}, nil},
 	} {
 		got, paths := reorderArgs(c.args)
 		if !slices.Equal(got, c.want) || !slices.Equal(paths, c.paths) {

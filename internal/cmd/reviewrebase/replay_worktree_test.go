@@ -80,7 +80,7 @@ func TestReplayWorktreeCompareClean(t *testing.T) {
 	if r = runIn(t, fx, filepath.Join(work, ".git"), "replay", "--compare", rel, newSHA); r.code != 0 || r.stdout != "your resolution in "+rel+" is identical to "+newSHA[:12]+"\n" {
 		t.Errorf("compare with a relative directory: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r = runIn(t, fx, work, "replay", "--compare", filepath.Join(dir, "nowhere"), newSHA); r.code != 1 || !strings.Contains(r.stderr, "--compare wants a replay worktree") {
+	if r = runIn(t, fx, work, "replay", "--compare", filepath.Join(dir, "nowhere"), newSHA); r.code != 2 || !strings.Contains(r.stderr, "--compare wants a replay worktree") {
 		t.Errorf("compare outside a worktree: exit %d %s", r.code, r.stderr)
 	}
 	if r = runIn(t, fx, work, "replay", "--compare", wt, "nope"); r.code != 2 || !strings.Contains(r.stderr, "unknown revision") {
