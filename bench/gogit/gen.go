@@ -22,11 +22,11 @@ type bench struct {
 	oneCommit       string   // the new queue's tip
 	oldQueueCommits []string // oldTag..oldQueue
 	queueCommits    []string // both queues
-	noteTargets     []string // commits given a note in notesRepo
+	noteTargets     []string // commits given a note in work
 	blobs           []string // blob ids the queues touch
 	patchCommits    []string // non-merge upstream commits
-	notesRepo       string   // local clone with a note on each old queue commit
-	sharedRepo      string   // `git clone --shared` of repo
+	work            string   // local clone of repo with notes: what is read
+	sharedRepo      string   // `git clone --shared` of work
 }
 
 // generated returns the kernel-scale repository that bench/run.sh uses,

@@ -14,7 +14,7 @@ import (
 // each started as a process, its output read and parsed.
 
 func (b *bench) gitResolve() (string, error) {
-	out, err := b.git(b.repo, nil, "rev-parse", "--verify", "--end-of-options", b.newTag+"^{commit}")
+	out, err := b.git(b.work, nil, "rev-parse", "--verify", "--end-of-options", b.newTag+"^{commit}")
 	return strings.TrimSpace(string(out)), err
 }
 
@@ -36,7 +36,7 @@ func parseLog(out []byte) (int, string, error) {
 }
 
 func (b *bench) gitCommit() (string, error) {
-	out, err := b.git(b.repo, nil, "log", "-z", "-1", "--no-color", "--no-show-signature", logFormat, "--end-of-options", b.oneCommit, "--")
+	out, err := b.git(b.work, nil, "log", "-z", "-1", "--no-color", "--no-show-signature", logFormat, "--end-of-options", b.oneCommit, "--")
 	if err != nil {
 		return "", err
 	}
@@ -45,7 +45,7 @@ func (b *bench) gitCommit() (string, error) {
 }
 
 func (b *bench) gitQueueLog() (string, error) {
-	out, err := b.git(b.repo, nil, "log", "-z", "--topo-order", "--no-color", "--no-show-signature", logFormat,
+	out, err := b.git(b.work, nil, "log", "-z", "--topo-order", "--no-color", "--no-show-signature", logFormat,
 		"--end-of-options", b.oldQueue, "^"+b.oldTag, "--")
 	if err != nil {
 		return "", err
@@ -64,7 +64,7 @@ func (b *bench) gitQueueLog() (string, error) {
 // gitNotes is internal/notes.Read: `git notes list`, then the note blobs
 // of the wanted commits through one `git cat-file --batch`.
 func (b *bench) gitNotes() (string, error) {
-	out, err := b.git(b.notesRepo, nil, "notes", "list")
+	out, err := b.git(b.work, nil, "notes", "list")
 	if err != nil {
 		return "", err
 	}
@@ -78,12 +78,12 @@ func (b *bench) gitNotes() (string, error) {
 			blobs = append(blobs, f[0])
 		}
 	}
-	n, size, err := b.catBatch(b.notesRepo, blobs)
+	n, size, err := b.catBatch(b.work, blobs)
 	return fmt.Sprintf("%d notes, %d bytes", n, size), err
 }
 
 func (b *bench) gitBlobs() (string, error) {
-	n, size, err := b.catBatch(b.repo, b.blobs)
+	n, size, err := b.catBatch(b.work, b.blobs)
 	return fmt.Sprintf("%d blobs, %d bytes", n, size), err
 }
 
@@ -138,7 +138,7 @@ func (b *bench) catBatch(dir string, ids []string) (int, int64, error) {
 }
 
 func (b *bench) gitTree() (string, error) {
-	out, err := b.git(b.repo, nil, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", b.newBase)
+	out, err := b.git(b.work, nil, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", b.newBase)
 	if err != nil {
 		return "", err
 	}
@@ -160,6 +160,6 @@ var patchArgs = []string{
 
 func (b *bench) gitPatches() (string, error) {
 	in := []byte(strings.Join(b.patchCommits, "\n") + "\n")
-	out, err := b.git(b.repo, in, patchArgs...)
+	out, err := b.git(b.work, in, patchArgs...)
 	return fmt.Sprintf("%d bytes", len(out)), err
 }

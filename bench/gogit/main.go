@@ -19,7 +19,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
+
+	git "github.com/go-git/go-git/v5"
 )
 
 func main() {
@@ -34,14 +37,15 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per operation and engine; the best is reported")
 	blobs := flag.Int("blobs", 2000, "blobs to read")
 	patches := flag.Int("patches", 500, "commits whose patch text is produced (0 skips)")
+	gc := flag.Bool("gc", true, "pack the copy read with `git gc` first, as a maintained repository is")
 	flag.Parse()
-	if err := run(*out, *repo, *oldTag, *newTag, *oldQ, *newQ, *upstream, *queue, *runs, *blobs, *patches); err != nil {
+	if err := run(*out, *repo, *oldTag, *newTag, *oldQ, *newQ, *upstream, *queue, *runs, *blobs, *patches, *gc); err != nil {
 		fmt.Fprintln(os.Stderr, "gogit:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, repo, oldTag, newTag, oldQ, newQ string, upstream, queue, runs, nblobs, npatches int) error {
+func run(out, repo, oldTag, newTag, oldQ, newQ string, upstream, queue, runs, nblobs, npatches int, gc bool) error {
 	var b *bench
 	var err error
 	if repo != "" {
@@ -58,47 +62,88 @@ func run(out, repo, oldTag, newTag, oldQ, newQ string, upstream, queue, runs, nb
 	}
 	b.oldQueue, b.newQueue = oldQ, newQ
 
-	// Copies: a local clone (hard links, so cheap) to add notes to without
-	// touching the shared bench data, and a `clone --shared` (alternates).
-	tmp, err := os.MkdirTemp(filepath.Dir(b.repo), "gogit-")
+	// The copies go beside the generated repository (same file system, so
+	// the clone is hard links), or in the temporary directory for -repo.
+	parent := filepath.Dir(b.repo)
+	if repo != "" {
+		parent = ""
+	}
+	tmp, err := os.MkdirTemp(parent, "gogit-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := b.prepare(tmp, nblobs, npatches); err != nil {
+	if err := b.prepare(tmp, nblobs, npatches, gc); err != nil {
 		return err
 	}
-	fmt.Printf("repository: %s (copy with notes: %s)\n", b.repo, b.notesRepo)
+	fmt.Printf("repository: %s\n  read from its clone %s\n", b.repo, b.work)
 	fmt.Printf("  %s\n", b.describe())
 	fmt.Printf("  %s..%s; %d queue commits, %d with notes; %d blobs; %d patches; git %s; best of %d runs\n\n",
 		b.oldTag, b.newTag, len(b.queueCommits), len(b.noteTargets), len(b.blobs), len(b.patchCommits), b.gitVersion(), runs)
 
-	fmt.Printf("%-44s %10s %10s %8s\n", "operation", "go-git", "git", "ratio")
+	fmt.Printf("%-44s %9s %9s %6s  %10s %9s %9s  %9s\n", "operation", "go-git", "git", "ratio", "go-git cpu", "git cpu", "cpu ratio", "warm")
 	for _, o := range b.operations() {
-		g, gerr := best(runs, o.gogit)
-		p, perr := best(runs, o.git)
+		cold := func() (string, error) {
+			r, err := git.PlainOpen(b.work)
+			if err != nil {
+				return "", err
+			}
+			return o.gogit(r)
+		}
+		// The engines take turns, so a burst of load from elsewhere on
+		// the machine falls on both.
+		t, err := best(runs, cold, o.git)
 		note := ""
+		var warm timing
+		if err == nil {
+			warm, err = b.warm(runs, o.gogit)
+		}
 		switch {
-		case gerr != nil:
-			note = "go-git failed: " + gerr.Error()
-		case perr != nil:
-			note = "git failed: " + perr.Error()
-		case o.compare && g.answer != p.answer:
-			note = fmt.Sprintf("ANSWERS DIFFER: go-git %q, git %q", g.answer, p.answer)
+		case err != nil:
+			note = "failed: " + err.Error()
+		case o.compare && t[0].answer != t[1].answer:
+			note = fmt.Sprintf("ANSWERS DIFFER: go-git %q, git %q", t[0].answer, t[1].answer)
 		}
 		if note != "" {
 			fmt.Printf("%-44s %s\n", o.name, note)
 			continue
 		}
-		fmt.Printf("%-44s %10s %10s %7.1fx\n", o.name, seconds(g.wall), seconds(p.wall), g.wall.Seconds()/p.wall.Seconds())
+		fmt.Printf("%-44s %9s %9s %5.1fx  %10s %9s %8.1fx  %9s\n", o.name,
+			seconds(t[0].wall), seconds(t[1].wall), t[0].wall.Seconds()/t[1].wall.Seconds(),
+			seconds(t[0].cpu), seconds(t[1].cpu), t[0].cpu.Seconds()/t[1].cpu.Seconds(), seconds(warm.wall))
 	}
-	fmt.Println("\nratio = go-git / git: above 1 go-git is slower.")
+	fmt.Println(`
+ratio = go-git / git: above 1 go-git is slower. Each figure is the best of the
+runs; cpu is user+system time of this process and the git processes it ran.
+go-git opens the repository on every run, as a tool that is one process per
+command would. warm: go-git's wall time on a repository opened, and the same
+operation done, once before (its caches full), as a long-lived process might
+see it; no ratio, since the tools are not that.`)
 	fmt.Println()
-	b.reportShared(tmp)
+	b.reportShared()
 	return nil
 }
 
+// warm times op on a repository opened, and op done, once beforehand.
+func (b *bench) warm(runs int, op func(*git.Repository) (string, error)) (timing, error) {
+	r, err := git.PlainOpen(b.work)
+	if err != nil {
+		return timing{}, err
+	}
+	if _, err := op(r); err != nil {
+		return timing{}, err
+	}
+	t, err := best(runs, func() (string, error) { return op(r) })
+	if err != nil {
+		return timing{}, err
+	}
+	return t[0], nil
+}
+
 func seconds(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+	}
 	if d < time.Second {
 		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 	}
@@ -109,33 +154,56 @@ func seconds(d time.Duration) string {
 // the whole operation from nothing and returns a short answer (a count, a
 // size, an id) for the comparison.
 type operation struct {
-	name       string
-	gogit, git func() (string, error)
+	name  string
+	gogit func(*git.Repository) (string, error)
+	git   func() (string, error)
 	// compare: both engines must give the same answer (false where the
 	// output formats differ, as with patch text).
 	compare bool
 }
 
 type timing struct {
-	wall   time.Duration
-	answer string
+	wall, cpu time.Duration
+	answer    string
 }
 
-func best(n int, f func() (string, error)) (timing, error) {
-	var t timing
+// best runs each of fs n times, in turns, and returns the best wall time
+// and the best CPU time of each with its answer.
+func best(n int, fs ...func() (string, error)) ([]timing, error) {
+	t := make([]timing, len(fs))
 	for i := 0; i < n; i++ {
-		runtime.GC()
-		t0 := time.Now()
-		ans, err := f()
-		d := time.Since(t0)
-		if err != nil {
-			return timing{}, err
-		}
-		if i == 0 || d < t.wall {
-			t = timing{wall: d, answer: ans}
+		for j, f := range fs {
+			runtime.GC()
+			c0 := cpuTime()
+			t0 := time.Now()
+			ans, err := f()
+			d := time.Since(t0)
+			c := cpuTime() - c0
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 || d < t[j].wall {
+				t[j].wall, t[j].answer = d, ans
+			}
+			if i == 0 || c < t[j].cpu {
+				t[j].cpu = c
+			}
 		}
 	}
 	return t, nil
+}
+
+// cpuTime is the user and system time of this process and of its waited-for
+// children so far.
+func cpuTime() time.Duration {
+	var d time.Duration
+	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(who, &ru); err == nil {
+			d += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+	}
+	return d
 }
 
 func (b *bench) operations() []operation {
@@ -154,7 +222,7 @@ func (b *bench) operations() []operation {
 }
 
 func (b *bench) describe() string {
-	out, err := b.git(b.repo, nil, "count-objects", "-v")
+	out, err := b.git(b.work, nil, "count-objects", "-v")
 	if err != nil {
 		return "count-objects: " + err.Error()
 	}

@@ -40,8 +40,9 @@ func (b *bench) lines(args ...string) ([]string, error) {
 }
 
 // prepare picks the objects the operations read (with git, untimed) and
-// makes the two copies in tmp.
-func (b *bench) prepare(tmp string, nblobs, npatches int) error {
+// makes the two copies in tmp: the working copy all operations read, and a
+// `clone --shared` of it.
+func (b *bench) prepare(tmp string, nblobs, npatches int, gc bool) error {
 	ids, err := b.lines("rev-parse", "--verify", "--end-of-options", b.newTag+"^{commit}")
 	if err != nil {
 		return err
@@ -95,10 +96,12 @@ func (b *bench) prepare(tmp string, nblobs, npatches int) error {
 		}
 	}
 
-	// A note on every old queue commit, written into a local clone (hard
-	// links: the generated data stays as it is for the other benchmarks).
-	b.notesRepo = filepath.Join(tmp, "notes")
-	if _, err := b.git(tmp, nil, "clone", "-q", "--no-checkout", "--", b.repo, b.notesRepo); err != nil {
+	// The copy the operations read: a local bare clone (hard links, so the
+	// generated data stays as it is for the other benchmarks), given a note
+	// on every old queue commit, then packed by `git gc` as a maintained
+	// repository is (-gc=false keeps fast-import's packs instead).
+	b.work = filepath.Join(tmp, "work")
+	if _, err := b.git(tmp, nil, "clone", "-q", "--bare", "--", b.repo, b.work); err != nil {
 		return err
 	}
 	var fi bytes.Buffer
@@ -107,12 +110,17 @@ func (b *bench) prepare(tmp string, nblobs, npatches int) error {
 		text := fmt.Sprintf("Dropped in the rebase to %s: merged upstream as part of series %d.\nReviewed-by: Bench <bench@example.org>\n", b.newTag, i)
 		fmt.Fprintf(&fi, "N inline %s\ndata %d\n%s", c, len(text), text)
 	}
-	if _, err := b.git(b.notesRepo, fi.Bytes(), "fast-import", "--quiet"); err != nil {
+	if _, err := b.git(b.work, fi.Bytes(), "fast-import", "--quiet"); err != nil {
 		return err
 	}
 	b.noteTargets = b.oldQueueCommits
+	if gc {
+		if _, err := b.git(b.work, nil, "-c", "gc.auto=0", "gc", "--quiet"); err != nil {
+			return err
+		}
+	}
 
 	b.sharedRepo = filepath.Join(tmp, "shared")
-	_, err = b.git(tmp, nil, "clone", "-q", "--shared", "--no-checkout", "--", b.repo, b.sharedRepo)
+	_, err = b.git(tmp, nil, "clone", "-q", "--bare", "--shared", "--", b.work, b.sharedRepo)
 	return err
 }

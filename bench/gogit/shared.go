@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -16,7 +15,7 @@ import (
 // (objects reached through objects/info/alternates): opened plainly, as a
 // tool would with PlainOpen, and opened with AlternatesFS set to the root
 // file system so that the absolute alternates path can be followed.
-func (b *bench) reportShared(tmp string) {
+func (b *bench) reportShared() {
 	fmt.Printf("git clone --shared (alternates), %s:\n", b.sharedRepo)
 	try := func(name string, open func() (*git.Repository, error)) {
 		t0 := time.Now()
@@ -47,9 +46,9 @@ func (b *bench) reportShared(tmp string) {
 	}
 	try("go-git PlainOpen", func() (*git.Repository, error) { return git.PlainOpen(b.sharedRepo) })
 	try("go-git with AlternatesFS = /", func() (*git.Repository, error) {
-		s := filesystem.NewStorageWithOptions(osfs.New(filepath.Join(b.sharedRepo, ".git")),
+		s := filesystem.NewStorageWithOptions(osfs.New(b.sharedRepo),
 			cache.NewObjectLRUDefault(), filesystem.Options{AlternatesFS: osfs.New("/")})
-		return git.Open(s, osfs.New(b.sharedRepo))
+		return git.Open(s, nil)
 	})
 	t0 := time.Now()
 	out, err := b.git(b.sharedRepo, nil, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", b.newTag)
