@@ -124,3 +124,16 @@ func (b *bench) prepare(tmp string, nblobs, npatches int, gc bool) error {
 	_, err = b.git(tmp, nil, "clone", "-q", "--bare", "--shared", "--", b.work, b.sharedRepo)
 	return err
 }
+
+// addObjects writes n small blobs into a second pack of the working copy:
+// a larger object database, as a kernel repository's (about ten million
+// objects), without generating a larger history.
+func (b *bench) addObjects(n int) error {
+	var fi bytes.Buffer
+	for i := 0; i < n; i++ {
+		d := fmt.Sprintf("extra object %d\n", i)
+		fmt.Fprintf(&fi, "blob\ndata %d\n%s", len(d), d)
+	}
+	_, err := b.git(b.work, fi.Bytes(), "fast-import", "--quiet")
+	return err
+}
