@@ -57,14 +57,30 @@ func TestWorktreeState(t *testing.T) {
 		t.Error("an untracked file did not change the fingerprint")
 	}
 	write("f.c", "a\nX and Y\nc\n")
-	if err := r.IntentToAddAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	diff, err := r.DiffWorktree(ctx, "HEAD")
+	// The snapshot diff shows the resolution and the untracked file and
+	// writes nothing: the index keeps its conflict stages byte for byte,
+	// no object or ref appears.
+	gitDir := g("rev-parse", "--absolute-git-dir")
+	index, _ := os.ReadFile(filepath.Join(gitDir, "index"))
+	objects := g("count-objects", "-v")
+	refs := g("for-each-ref")
+	diff, err := r.DiffWorktreeSnapshot(ctx, "HEAD")
 	if err != nil || !strings.Contains(string(diff), "+X and Y") || !strings.Contains(string(diff), "+++ b/new.c") {
 		t.Errorf("diff of the work tree:\n%s%v", diff, err)
 	}
-	if _, err := r.DiffWorktree(ctx, "--cached"); err == nil {
+	if after, _ := os.ReadFile(filepath.Join(gitDir, "index")); len(index) == 0 || !slices.Equal(after, index) {
+		t.Error("the snapshot changed the index")
+	}
+	if ps, err := r.UnmergedPaths(ctx); !slices.Equal(ps, []string{"f.c"}) || err != nil {
+		t.Errorf("conflict stages after the snapshot: %q %v", ps, err)
+	}
+	if g("count-objects", "-v") != objects || g("for-each-ref") != refs {
+		t.Error("the snapshot wrote objects or refs")
+	}
+	if st := g("status", "--porcelain"); !strings.Contains(st, "?? new.c") {
+		t.Errorf("the untracked file was added somewhere: %q", st)
+	}
+	if _, err := r.DiffWorktreeSnapshot(ctx, "--cached"); err == nil {
 		t.Error("option-like revision accepted")
 	}
 	// A clean pick is not a conflict; a failing one is an error.

@@ -80,21 +80,37 @@ func AddWorktree(ctx context.Context, repo *git.Repo, old, new string) (*Worktre
 // (nothing staged or committed needed; untracked files count) against the
 // commit rev names. It returns that commit's id and the diff, with the
 // commit as "-" and the work tree as "+"; an empty diff means they agree.
+// It writes nothing: not the index (conflict stages stay for the
+// reviewer and for CleanWorktrees' fingerprint), nor objects, nor refs.
 func CompareWorktree(ctx context.Context, wt *git.Repo, rev string) (string, []byte, error) {
 	nw, err := wt.ResolveCommit(ctx, rev)
 	if err != nil {
 		return "", nil, err
 	}
-	// Untracked files the reviewer added count too: intent-to-add makes
-	// them visible to diff without staging their content.
-	if err := wt.IntentToAddAll(ctx); err != nil {
-		return "", nil, err
-	}
-	diff, err := wt.DiffWorktree(ctx, nw)
+	diff, err := wt.DiffWorktreeSnapshot(ctx, nw)
 	if err != nil {
 		return "", nil, err
 	}
 	return nw, diff, nil
+}
+
+// ErrNotReplayWorktree is returned by IsReplayWorktree's callers for a
+// directory CompareWorktree was not meant for.
+var ErrNotReplayWorktree = errors.New("not a replay worktree")
+
+// IsReplayWorktree reports whether wt is a worktree AddWorktree made: it
+// lives under WorktreeRoot and has the record AddWorktree wrote beside it.
+func IsReplayWorktree(ctx context.Context, wt *git.Repo) bool {
+	top, err := wt.TopLevel(ctx)
+	if err != nil {
+		return false
+	}
+	root := WorktreeRoot(wt) + string(filepath.Separator)
+	if !strings.HasPrefix(top, root) {
+		return false
+	}
+	_, err = os.Stat(top + markerSuffix)
+	return err == nil
 }
 
 // KeptWorktree is a replay worktree CleanWorktrees left in place, and why.

@@ -136,7 +136,7 @@ func TestParseUsageErrors(t *testing.T) {
 		{[]string{"replay", "--compare", "/tmp/wt", "--", "-b"}, "'-'"},
 		{[]string{"replay", "--worktree", "--clean", "a", "b"}, "go alone"},
 		{[]string{"replay", "--compare", "/tmp/wt", "--worktree", "b"}, "go alone"},
-		{[]string{"replay", "--force", "a", "b"}, "--force goes with --clean"},
+		{[]string{"replay", "--force", "a", "b"}, "--force goes with --clean or --compare"},
 	} {
 		p := parseArgs(t, c.args...)
 		if p.code != cliutil.ExitUsage || p.review != nil || p.replay != nil {

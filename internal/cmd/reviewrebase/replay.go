@@ -34,7 +34,7 @@ var replayFlags = []cli.Flag{
 	&cli.BoolFlag{Name: "worktree", Usage: "also check the replay out in a worktree, conflicts in place, to resolve them yourself"},
 	&cli.StringFlag{Name: "compare", Usage: "diff your resolution in worktree `DIR` against <new> (replay --compare DIR <new>)"},
 	&cli.BoolFlag{Name: "clean", Usage: "remove every replay worktree not changed since the replay"},
-	&cli.BoolFlag{Name: "force", Usage: "with --clean: also remove worktrees changed since the replay (resolutions in progress)"},
+	&cli.BoolFlag{Name: "force", Usage: "with --clean: also remove worktrees changed since the replay (resolutions in progress); with --compare: compare a directory that is not a replay worktree"},
 }
 
 const replayDescription = `Cherry-picks <old> onto the parent of <new> without touching the work tree,
@@ -84,8 +84,8 @@ func validateReplay(o *ReplayOptions) error {
 	switch {
 	case o.Compare != "" && (o.Worktree || o.Clean), o.Worktree && o.Clean:
 		return cliutil.Usagef("replay: --worktree, --compare and --clean go alone")
-	case o.Force && !o.Clean:
-		return cliutil.Usagef("replay: --force goes with --clean")
+	case o.Force && !o.Clean && o.Compare == "":
+		return cliutil.Usagef("replay: --force goes with --clean or --compare")
 	case o.Compare != "":
 		if len(o.Args) != 1 {
 			return cliutil.Usagef("replay --compare <dir> takes one commit: <new>")

@@ -38,7 +38,7 @@ func replayWorktree(ctx context.Context, o *ReplayOptions, repo *git.Repo) error
 	} else {
 		b.WriteString("the replay applied cleanly; compare it with the author's commit:\n")
 	}
-	fmt.Fprintf(&b, "  git review-rebase replay --compare %s %s\nremove replay worktrees with: git review-rebase replay --clean\n", w.Path, git.Short(w.New))
+	fmt.Fprintf(&b, "  git review-rebase replay --compare %s %s\nremove replay worktrees with: git review-rebase replay --clean\n", cliutil.ShellQuote(w.Path), git.Short(w.New))
 	_, err = fmt.Fprint(o.IO.Out, b.String())
 	return err
 }
@@ -55,6 +55,9 @@ func replayCompare(ctx context.Context, o *ReplayOptions) error {
 		return fmt.Errorf("--compare wants a replay worktree: %w", err)
 	}
 	wt.Env = append(wt.Env, o.IO.GitEnv...)
+	if !o.Force && !replay.IsReplayWorktree(ctx, wt) {
+		return cliutil.Usagef("%s is not a replay worktree (made by replay --worktree); compare it anyway with --force", o.Compare)
+	}
 	nw, diff, err := replay.CompareWorktree(ctx, wt, o.Args[0])
 	if err != nil {
 		return explainReplay(err)
