@@ -1,6 +1,7 @@
 package reviewrebase
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,11 +32,16 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 	// (-L): two test runs at once must not share a server.
 	sock := filepath.Join(dir, "tmux.sock")
 	tmux := func(args ...string) (string, error) {
-		out, err := exec.Command("tmux", append([]string{"-u", "-S", sock}, args...)...).CombinedOutput()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "tmux", append([]string{"-u", "-S", sock, "-f", os.DevNull}, args...)...).CombinedOutput()
 		return string(out), err
 	}
 	t.Cleanup(func() { tmux("kill-server") })
-	argv := []string{"new-session", "-d", "-s", "rr", "-x", "150", "-y", "40", "--", "env", "TERM=xterm-256color",
+	// remain-on-exit keeps the pane, and what the program printed, when
+	// it exits: the waits below see #{pane_dead} and stop at once.
+	argv := []string{"start-server", ";", "set-option", "-wg", "remain-on-exit", "on", ";",
+		"new-session", "-d", "-s", "rr", "-x", "150", "-y", "40", "--", "env", "TERM=xterm-256color",
 		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
 	argv = append(argv, env.Vars...)
 	// A terminal user has a UTF-8 locale; under LC_ALL=C tcell draws
@@ -48,6 +54,25 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 		out, _ := tmux("capture-pane", "-p", "-t", "rr")
 		return out
 	}
+	// exited reports whether the program has exited, and its status.
+	exited := func() (bool, string) {
+		out, err := tmux("display-message", "-p", "-t", "rr", "#{pane_dead} #{pane_dead_status}")
+		if err != nil {
+			t.Fatalf("tmux display-message: %v %s", err, out)
+		}
+		dead, status, _ := strings.Cut(strings.TrimSpace(out), " ")
+		return dead == "1", status
+	}
+	printed := func() string {
+		out, _ := tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "rr")
+		var lines []string
+		for _, l := range strings.Split(out, "\n") {
+			if l = strings.TrimRight(l, " "); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
 	waitFor := func(what string, cond func(string) bool) string {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
@@ -55,6 +80,9 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 			s := screen()
 			if cond(s) {
 				return s
+			}
+			if dead, status := exited(); dead {
+				t.Fatalf("waiting for %s: the program exited with status %s; it printed:\n%s", what, status, printed())
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
@@ -91,8 +119,11 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 	keys("q")
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if _, err := tmux("has-session", "-t", "rr"); err != nil {
-			break // the program quit and its session ended
+		if dead, status := exited(); dead {
+			if status != "0" {
+				t.Errorf("the program exited with status %s; it printed:\n%s", status, printed())
+			}
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("q did not quit; screen:\n%s", screen())
