@@ -8,16 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
 	// Tests must also pass when run from a git hook.
-	for _, v := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"} {
-		os.Unsetenv(v)
-	}
-	os.Exit(m.Run())
+	defer testenv.Isolate()()
+	m.Run()
 }
 
 const realDir = "../../../../shared/data/kabi"
