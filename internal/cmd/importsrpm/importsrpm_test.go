@@ -11,11 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata")
 
-const kernelSpec = "../../../../shared/data/spec/kernel.spec"
+const kernelSpec = "spec/kernel.spec" // in the shared data
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -39,7 +41,7 @@ func specCopy(t *testing.T, src []byte, mode os.FileMode) string {
 
 func readKernel(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(kernelSpec)
+	b, err := os.ReadFile(testenv.SharedData(t, kernelSpec))
 	if err != nil {
 		t.Fatal(err)
 	}
