@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -124,6 +125,31 @@ func TestSharedData(t *testing.T) {
 	p := testenv.SharedData(t, "spec/kernel.spec")
 	if want := filepath.Join(filepath.Dir(testenv.ModuleRoot(t)), "shared", "data", "spec", "kernel.spec"); p != want {
 		t.Errorf("SharedData = %s, want %s", p, want)
+	}
+}
+
+// fatalRecorder keeps the message of a Fatalf instead of failing.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+func TestSharedDataMissing(t *testing.T) {
+	r := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		testenv.SharedData(r, "no/such/file")
+	}()
+	<-done
+	want := filepath.Join(filepath.Dir(testenv.ModuleRoot(t)), "shared", "data", "no", "such", "file")
+	if r.msg != "shared data missing: "+want+"; the tests need ../shared beside the checkout" {
+		t.Errorf("SharedData failed with %q", r.msg)
 	}
 }
 
@@ -249,6 +275,9 @@ func failures(out string) string {
 	lines := strings.Split(out, "\n")
 	keep := map[int]bool{}
 	for i, l := range lines {
+		if strings.HasPrefix(l, "ok ") {
+			keep[i] = true
+		}
 		if strings.Contains(l, "FAIL") || strings.Contains(l, "panic:") || strings.Contains(l, "_test.go:") {
 			for j := max(0, i-2); j <= min(len(lines)-1, i+3); j++ {
 				keep[j] = true

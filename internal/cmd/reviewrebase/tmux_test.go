@@ -54,14 +54,23 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 		out, _ := tmux("capture-pane", "-p", "-t", "rr")
 		return out
 	}
-	// exited reports whether the program has exited, and its status.
+	// exited reports whether the program has exited, and its status
+	// ("signal N" if a signal ended it). tmux may see the terminal close
+	// before it has the status: until then the program counts as running.
 	exited := func() (bool, string) {
-		out, err := tmux("display-message", "-p", "-t", "rr", "#{pane_dead} #{pane_dead_status}")
+		out, err := tmux("display-message", "-p", "-t", "rr", "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}")
 		if err != nil {
 			t.Fatalf("tmux display-message: %v %s", err, out)
 		}
-		dead, status, _ := strings.Cut(strings.TrimSpace(out), " ")
-		return dead == "1", status
+		f := strings.Split(strings.TrimSpace(out), "|")
+		switch {
+		case len(f) != 3 || f[0] != "1":
+			return false, ""
+		case f[2] != "":
+			return true, "signal " + f[2]
+		default:
+			return f[1] != "", f[1]
+		}
 	}
 	printed := func() string {
 		out, _ := tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "rr")
