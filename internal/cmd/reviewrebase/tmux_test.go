@@ -38,10 +38,14 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 		return string(out), err
 	}
 	t.Cleanup(func() { tmux("kill-server") })
-	// remain-on-exit keeps the pane, and what the program printed, when
-	// it exits: the waits below see #{pane_dead} and stop at once.
+	// When the program exits, a shell writes its status to a file and
+	// remain-on-exit keeps the pane with what it printed: the waits below
+	// stop at once. (tmux's own #{pane_dead_status} stays empty when the
+	// program exits quickly.)
+	status := filepath.Join(dir, "status")
 	argv := []string{"start-server", ";", "set-option", "-wg", "remain-on-exit", "on", ";",
-		"new-session", "-d", "-s", "rr", "-x", "150", "-y", "40", "--", "env", "TERM=xterm-256color",
+		"new-session", "-d", "-s", "rr", "-x", "150", "-y", "40", "--",
+		"sh", "-c", `"$@"; echo $? >"$0.tmp" && mv "$0.tmp" "$0"`, status, "env", "TERM=xterm-256color",
 		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
 	argv = append(argv, env.Vars...)
 	// A terminal user has a UTF-8 locale; under LC_ALL=C tcell draws
@@ -54,23 +58,17 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 		out, _ := tmux("capture-pane", "-p", "-t", "rr")
 		return out
 	}
-	// exited reports whether the program has exited, and its status
-	// ("signal N" if a signal ended it). tmux may see the terminal close
-	// before it has the status: until then the program counts as running.
+	// exited reports whether the program has exited, and its status.
 	exited := func() (bool, string) {
-		out, err := tmux("display-message", "-p", "-t", "rr", "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}")
+		// The pane first: the shell writes the file before it exits.
+		out, err := tmux("display-message", "-p", "-t", "rr", "#{pane_dead}")
 		if err != nil {
 			t.Fatalf("tmux display-message: %v %s", err, out)
 		}
-		f := strings.Split(strings.TrimSpace(out), "|")
-		switch {
-		case len(f) != 3 || f[0] != "1":
-			return false, ""
-		case f[2] != "":
-			return true, "signal " + f[2]
-		default:
-			return f[1] != "", f[1]
+		if b, err := os.ReadFile(status); err == nil {
+			return true, strings.TrimSpace(string(b))
 		}
+		return strings.TrimSpace(out) == "1", "unknown (the shell was killed)"
 	}
 	printed := func() string {
 		out, _ := tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "rr")
