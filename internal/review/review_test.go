@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -20,11 +21,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	defer testenv.Isolate()()
+	m.Run()
 	if fixtureDir != "" {
 		os.RemoveAll(fixtureDir)
 	}
-	os.Exit(code)
 }
 
 // small returns the shared small fixture; tests must not modify it (those

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 const editSpec = "%global xsrel 1.2\n" +
@@ -168,7 +170,7 @@ func TestRebaseFileName(t *testing.T) {
 // changed and the added lines were inserted where reported.
 func FuzzEdit(f *testing.F) {
 	f.Add([]byte(editSpec), 0, 4, true)
-	if b, err := os.ReadFile(kernelSpec); err == nil {
+	if b, err := os.ReadFile(testenv.SharedData(f, kernelSpec)); err == nil {
 		f.Add(b, 6, 100, true)
 	}
 	for seed := int64(1); seed <= 3; seed++ {

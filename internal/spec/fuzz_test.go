@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 func FuzzParse(f *testing.F) {
-	if b, err := os.ReadFile(kernelSpec); err == nil {
+	if b, err := os.ReadFile(testenv.SharedData(f, kernelSpec)); err == nil {
 		f.Add(b)
 	}
 	for seed := int64(1); seed <= 5; seed++ {

@@ -8,13 +8,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
-const kernelSpec = "../../../shared/data/spec/kernel.spec"
+const kernelSpec = "spec/kernel.spec" // in the shared data
 
 func readKernel(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(kernelSpec)
+	b, err := os.ReadFile(testenv.SharedData(t, kernelSpec))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 func fixture(t *testing.T) *srpmtest.Fixture {
@@ -335,9 +336,9 @@ func TestImportRunOfMails(t *testing.T) {
 // TestReadRealSpec reads the vendor's kernel spec, kept in the shared data,
 // for the branch name users already have.
 func TestReadRealSpec(t *testing.T) {
-	src, err := os.ReadFile("../../../shared/data/spec/kernel.spec")
+	src, err := os.ReadFile(testenv.SharedData(t, "spec/kernel.spec"))
 	if err != nil {
-		t.Skip("shared data not available:", err)
+		t.Fatal(err)
 	}
 	f := fixture(t)
 	if err := os.WriteFile(filepath.Join(f.SRPM, "SPECS", "kernel.spec"), src, 0o644); err != nil {

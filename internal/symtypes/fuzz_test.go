@@ -5,10 +5,12 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 func addRealSeeds(f *testing.F, path string, n int) {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(testenv.SharedData(f, path))
 	if err != nil {
 		f.Fatal(err)
 	}

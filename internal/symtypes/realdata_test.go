@@ -3,21 +3,21 @@ package symtypes
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 // The shared real data: consolidated Symtypes of two 4.19 vendor kernels.
-const realDir = "../../../shared/data/kabi"
-
-var (
-	realOld = filepath.Join(realDir, "Modules.kabi-4.19.19")
-	realNew = filepath.Join(realDir, "Modules.kabi-4.19.325")
+// Their paths in the shared data.
+const (
+	realOld = "kabi/Modules.kabi-4.19.19"
+	realNew = "kabi/Modules.kabi-4.19.325"
 )
 
 func readReal(t testing.TB, path string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(testenv.SharedData(t, path))
 	if err != nil {
 		t.Fatalf("real data: %v", err)
 	}

@@ -17,7 +17,7 @@ func TestLayering(t *testing.T) {
 		return strings.Fields(string(out))
 	}
 	const mod = "github.com/patchqueue/pqtools/"
-	for _, core := range []string{"internal/review", "internal/patchid", "internal/git", "internal/notes", "internal/sbs", "internal/spec", "internal/symtypes"} {
+	for _, core := range []string{"internal/review", "internal/patchid", "internal/git", "internal/notes", "internal/sbs", "internal/spec", "internal/symtypes", "internal/demo"} {
 		for _, d := range deps(mod + core) {
 			if strings.Contains(d, "rivo/tview") || strings.Contains(d, "gdamore/tcell") {
 				t.Errorf("%s depends on %s", core, d)

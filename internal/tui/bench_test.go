@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -43,12 +44,22 @@ func BenchmarkFirstPaint(b *testing.B) {
 		go func() {
 			done <- ui.Run(func(context.Context, func(string, int, int)) (*review.Result, error) { return res, nil })
 		}()
-		<-painted
+		select {
+		case <-painted:
+		case err := <-done:
+			b.Fatalf("the UI exited before painting: %v", err)
+		case <-time.After(30 * time.Second):
+			b.Fatal("the table was not painted in 30 s")
+		}
 		if !strings.Contains(strings.Join(ScreenText(sim), "\n"), "old commit") {
 			b.Fatal("table not painted")
 		}
 		ui.App().Stop()
-		<-done
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			b.Fatal("the UI did not stop in 30 s")
+		}
 	}
 }
 

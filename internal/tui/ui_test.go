@@ -64,12 +64,16 @@ func (b *gitBackend) EditNote(_ context.Context, sha string) (string, error) {
 }
 
 type harness struct {
-	t    *testing.T
-	sim  tcell.SimulationScreen
-	ui   *UI
-	fx   *repos.Fixture
-	be   *gitBackend
-	done chan error
+	t   *testing.T
+	sim tcell.SimulationScreen
+	ui  *UI
+	fx  *repos.Fixture
+	be  *gitBackend
+	// exited is closed when Run returns, with its error in runErr; screen
+	// is the last screen waitFor read, for the report when it exits early.
+	exited chan struct{}
+	runErr error
+	screen string
 }
 
 func start(t *testing.T) *harness {
@@ -83,11 +87,12 @@ func start(t *testing.T) *harness {
 	if err := sim.Init(); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, sim: sim, fx: fx, be: &gitBackend{repo: repo}, done: make(chan error, 1)}
+	h := &harness{t: t, sim: sim, fx: fx, be: &gitBackend{repo: repo}, exited: make(chan struct{})}
 	h.ui = New(context.Background(), h.be)
 	h.ui.App().SetScreen(sim)
 	go func() {
-		h.done <- h.ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
+		defer close(h.exited)
+		h.runErr = h.ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
 			return review.Run(ctx, repo, review.Options{OldBase: fx.OldBase, OldTip: fx.OldTip,
 				NewBase: fx.NewBase, NewTip: fx.NewTip, NoCache: true, Progress: progress})
 		})
@@ -113,8 +118,9 @@ func (h *harness) waitFor(what string, cond func(string) bool) string {
 		// Drawn and read on the UI goroutine: the screen is not safe to
 		// read while tview draws.
 		var s string
-		h.ui.App().QueueUpdateDraw(func() {})
+		h.queue(func() {}, true)
 		onUI(h, func() { s = strings.Join(ScreenText(h.sim), "\n") })
+		h.screen = s
 		if cond(s) {
 			return s
 		}
@@ -127,16 +133,60 @@ func (h *harness) waitFor(what string, cond func(string) bool) string {
 
 // onUI runs f on the UI goroutine and waits for it.
 func onUI(h *harness, f func()) {
-	done := make(chan struct{})
-	h.ui.App().QueueUpdate(func() { f(); close(done) })
-	<-done
+	h.t.Helper()
+	h.queue(f, false)
+}
+
+// queue runs f on the UI goroutine, then draws if asked, and waits for f.
+// It fails the test at once if the UI has exited, and after 10 s: tview's
+// QueueUpdate blocks for good once Run has returned, so it is called from a
+// goroutine of its own, which such a failure leaves behind.
+func (h *harness) queue(f func(), draw bool) {
+	h.t.Helper()
+	ran := make(chan struct{})
+	q := h.ui.App().QueueUpdate
+	if draw {
+		q = h.ui.App().QueueUpdateDraw
+	}
+	go q(func() { f(); close(ran) })
+	select {
+	case <-ran:
+	case <-h.exited:
+		select {
+		case <-ran:
+		default:
+			h.failExited()
+		}
+	case <-time.After(10 * time.Second):
+		h.t.Fatalf("the UI goroutine ran nothing for 10 s; last screen:\n%s", h.screen)
+	}
+}
+
+// failExited fails the test because the UI exited before it was done.
+func (h *harness) failExited() {
+	h.t.Helper()
+	h.t.Fatalf("the UI exited early (Run returned %v); last screen:\n%s", h.runErr, h.screen)
+}
+
+// waitExit waits for Run to return after q, and fails on its error.
+func (h *harness) waitExit() {
+	h.t.Helper()
+	select {
+	case <-h.exited:
+		if h.runErr != nil {
+			h.t.Fatal(h.runErr)
+		}
+	case <-time.After(10 * time.Second):
+		h.t.Fatalf("q did not quit; last screen:\n%s", h.screen)
+	}
 }
 
 // selected is the table's selected row, read on the UI goroutine.
 func (h *harness) selected() *review.Row {
-	got := make(chan *review.Row, 1)
-	h.ui.App().QueueUpdate(func() { got <- h.ui.selected() })
-	return <-got
+	h.t.Helper()
+	var r *review.Row
+	onUI(h, func() { r = h.ui.selected() })
+	return r
 }
 
 // selectedWhen waits until the selected row satisfies cond, as waitFor
@@ -154,7 +204,15 @@ func (h *harness) selectedWhen(what string, cond func(*review.Row) bool) *review
 	}
 }
 
-func (h *harness) key(k tcell.Key, r rune) { h.sim.InjectKey(k, r, tcell.ModNone) }
+func (h *harness) key(k tcell.Key, r rune) {
+	h.t.Helper()
+	select {
+	case <-h.exited:
+		h.failExited()
+	default:
+	}
+	h.sim.InjectKey(k, r, tcell.ModNone)
+}
 
 func (h *harness) typeText(s string) {
 	for _, r := range s {
@@ -315,14 +373,7 @@ func TestTableAndPatchView(t *testing.T) {
 	h.waitFor("the note under the table", func(s string) bool { return strings.Contains(s, "edited in test") })
 
 	h.key(tcell.KeyRune, 'q')
-	select {
-	case err := <-h.done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("q did not quit")
-	}
+	h.waitExit()
 }
 
 func TestFilterForm(t *testing.T) {
@@ -346,7 +397,7 @@ func TestFilterForm(t *testing.T) {
 		return strings.Contains(s, "add sysfs attribute") && !strings.Contains(s, "showing")
 	})
 	h.key(tcell.KeyRune, 'q')
-	<-h.done
+	h.waitExit()
 }
 
 func TestModelFilters(t *testing.T) {

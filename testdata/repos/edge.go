@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/patchqueue/pqtools/internal/demo"
 )
 
 // Edge builds a small repository of commits that stress diff parsing: no
@@ -69,9 +71,9 @@ func Edge(env *Env, dir string) (map[string]string, []string, error) {
 		{"crlf", func() error { return write("src/dos.c", []byte("int a;\r\nint b;\r\n"), 0o644) }},
 		{"whitespace-only", func() error { return write("src/dos.c", []byte("int  a;\r\nint b;\r\n"), 0o644) }},
 		{"delete", func() error { return os.Remove(filepath.Join(dir, "docs/read me.txt")) }},
-		{"binary-new", func() error { return write("fw/blob.bin", binaryBlob(7), 0o644) }},
+		{"binary-new", func() error { return write("fw/blob.bin", demo.BinaryBlob(7), 0o644) }},
 		{"binary-and-text", func() error {
-			if err := write("fw/blob.bin", binaryBlob(8), 0o644); err != nil {
+			if err := write("fw/blob.bin", demo.BinaryBlob(8), 0o644); err != nil {
 				return err
 			}
 			if err := write("src/a.c", []byte("int a1;\n"), 0o644); err != nil {
@@ -80,15 +82,15 @@ func Edge(env *Env, dir string) (map[string]string, []string, error) {
 			return write("zz/z.c", []byte("int z1;\n"), 0o644)
 		}},
 		{"binary-and-mode", func() error {
-			if err := write("fw/blob.bin", binaryBlob(9), 0o644); err != nil {
+			if err := write("fw/blob.bin", demo.BinaryBlob(9), 0o644); err != nil {
 				return err
 			}
 			return os.Chmod(filepath.Join(dir, "src/a.c"), 0o755)
 		}},
 		{"binary-delete", func() error { return os.Remove(filepath.Join(dir, "fw/blob.bin")) }},
 		{"empty", func() error { return nil }},
-		{"binary-base", func() error { return write("fw/other.bin", binaryBlob(20), 0o644) }},
-		{"binary-a", func() error { return write("fw/other.bin", binaryBlob(21), 0o644) }},
+		{"binary-base", func() error { return write("fw/other.bin", demo.BinaryBlob(20), 0o644) }},
+		{"binary-a", func() error { return write("fw/other.bin", demo.BinaryBlob(21), 0o644) }},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {
@@ -101,7 +103,7 @@ func Edge(env *Env, dir string) (map[string]string, []string, error) {
 	if _, err := env.Git(dir, "checkout", "-q", "-b", "other", named["binary-base"]); err != nil {
 		return nil, nil, err
 	}
-	if err := write("fw/other.bin", binaryBlob(22), 0o644); err != nil {
+	if err := write("fw/other.bin", demo.BinaryBlob(22), 0o644); err != nil {
 		return nil, nil, err
 	}
 	if err := commit("binary-b", "binary-b\n"); err != nil {

@@ -13,11 +13,12 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata")
 
-const kernelSpec = "../../../../shared/data/spec/kernel.spec"
+const kernelSpec = "spec/kernel.spec" // in the shared data
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -41,7 +42,7 @@ func specCopy(t *testing.T, src []byte, mode os.FileMode) string {
 
 func readKernel(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(kernelSpec)
+	b, err := os.ReadFile(testenv.SharedData(t, kernelSpec))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,25 +10,24 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
 	// Tests must also pass when run from a git hook.
-	for _, v := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"} {
-		os.Unsetenv(v)
-	}
-	os.Exit(m.Run())
+	defer testenv.Isolate()()
+	m.Run()
 }
 
-const realDir = "../../../../shared/data/kabi"
-
-var (
-	realOld  = filepath.Join(realDir, "Modules.kabi-4.19.19")
-	realNew  = filepath.Join(realDir, "Modules.kabi-4.19.325")
-	realList = filepath.Join(realDir, "xcpng-8.3-kabi_lockedlist")
-)
+// realFiles are the shared real data: consolidated Symtypes of two 4.19
+// vendor kernels, and the locked list they were consolidated with.
+func realFiles(t testing.TB) (old, new, list string) {
+	t.Helper()
+	return testenv.SharedData(t, "kabi/Modules.kabi-4.19.19"), testenv.SharedData(t, "kabi/Modules.kabi-4.19.325"),
+		testenv.SharedData(t, "kabi/xcpng-8.3-kabi_lockedlist")
+}
 
 type result struct {
 	code           int
@@ -87,6 +86,7 @@ func reportCRCs(t *testing.T, path string) map[string]string {
 // Python tool; here it is checked independently against report: the listed
 // symbols are exactly the common ones whose CRCs differ.
 func TestCompareRealGolden(t *testing.T) {
+	realOld, realNew, _ := realFiles(t)
 	r := kabi(t, nil, "compare", realOld, realNew, "--print-missing")
 	if r.code != 1 || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
@@ -127,6 +127,7 @@ func TestCompareRealGolden(t *testing.T) {
 }
 
 func TestConsolidateRealGolden(t *testing.T) {
+	realOld, realNew, _ := realFiles(t)
 	dir := t.TempDir()
 	list := filepath.Join("testdata", t.Name(), "list")
 	for _, in := range []string{realOld, realNew} {
@@ -165,6 +166,7 @@ func TestConsolidateRealGolden(t *testing.T) {
 }
 
 func TestLockedListKeepsEverything(t *testing.T) {
+	realOld, _, realList := realFiles(t)
 	// The shared files were consolidated with the shared locked list.
 	out := filepath.Join(t.TempDir(), "out")
 	r := kabi(t, nil, "consolidate", "-i", realOld, "-o", out, "--kabi", realList)

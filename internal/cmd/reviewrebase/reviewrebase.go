@@ -14,9 +14,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/demo"
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/review"
-	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
 // Options are what a review depends on and its parsed flags and
@@ -308,7 +308,7 @@ func useColor(ctx context.Context, repo *git.Repo, o *Options) bool {
 }
 
 // buildDemo generates the demo repository.
-func buildDemo(o *Options) (*repos.Fixture, func(), error) {
+func buildDemo(o *Options) (*demo.Fixture, func(), error) {
 	root := o.DemoDirForTestOnly
 	cleanup := func() {}
 	if root == "" {
@@ -318,12 +318,12 @@ func buildDemo(o *Options) (*repos.Fixture, func(), error) {
 		}
 		root, cleanup = d, func() { os.RemoveAll(d) }
 	}
-	env, err := repos.NewEnv(root)
+	env, err := demo.NewEnv(root)
 	if err != nil {
 		cleanup()
 		return nil, func() {}, err
 	}
-	fx, err := repos.BuildWithEnv(env, filepath.Join(root, "linux"), repos.Small())
+	fx, err := demo.BuildWithEnv(env, filepath.Join(root, "linux"), demo.Small())
 	if err != nil {
 		cleanup()
 		return nil, func() {}, err

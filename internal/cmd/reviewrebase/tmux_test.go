@@ -1,6 +1,7 @@
 package reviewrebase
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,11 +32,20 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 	// (-L): two test runs at once must not share a server.
 	sock := filepath.Join(dir, "tmux.sock")
 	tmux := func(args ...string) (string, error) {
-		out, err := exec.Command("tmux", append([]string{"-u", "-S", sock}, args...)...).CombinedOutput()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "tmux", append([]string{"-u", "-S", sock, "-f", os.DevNull}, args...)...).CombinedOutput()
 		return string(out), err
 	}
 	t.Cleanup(func() { tmux("kill-server") })
-	argv := []string{"new-session", "-d", "-s", "rr", "-x", "150", "-y", "40", "--", "env", "TERM=xterm-256color",
+	// When the program exits, a shell writes its status to a file and
+	// remain-on-exit keeps the pane with what it printed: the waits below
+	// stop at once. (tmux's own #{pane_dead_status} stays empty when the
+	// program exits quickly.)
+	status := filepath.Join(dir, "status")
+	argv := []string{"start-server", ";", "set-option", "-wg", "remain-on-exit", "on", ";",
+		"new-session", "-d", "-s", "rr", "-x", "150", "-y", "40", "--",
+		"sh", "-c", `"$@"; echo $? >"$0.tmp" && mv "$0.tmp" "$0"`, status, "env", "TERM=xterm-256color",
 		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
 	argv = append(argv, env.Vars...)
 	// A terminal user has a UTF-8 locale; under LC_ALL=C tcell draws
@@ -48,6 +58,28 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 		out, _ := tmux("capture-pane", "-p", "-t", "rr")
 		return out
 	}
+	// exited reports whether the program has exited, and its status.
+	exited := func() (bool, string) {
+		// The pane first: the shell writes the file before it exits.
+		out, err := tmux("display-message", "-p", "-t", "rr", "#{pane_dead}")
+		if err != nil {
+			t.Fatalf("tmux display-message: %v %s", err, out)
+		}
+		if b, err := os.ReadFile(status); err == nil {
+			return true, strings.TrimSpace(string(b))
+		}
+		return strings.TrimSpace(out) == "1", "unknown (the shell was killed)"
+	}
+	printed := func() string {
+		out, _ := tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "rr")
+		var lines []string
+		for _, l := range strings.Split(out, "\n") {
+			if l = strings.TrimRight(l, " "); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
 	waitFor := func(what string, cond func(string) bool) string {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
@@ -55,6 +87,9 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 			s := screen()
 			if cond(s) {
 				return s
+			}
+			if dead, status := exited(); dead {
+				t.Fatalf("waiting for %s: the program exited with status %s; it printed:\n%s", what, status, printed())
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
@@ -91,8 +126,11 @@ func TestTerminalUIUnderTmux(t *testing.T) {
 	keys("q")
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if _, err := tmux("has-session", "-t", "rr"); err != nil {
-			break // the program quit and its session ended
+		if dead, status := exited(); dead {
+			if status != "0" {
+				t.Errorf("the program exited with status %s; it printed:\n%s", status, printed())
+			}
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("q did not quit; screen:\n%s", screen())

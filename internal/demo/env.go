@@ -1,18 +1,14 @@
-// Package repos builds real git repositories for tests, benchmarks and the
-// --demo mode: an upstream history of C files with release tags, a patch queue
-// on an old tag, and its rebase onto a newer tag exercising every case the
-// review has to recognise. Everything is deterministic (pinned identities,
-// dates and configuration, own HOME), so commit ids are stable across runs
-// and machines.
-package repos
+package demo
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/patchqueue/pqtools/internal/proc"
 )
 
 // Env is an isolated git environment: its own HOME and global config, no
@@ -75,16 +71,13 @@ func (e *Env) Git(dir string, args ...string) (string, error) {
 
 // GitInput runs git in dir with stdin.
 func (e *Env) GitInput(dir string, stdin []byte, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = e.Environ()
+	c := proc.Cmd{Program: "git", Args: args, Dir: dir, Env: e.Environ()}
 	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
+		c.Stdin = bytes.NewReader(stdin)
 	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
+	out, err := proc.Run(context.Background(), c)
+	if err != nil {
+		return "", err
 	}
-	return strings.TrimRight(out.String(), "\n"), nil
+	return strings.TrimRight(string(out), "\n"), nil
 }

@@ -1,4 +1,4 @@
-package repos
+package demo
 
 import (
 	"fmt"
@@ -21,11 +21,6 @@ type Params struct {
 
 // Small is the default for tests and the demo: every case, a few seconds.
 func Small() Params { return Params{Upstream: 40, Queue: 8, Files: 16, Releases: 6, Seed: 1} }
-
-// Kernel is the scale of a vendor kernel rebase (v4.19.19 to v4.19.325).
-func Kernel() Params {
-	return Params{Upstream: 25000, Queue: 580, Files: 4000, Releases: 306, Seed: 1, Functions: 48}
-}
 
 // Expected is the generator's ground truth for one old queue commit: what
 // the review must say about it.
@@ -103,7 +98,7 @@ type added struct {
 // Build generates a repository in dir (created if needed).
 func Build(dir string, p Params) (*Fixture, error) {
 	if p.Files < 12 || p.Releases < 1 || p.Upstream < 10 {
-		return nil, fmt.Errorf("repos: params too small: %+v", p)
+		return nil, fmt.Errorf("demo: params too small: %+v", p)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -236,7 +231,7 @@ func (g *gen) plan() {
 	add(&qpatch{name: "carried-again", slot: s, title: sub(s) + ": drop stale lock in teardown", fate: "alsoup", explain: true,
 		apply: ins(s, 7), upTitle: sub(s) + ": drop stale lock in teardown"})
 	add(&qpatch{name: "binary", title: "firmware: acme: update garply blob to 2.1", fate: "keep",
-		apply: func(t tree) { t[firmwarePath] = entry{mode: "100644", data: binaryBlob(2)} }})
+		apply: func(t tree) { t[firmwarePath] = entry{mode: "100644", data: BinaryBlob(2)} }})
 	add(&qpatch{name: "rename", title: "scripts: rename waldo helper", fate: "keep",
 		apply: func(t tree) { t[renameTo] = t[renameFrom]; delete(t, renameFrom) }})
 	add(&qpatch{name: "mode", title: "scripts: make fred.sh executable", fate: "keep",
@@ -297,7 +292,7 @@ func (g *gen) plan() {
 	s = g.slot()
 	g.adds = append(g.adds, added{after: g.patches[len(g.patches)-1].name, title: sub(s) + ": add sysfs attribute", apply: ins(s, 16)})
 	if g.nextSlot > g.p.Files*g.fns {
-		panic("repos: not enough files for the queue")
+		panic("demo: not enough files for the queue")
 	}
 }
 
@@ -306,7 +301,7 @@ func rootTree(files, fns int) tree {
 	for i := 0; i < files; i++ {
 		t[filePath(i)] = entry{mode: "100644", data: sourceFile(i, fns)}
 	}
-	t[firmwarePath] = entry{mode: "100644", data: binaryBlob(1)}
+	t[firmwarePath] = entry{mode: "100644", data: BinaryBlob(1)}
 	t[renameFrom] = entry{mode: "100644", data: []byte("#!/bin/sh\n# waldo helper\nexec waldo \"$@\"\n")}
 	t[modePath] = entry{mode: "100644", data: []byte("#!/bin/sh\necho fred\n")}
 	t["Makefile"] = entry{mode: "100644", data: []byte("VERSION = 4\nPATCHLEVEL = 19\nSUBLEVEL = 19\n")}

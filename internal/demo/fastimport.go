@@ -1,14 +1,16 @@
-package repos
+package demo
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/patchqueue/pqtools/internal/proc"
 )
 
 type ident struct{ name, email string }
@@ -20,7 +22,7 @@ func (i ident) at(t int64) string { return fmt.Sprintf("%s <%s> %d +0000", i.nam
 type stream struct {
 	w     *bufio.Writer
 	mark  int
-	cmd   *exec.Cmd
+	wait  func() error // of the running git fast-import
 	in    io.WriteCloser
 	errb  bytes.Buffer
 	marks string
@@ -35,25 +37,23 @@ func (s *stream) begin(env *Env, dir string, importMarks bool) error {
 	if importMarks {
 		args = append(args, "--import-marks="+s.marks)
 	}
-	s.cmd = exec.Command("git", args...)
-	s.cmd.Dir = dir
-	s.cmd.Env = env.Environ()
+	cmd := proc.Command(context.Background(), proc.Cmd{Program: "git", Args: args, Dir: dir, Env: env.Environ()})
 	s.errb.Reset()
-	s.cmd.Stderr = &s.errb
-	in, err := s.cmd.StdinPipe()
+	cmd.Stderr = &s.errb
+	in, err := cmd.StdinPipe()
 	if err != nil {
 		return err
 	}
-	s.in = in
+	s.in, s.wait = in, cmd.Wait
 	s.w = bufio.NewWriterSize(in, 1<<20)
-	return s.cmd.Start()
+	return cmd.Start()
 }
 
 // end finishes the running fast-import and returns all marks so far.
 func (s *stream) end() (map[string]string, error) {
 	ferr := s.w.Flush()
 	s.in.Close()
-	if err := s.cmd.Wait(); err != nil || ferr != nil {
+	if err := s.wait(); err != nil || ferr != nil {
 		return nil, fmt.Errorf("git fast-import: %v %v: %s", err, ferr, strings.TrimSpace(s.errb.String()))
 	}
 	f, err := os.Open(s.marks)

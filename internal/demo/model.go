@@ -1,4 +1,4 @@
-package repos
+package demo
 
 import (
 	"bytes"
@@ -124,7 +124,7 @@ func insertAt(t tree, s slot, ins []string) {
 	ls := lines(t[p].data)
 	m := findLine(ls, marker(s))
 	if m < 0 {
-		panic("repos: marker not found: " + marker(s))
+		panic("demo: marker not found: " + marker(s))
 	}
 	out := append(append(append([]string{}, ls[:m+1]...), ins...), ls[m+1:]...)
 	t[p] = entry{mode: t[p].mode, data: join(out)}
@@ -137,7 +137,7 @@ func removeAfter(t tree, s slot, ins []string) {
 	m := findLine(ls, marker(s))
 	for j, l := range ins {
 		if m < 0 || m+1+j >= len(ls) || ls[m+1+j] != l {
-			panic("repos: revert does not match in " + p)
+			panic("demo: revert does not match in " + p)
 		}
 	}
 	out := append(append([]string{}, ls[:m+1]...), ls[m+1+len(ins):]...)
@@ -174,7 +174,9 @@ func patchLines(s slot, n int) []string {
 	}
 }
 
-func binaryBlob(seed int) []byte {
+// BinaryBlob is 96 bytes of deterministic content git treats as binary,
+// different for each seed: the demo's firmware file, and test fixtures'.
+func BinaryBlob(seed int) []byte {
 	b := make([]byte, 96)
 	x := uint32(seed*2654435761 + 12345)
 	for i := range b {
