@@ -22,6 +22,7 @@ _git-review-rebase () {
 		'--onto=[new base]:revision:__git_revisions'
 		'--old-base=[old base]:revision:__git_revisions'
 		'--color=[colour text output]:when:(auto always never)'
+		'--no-pager[do not page the text output]'
 		'(-j --jobs)'{-j,--jobs=}'[parallel git processes]:number'
 		'(-v --verbose)'{-v,--verbose}'[report bases, counts and cache use]'
 		'--demo[review a generated example repository]'
@@ -33,7 +34,7 @@ _git-review-rebase () {
 			'--worktree[check the replay out in a worktree]' \
 			'--compare=[diff your resolution in a worktree]:directory:_directories' \
 			'--clean[remove replay worktrees]' \
-			'--force[with --clean: also changed worktrees]' \
+			'--force[with --clean: also changed worktrees; with --compare: any directory]' \
 			'*:commit:__git_revisions'
 		return
 	fi

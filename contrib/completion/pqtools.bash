@@ -54,7 +54,7 @@ _git_review_rebase ()
 		return ;;
 	,-*)
 		__gitcomp "--format= --check --no-cache --no-similar --onto= --old-base=
-			--color= --jobs= --verbose --demo --replay --help"
+			--color= --no-pager --jobs= --verbose --demo --replay --help"
 		return ;;
 	esac
 	if __git_has_doubledash; then

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 // bin is the directory holding the three binaries built for this run.
@@ -17,13 +19,7 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	// Git variables of a hook the tests may run in must not reach the
-	// commands under test.
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "GIT_") {
-			os.Unsetenv(k)
-		}
-	}
+	defer testenv.Isolate()()
 	dir, err := os.MkdirTemp("", "pq-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -31,12 +27,6 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	bin = filepath.Join(dir, "bin")
-	home := filepath.Join(dir, "home")
-	os.MkdirAll(home, 0o755)
-	os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = E2E\n\temail = e2e@example.com\n[init]\n\tdefaultBranch = main\n"), 0o644)
-	os.Setenv("HOME", home)
-	os.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	os.Setenv("LC_ALL", "C")
 	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "github.com/patchqueue/pqtools/cmd/...")
 	if out, err := build.CombinedOutput(); err != nil {
