@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/safetext"
 )
 
 // Short is the abbreviation used in text output: 12 hex digits, whatever
@@ -73,7 +74,9 @@ func TextLine(r *Row) string {
 	if r.Upstream {
 		status += " upstream"
 	}
-	line := fmt.Sprintf("%s %s %s %-17s %s", o, Mark(r), n, status, RowTitle(r))
+	// Titles come from anyone's commits: escape sequences in them are
+	// shown, never sent to the terminal.
+	line := fmt.Sprintf("%s %s %s %-17s %s", o, Mark(r), n, status, safetext.Line(RowTitle(r)))
 	if r.Replay != "" {
 		line += " [replay: " + r.Replay + "]"
 	}
@@ -96,10 +99,11 @@ func WriteText(w io.Writer, res *Result, color bool) error {
 		}
 		b.WriteString(line + "\n")
 		if r.AlsoUpstream != nil {
-			fmt.Fprintf(&b, "    also upstream: %s %s\n", Short(r.AlsoUpstream.SHA), r.AlsoUpstream.Title)
+			fmt.Fprintf(&b, "    also upstream: %s %s\n", Short(r.AlsoUpstream.SHA), safetext.Line(r.AlsoUpstream.Title))
 		}
 		if r.Note != "" {
 			for j, l := range strings.Split(strings.TrimRight(r.Note, "\n"), "\n") {
+				l = safetext.Line(l)
 				prefix := "    note: "
 				if j > 0 {
 					prefix = "          "
@@ -224,7 +228,7 @@ func WriteCheck(w io.Writer, offenders []Offender) error {
 			if c == nil {
 				c = o.Row.New
 			}
-			fmt.Fprintf(&b, "  %s %s: %s\n", Short(c.SHA), o.Reason, c.Title)
+			fmt.Fprintf(&b, "  %s %s: %s\n", Short(c.SHA), o.Reason, safetext.Line(c.Title))
 		}
 		b.WriteString("Add a note to dropped commits (git notes add <sha>) and explain conflict resolutions in the new commit messages.\n")
 	}

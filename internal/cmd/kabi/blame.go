@@ -11,6 +11,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
 	rules "github.com/patchqueue/pqtools/internal/kabi"
+	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/urfave/cli/v2"
 )
@@ -152,16 +153,16 @@ func writeBlame(w io.Writer, b *typeBlame) {
 	}
 	fmt.Fprintf(w, "%s (%s)\n", b.Title, where)
 	for _, l := range b.Removed {
-		fmt.Fprintf(w, "  - %s\n", l)
+		fmt.Fprintf(w, "  - %s\n", safetext.Line(l))
 	}
 	for _, l := range b.Added {
-		fmt.Fprintf(w, "  + %s\n", l)
+		fmt.Fprintf(w, "  + %s\n", safetext.Line(l))
 	}
 	if len(b.Commits) == 0 {
 		fmt.Fprintln(w, "  no commit of the range changed these lines")
 	}
 	for _, c := range b.Commits {
-		fmt.Fprintf(w, "  %s %s\n      git kabi commit %s\n", git.Short(c.SHA), c.Subject, git.Short(c.SHA))
+		fmt.Fprintf(w, "  %s %s\n      git kabi commit %s\n", git.Short(c.SHA), safetext.Line(c.Subject), git.Short(c.SHA))
 	}
 	fmt.Fprintln(w)
 }

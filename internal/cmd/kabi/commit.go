@@ -12,6 +12,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
 	rules "github.com/patchqueue/pqtools/internal/kabi"
+	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/urfave/cli/v2"
 )
 
@@ -279,14 +280,14 @@ func runList(ctx context.Context, o *ListOptions) error {
 
 // writeEntry writes a !kabi commit and its trailers as list shows them.
 func writeEntry(b *strings.Builder, e *rules.Entry) {
-	fmt.Fprintf(b, "%s %s\n", git.Short(e.Commit.SHA), e.Commit.Subject)
+	fmt.Fprintf(b, "%s %s\n", git.Short(e.Commit.SHA), safetext.Line(e.Commit.Subject))
 	if len(e.Targets) == 0 {
 		b.WriteString("\tno Fixes: or Reverts: trailer: CHECK\n")
 	}
 	for _, t := range e.Targets {
 		fmt.Fprintf(b, "\t%s: %s", t.Kind, git.Short(t.SHA))
 		if t.Title != "" {
-			fmt.Fprintf(b, " (\"%s\")", t.Title)
+			fmt.Fprintf(b, " (\"%s\")", safetext.Line(t.Title))
 		}
 		switch t.Status {
 		case rules.InRange:
