@@ -24,6 +24,10 @@ type RenumberResult struct {
 	Out      []byte
 	Changes  []Renumbered
 	PrepRefs []PrepRef
+	// VendorLine is the line of the vendor marker, whose block stayed as
+	// it was; 0 when the spec has no marker and every patch from start on
+	// was renumbered.
+	VendorLine int
 }
 
 // decl is a patch declaration as written, whether rpm sees it or not.
@@ -84,7 +88,7 @@ func Renumber(src []byte, start, offset int, opts *Options) (*RenumberResult, er
 		l := out[d.phys]
 		out[d.phys] = l[:d.numStart] + formatNum(newNum[i], d.digits) + l[d.numStart+len(d.digits):]
 	}
-	res := &RenumberResult{Out: []byte(strings.Join(out, "")), Changes: changes}
+	res := &RenumberResult{Out: []byte(strings.Join(out, "")), Changes: changes, VendorLine: vendor}
 	if len(changes) > 0 {
 		res.PrepRefs = prepRefs(prepLines, changed)
 	}

@@ -115,8 +115,13 @@ func TestRenumberFiles(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := specCopy(t, c.src, 0o640)
 			code, stdout, stderr := run(t, append([]string{"renumber", p}, c.args...)...)
-			if code != 0 || stderr != "" {
+			// Without the marker in the spec, it says what it renumbered.
+			noMarker := !strings.Contains(string(c.src), c.marker)
+			if code != 0 || (stderr != "") != noMarker {
 				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if noMarker && !regexp.MustCompile(`^`+regexp.QuoteMeta(p)+`: no vendor marker "[^"]*": renumbered every patch from \d+ on \(Patch\d+\.\.Patch\d+ became Patch\d+\.\.Patch\d+\); give --vendor-marker to keep a block as it is\n$`).MatchString(stderr) {
+				t.Errorf("no-marker message %q", stderr)
 			}
 			if !strings.Contains(stdout, "renumbered") {
 				t.Errorf("stdout %q", stdout)

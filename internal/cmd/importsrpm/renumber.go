@@ -85,6 +85,13 @@ func runRenumber(ctx context.Context, o *RenumberOptions) error {
 	case err != nil:
 		return fmt.Errorf("%s: %w; the spec was not changed", o.SpecPath, err)
 	}
+	if res.VendorLine == 0 && len(res.Changes) > 0 {
+		// Without the marker there is no vendor block to keep: say what
+		// moved, so a wrong or missing marker does not go unnoticed.
+		first, last := res.Changes[0], res.Changes[len(res.Changes)-1]
+		fmt.Fprintf(o.IO.ErrOut, "%s: no vendor marker %q: renumbered every patch from %d on (Patch%d..Patch%d became Patch%d..Patch%d); give --vendor-marker to keep a block as it is\n",
+			o.SpecPath, o.VendorMarker, o.Start, first.Old, last.Old, first.New, last.New)
+	}
 	for _, r := range res.PrepRefs {
 		fmt.Fprintf(o.IO.ErrOut, "warning: %s line %d: %q names a renumbered patch by number and was not changed\n",
 			o.SpecPath, r.Line, r.Text)
