@@ -65,9 +65,10 @@ func Run(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "%s: %s (see '%s -h')\n", app.Name, ue.Msg, helpOf(app, args))
 		return ExitUsage
-	case errors.Is(err, git.ErrNotRepository):
-		// The command ran in the wrong place: a usage error in every
-		// command, so scripts never read it as "problems found".
+	case errors.Is(err, git.ErrNotRepository), errors.Is(err, git.ErrUnknownRevision):
+		// The command ran in the wrong place, or was given a revision
+		// that does not exist: a usage error in every command, so
+		// scripts never read it as "problems found".
 		fmt.Fprintf(stderr, "%s: %s\n", app.Name, oneLine(err.Error()))
 		return ExitUsage
 	case isFlagError(err):

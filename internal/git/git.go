@@ -75,7 +75,7 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if lines[2] != "sha1" {
 		// Patch-ids, caches and every object id we print are SHA-1
 		// sized; refuse before anything half works.
-		return nil, fmt.Errorf("%w: %s uses %s object ids; only SHA-1 repositories are supported", ErrObjectFormat, dir, lines[2])
+		return nil, fmt.Errorf("%w: the repository at %s uses %s object ids; only SHA-1 repositories are supported", ErrObjectFormat, lines[1], lines[2])
 	}
 	return r, nil
 }

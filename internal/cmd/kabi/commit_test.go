@@ -96,10 +96,10 @@ func TestCommitCmd(t *testing.T) {
 		t.Errorf("edited message:\n%s\nwant:\n%s", msg, want)
 	}
 
-	if res := r.kabi("commit", "no-such-rev", "--no-edit"); res.code != 1 || !strings.Contains(res.stderr, "unknown revision") {
+	if res := r.kabi("commit", "no-such-rev", "--no-edit"); res.code != 2 || !strings.Contains(res.stderr, "unknown revision") {
 		t.Errorf("unknown rev: %+v", res)
 	}
-	if res := r.kabi("commit", "--no-edit", "--", "-x"); res.code != 1 || !strings.Contains(res.stderr, "starts with '-'") {
+	if res := r.kabi("commit", "--no-edit", "--", "-x"); res.code != 2 || !strings.Contains(res.stderr, "starts with '-'") {
 		t.Errorf("option-like rev: %+v", res)
 	}
 }

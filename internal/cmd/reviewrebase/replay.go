@@ -157,7 +157,7 @@ func openRepo(ctx context.Context, ios *cliutil.IO, holding string) (*git.Repo, 
 	}
 	repo, err := git.Open(ctx, dir)
 	if errors.Is(err, git.ErrNotRepository) {
-		return nil, errors.New("not a git repository: run it inside a work tree of the repository holding " + holding)
+		return nil, fmt.Errorf("%w: run it inside a work tree of the repository holding %s", git.ErrNotRepository, holding)
 	}
 	if err != nil {
 		return nil, err

@@ -203,7 +203,7 @@ func TestReplayBadInput(t *testing.T) {
 		{"unknown revision", fx.Dir, []string{"replay", "nope", "queue-new"}, 2, "unknown revision"},
 		{"option-like revision", fx.Dir, []string{"replay", "--", "-x", "queue-new"}, 2, "'-'"},
 		{"merge", fx.Dir, []string{"replay", "queue-new", "queue-new~1"}, 1, "merge"},
-		{"not a repository", t.TempDir(), []string{"replay", "a", "b"}, 1, "not a git repository"},
+		{"not a repository", t.TempDir(), []string{"replay", "a", "b"}, 2, "not a git repository"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := runIn(t, fx, c.dir, c.args...)

@@ -107,7 +107,7 @@ func TestReplayWorktreeCompareClean(t *testing.T) {
 	if _, err := os.Stat(wt); !os.IsNotExist(err) {
 		t.Errorf("worktree still there: %v", err)
 	}
-	if r = runIn(t, fx, t.TempDir(), "replay", "--clean"); r.code != 1 || !strings.Contains(r.stderr, "not a git repository") {
+	if r = runIn(t, fx, t.TempDir(), "replay", "--clean"); r.code != 2 || !strings.Contains(r.stderr, "not a git repository") {
 		t.Errorf("--clean outside a repository: exit %d %s", r.code, r.stderr)
 	}
 }

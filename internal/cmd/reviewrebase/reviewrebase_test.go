@@ -271,7 +271,7 @@ func TestBadInput(t *testing.T) {
 		{"bad format", fx.Dir, []string{"--format=xml", "a..b"}, 2, "--format"},
 		{"unknown flag", fx.Dir, []string{"--frobnicate", "a..b"}, 2, "frobnicate"},
 		{"empty old range", fx.Dir, []string{"queue-old..queue-old", fx.NewTag + "..queue-new"}, 2, "empty range"},
-		{"not a repository", notRepo, []string{"a..b"}, 1, "not a git repository"},
+		{"not a repository", notRepo, []string{"a..b"}, 2, "not a git repository"},
 		{"shallow", shallow, []string{"HEAD~1..HEAD", "HEAD~2..HEAD"}, 1, "shallow"},
 		{"shallow, two tips", shallow, []string{"HEAD~2..HEAD"}, 1, "shallow"},
 		{"paths nothing touches", fx.Dir, []string{fx.OldTag + "..queue-old", fx.NewTag + "..queue-new", "--", "no/such/path"}, 2, "no commit touches the given paths"},
