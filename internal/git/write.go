@@ -11,6 +11,14 @@ import (
 	"strings"
 )
 
+// Object types, as git names them (Object.Type, WriteObjects).
+const (
+	TypeBlob   = "blob"
+	TypeTree   = "tree"
+	TypeCommit = "commit"
+	TypeTag    = "tag"
+)
+
 // Errors of UpdateRefs, recognised from git's answer.
 var (
 	// ErrRefExists: a ref to be created exists already.
@@ -148,7 +156,7 @@ func (r *Repo) WriteCommits(ctx context.Context, commits []CommitObject) ([]stri
 	for i, c := range commits {
 		bodies[i] = c.Bytes()
 	}
-	return r.WriteObjects(ctx, "commit", bodies)
+	return r.WriteObjects(ctx, TypeCommit, bodies)
 }
 
 // WriteObjects writes objects of one type (blob, tree, commit, tag; git

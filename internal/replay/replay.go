@@ -345,8 +345,8 @@ func (s *scratch) lookup(ctx context.Context, revs []string) (map[string]commitI
 	info := make(map[string]commitInfo, len(uniq))
 	for i, rev := range uniq {
 		a := objs[i*len(suffixes) : (i+1)*len(suffixes)]
-		c := commitInfo{id: answer(a[0], "commit"), tree: answer(a[1], "tree"),
-			parent: answer(a[2], "commit"), parentTree: answer(a[3], "tree"), merge: answer(a[4], "commit") != ""}
+		c := commitInfo{id: answer(a[0], git.TypeCommit), tree: answer(a[1], git.TypeTree),
+			parent: answer(a[2], git.TypeCommit), parentTree: answer(a[3], git.TypeTree), merge: answer(a[4], git.TypeCommit) != ""}
 		if c.id == "" || c.tree == "" {
 			return nil, fmt.Errorf("%q: %w", rev, git.ErrUnknownRevision)
 		}
@@ -407,10 +407,10 @@ func (s *scratch) addDetails(ctx context.Context, r *Result) error {
 	for k, i := range asked {
 		c := &r.Conflicts[i]
 		merged, resolved := objs[2*k], objs[2*k+1]
-		if resolved.Type == "blob" {
+		if resolved.Type == git.TypeBlob {
 			c.Resolution = Stage{OID: resolved.OID}
 		}
-		if merged.Type != "blob" || c.Upstream.OID == "" || c.Patch.OID == "" {
+		if merged.Type != git.TypeBlob || c.Upstream.OID == "" || c.Patch.OID == "" {
 			continue // not a content conflict: compare the stages
 		}
 		if c.Binary || bytes.IndexByte(merged.Data, 0) >= 0 {
@@ -418,10 +418,10 @@ func (s *scratch) addDetails(ctx context.Context, r *Result) error {
 			continue
 		}
 		var res []byte
-		if resolved.Type == "blob" {
+		if resolved.Type == git.TypeBlob {
 			res = resolved.Data
 		}
-		c.Regions = Regions(merged.Data, res, resolved.Type == "blob")
+		c.Regions = Regions(merged.Data, res, resolved.Type == git.TypeBlob)
 	}
 	return nil
 }
