@@ -14,9 +14,9 @@ import (
 	"github.com/patchqueue/pqtools/internal/git"
 )
 
-// ErrExists is returned by Add when the commit already has a note; it is
-// git.ErrNoteExists, so either matches.
-var ErrExists = git.ErrNoteExists
+// ErrExists is returned by Add when the commit already has a note (git
+// answered git.ErrNoteExists).
+var ErrExists = errors.New("commit already has a note")
 
 // Read returns the notes of the given commits (full ids) that have one.
 func Read(ctx context.Context, r *git.Repo, commits []string) (map[string]string, error) {
