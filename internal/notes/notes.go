@@ -6,18 +6,16 @@
 package notes
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
 )
 
-// ErrExists is returned by Add when the commit already has a note.
+// ErrExists is returned by Add when the commit already has a note (git
+// answered git.ErrNoteExists).
 var ErrExists = errors.New("commit already has a note")
 
 // Read returns the notes of the given commits (full ids) that have one.
@@ -26,22 +24,16 @@ func Read(ctx context.Context, r *git.Repo, commits []string) (map[string]string
 	for _, c := range commits {
 		want[c] = true
 	}
-	out, err := r.Output(ctx, "notes", "list")
+	list, err := r.ListNotes(ctx, git.NoteOptions{})
 	if err != nil {
-		var ge *git.Error
-		// No notes ref yet: nothing to read.
-		if errors.As(err, &ge) && ge.ExitCode > 0 && strings.Contains(ge.Stderr, "does not exist") {
-			return map[string]string{}, nil
-		}
 		return nil, fmt.Errorf("list notes: %w", err)
 	}
 	blobOf := map[string]string{}
 	var blobs []string
-	for _, line := range strings.Split(string(out), "\n") {
-		blob, obj, ok := strings.Cut(line, " ")
-		if ok && want[obj] {
-			blobOf[blob] = obj
-			blobs = append(blobs, blob)
+	for _, n := range list {
+		if want[n.Object] {
+			blobOf[n.Blob] = n.Object
+			blobs = append(blobs, n.Blob)
 		}
 	}
 	res := map[string]string{}
@@ -58,59 +50,27 @@ func Read(ctx context.Context, r *git.Repo, commits []string) (map[string]string
 	return res, nil
 }
 
-// CatBlobs reads blobs through one `git cat-file --batch`.
+// CatBlobs reads blobs (full ids) through one git.Repo.ReadObjects; the
+// result maps each blob found to its contents.
 func CatBlobs(ctx context.Context, r *git.Repo, blobs []string) (map[string]string, error) {
-	in := strings.Join(blobs, "\n") + "\n"
-	out, err := r.OutputInput(ctx, []byte(in), "cat-file", "--batch")
+	res := map[string]string{}
+	err := r.ReadObjects(ctx, blobs, git.ObjectOptions{}, func(o git.Object) error {
+		if !o.Missing {
+			res[o.OID] = string(o.Data)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	res := map[string]string{}
-	br := bufio.NewReader(bytes.NewReader(out))
-	for range blobs {
-		hdr, err := br.ReadString('\n')
-		if err != nil {
-			return nil, fmt.Errorf("cat-file: short output")
-		}
-		f := strings.Fields(hdr)
-		if len(f) != 3 {
-			continue // "<id> missing"
-		}
-		n, err := strconv.Atoi(f[2])
-		if err != nil {
-			return nil, fmt.Errorf("cat-file: bad header %q", hdr)
-		}
-		buf := make([]byte, n+1)
-		if _, err := ioReadFull(br, buf); err != nil {
-			return nil, fmt.Errorf("cat-file: %w", err)
-		}
-		res[f[0]] = string(buf[:n])
-	}
 	return res, nil
-}
-
-func ioReadFull(br *bufio.Reader, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := br.Read(buf[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 // Add attaches text as the note of commit, refusing to replace an existing
 // note (ErrExists): editing an existing note is the caller's explicit choice.
 func Add(ctx context.Context, r *git.Repo, commit, text string) error {
-	if err := git.CheckRev(commit); err != nil {
-		return err
-	}
-	_, err := r.Run(ctx, strings.NewReader(text), "notes", "add", "--file=-", "--end-of-options", commit)
-	if err != nil {
-		var ge *git.Error
-		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "existing notes") {
+	if err := r.AddNote(ctx, commit, text, false, git.NoteOptions{}); err != nil {
+		if errors.Is(err, git.ErrNoteExists) {
 			return fmt.Errorf("%s: %w", commit, ErrExists)
 		}
 		return err
@@ -121,13 +81,8 @@ func Add(ctx context.Context, r *git.Repo, commit, text string) error {
 // Replace overwrites the note of commit with text; callers use it after the
 // user edited the existing note, never blindly.
 func Replace(ctx context.Context, r *git.Repo, commit, text string) error {
-	if err := git.CheckRev(commit); err != nil {
-		return err
-	}
 	if strings.TrimSpace(text) == "" {
-		_, err := r.Run(ctx, nil, "notes", "remove", "--ignore-missing", "--end-of-options", commit)
-		return err
+		return r.RemoveNote(ctx, commit, true, git.NoteOptions{})
 	}
-	_, err := r.Run(ctx, strings.NewReader(text), "notes", "add", "-f", "--file=-", "--end-of-options", commit)
-	return err
+	return r.AddNote(ctx, commit, text, true, git.NoteOptions{})
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/git"
 )
 
 const (
@@ -26,62 +28,41 @@ var sampleMergeTree = "1\x00" + t2 + "\x00\x00\x00" +
 	"1\x00g\x00CONFLICT (modify/delete)\x00CONFLICT (modify/delete): g deleted in side and modified in master.\n\x00" +
 	"\x00"
 
-func TestParseMergeTree(t *testing.T) {
-	ms, err := ParseMergeTree([]byte(sampleMergeTree))
-	if err != nil {
-		t.Fatal(err)
+// conflicts groups what git.ParseMergeTree read by path.
+func TestConflicts(t *testing.T) {
+	ms, err := git.ParseMergeTree([]byte(sampleMergeTree))
+	if err != nil || len(ms) != 2 {
+		t.Fatal(ms, err)
 	}
-	if len(ms) != 2 || !ms[0].Clean || ms[0].Tree != t2 || len(ms[0].Entries) != 0 || len(ms[0].Messages) != 0 {
-		t.Fatalf("clean merge: %+v", ms)
+	if cs := conflicts(&ms[0]); len(cs) != 0 {
+		t.Errorf("clean merge: %+v", cs)
 	}
-	m := ms[1]
-	if m.Clean || m.Tree != t1 || len(m.Entries) != 5 || len(m.Messages) != 3 {
-		t.Fatalf("conflicted merge: %+v", m)
-	}
-	if e := m.Entries[4]; e != (Entry{Mode: "100644", OID: o2, Stage: 2, Path: "g"}) {
-		t.Errorf("entry %+v", e)
-	}
-	cs := m.conflicts()
+	cs := conflicts(&ms[1])
 	if len(cs) != 2 || cs[0].Path != "f" || cs[1].Path != "g" {
 		t.Fatalf("conflicts %+v", cs)
 	}
 	if !slices.Equal(cs[0].Kinds, []string{"contents"}) || cs[0].Base.OID != o1 || cs[0].Upstream.OID != o2 || cs[0].Patch.OID != o3 {
 		t.Errorf("f: %+v", cs[0])
 	}
+	if !slices.Equal(cs[0].Messages, []string{"Auto-merging f", "CONFLICT (content): Merge conflict in f"}) {
+		t.Errorf("f messages: %q", cs[0].Messages)
+	}
 	if !slices.Equal(cs[1].Kinds, []string{"modify/delete"}) || cs[1].Patch.OID != "" || len(cs[1].Messages) != 1 {
 		t.Errorf("g: %+v", cs[1])
 	}
 }
 
-func TestParseMergeTreeErrors(t *testing.T) {
-	for _, in := range []string{
-		"1\x00" + t1,                                            // truncated
-		"2\x00" + t1 + "\x00\x00\x00",                           // bad status
-		"1\x00xyz\x00\x00\x00",                                  // bad tree
-		"0\x00" + t1 + "\x00bad entry\x00\x00\x00",              // bad entry
-		"0\x00" + t1 + "\x00\x00x\x00\x00",                      // bad count
-		"0\x00" + t1 + "\x00\x002\x00f\x00",                     // truncated message
-		"1\x00" + t1 + "\x00100644 " + o1 + " 2\tf\x00\x00\x00", // clean with conflicts
-	} {
-		if ms, err := ParseMergeTree([]byte(in)); err == nil {
-			t.Errorf("%q: no error, %+v", in, ms)
-		}
-	}
-}
-
-func FuzzParseMergeTree(f *testing.F) {
+func FuzzConflicts(f *testing.F) {
 	f.Add([]byte(sampleMergeTree))
 	f.Add([]byte("1\x00" + t1 + "\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ms, err := ParseMergeTree(b)
+		ms, err := git.ParseMergeTree(b)
 		if err != nil {
 			return
 		}
-		for _, m := range ms {
-			if m.Clean && len(m.Entries) > 0 {
-				t.Errorf("clean merge with conflicts")
-			}
-			for _, c := range m.conflicts() {
+		for i := range ms {
+			m := &ms[i]
+			for _, c := range conflicts(m) {
 				if c.Path == "" && len(m.Entries) == 0 {
 					t.Errorf("conflict without entry")
 				}

@@ -5,21 +5,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
-)
 
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
-}
+	"github.com/patchqueue/pqtools/internal/git"
+)
 
 // WriteText writes a replay for people: the verdict, then for a conflict
 // each region's sides next to the author's resolution, then the diff from
 // the replay to the new commit.
 func WriteText(w io.Writer, r *Result) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "replay of %s onto the parent of %s: %s\n", short(r.Old), short(r.New), r.Verdict)
+	fmt.Fprintf(&b, "replay of %s onto the parent of %s: %s\n", git.Short(r.Old), git.Short(r.New), r.Verdict)
 	switch r.Verdict {
 	case Identical:
 		b.WriteString("The replay gives exactly the new commit: only the context moved.\n")

@@ -170,7 +170,7 @@ func run(ctx context.Context, repo *git.Repo, pairs []Pair, details bool) ([]Res
 
 	// The throwaway commit of each pair: the new parent's tree on top of
 	// the old parent (none for a root commit: the base is then empty).
-	bodies := make([]string, len(pairs))
+	bodies := make([]git.CommitObject, len(pairs))
 	for i, p := range pairs {
 		o, n := commits[p.Old], commits[p.New]
 		if o.merge {
@@ -182,31 +182,25 @@ func run(ctx context.Context, repo *git.Repo, pairs []Pair, details bool) ([]Res
 				return nil, err
 			}
 		}
-		bodies[i] = commitBody(onto, o.parent, "replay onto")
+		bodies[i] = throwaway(onto, o.parent)
 	}
-	ontoIDs, err := s.writeCommits(ctx, bodies)
+	// One hash-object process for all of them, instead of one
+	// commit-tree per commit.
+	ontoIDs, err := s.repo.WriteCommits(ctx, bodies)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("replay: write commits: %w", err)
 	}
 
-	var in bytes.Buffer
+	merge := make([]git.MergePair, len(pairs))
 	for i, p := range pairs {
-		fmt.Fprintf(&in, "%s %s\n", ontoIDs[i], commits[p.Old].id)
+		merge[i] = git.MergePair{Ours: ontoIDs[i], Theirs: commits[p.Old].id}
 	}
 	// diff3 so regions carry the base; pinned so the user's config cannot
 	// change the markers we read. Unrelated histories: a root old commit
 	// merges against the empty tree, as git cherry-pick does.
-	out, err := s.repo.Run(ctx, &in, "-c", "merge.conflictStyle=diff3",
-		"merge-tree", "--write-tree", "--stdin", "-z", "--messages", "--allow-unrelated-histories")
+	merges, err := s.repo.MergeTreeBatch(ctx, merge, git.MergeTreeOptions{ConflictStyle: "diff3", AllowUnrelatedHistories: true})
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
-	}
-	merges, err := ParseMergeTree(out)
-	if err != nil {
-		return nil, err
-	}
-	if len(merges) != len(pairs) {
-		return nil, fmt.Errorf("git merge-tree: %d results for %d merges", len(merges), len(pairs))
 	}
 
 	results := make([]Result, len(pairs))
@@ -217,7 +211,7 @@ func run(ctx context.Context, repo *git.Repo, pairs []Pair, details bool) ([]Res
 		switch {
 		case !m.Clean:
 			r.Verdict = Conflicted
-			r.Conflicts = m.conflicts()
+			r.Conflicts = conflicts(&m)
 		case m.Tree == r.NewTree:
 			r.Verdict = Identical
 		default:
@@ -239,17 +233,14 @@ func run(ctx context.Context, repo *git.Repo, pairs []Pair, details bool) ([]Res
 // the same objects, and nothing depends on the user's identity config.
 const ident = "git review-rebase replay <replay@pqtools.invalid> 0 +0000"
 
-// commitBody is a raw commit object as git commit-tree writes it (git's
-// commit.c, commit_tree_extended: tree, parents, author and committer
-// header lines, a blank line, the message).
-func commitBody(tree, parent, msg string) string {
-	var b strings.Builder
-	b.WriteString("tree " + tree + "\n")
+// throwaway is the commit a replay merges with: tree on top of parent
+// (none for a root).
+func throwaway(tree, parent string) git.CommitObject {
+	c := git.CommitObject{Tree: tree, Author: ident, Committer: ident, Message: "replay onto\n"}
 	if parent != "" {
-		b.WriteString("parent " + parent + "\n")
+		c.Parents = []string{parent}
 	}
-	b.WriteString("author " + ident + "\ncommitter " + ident + "\n\n" + msg + "\n")
-	return b.String()
+	return c
 }
 
 // scratch is the temporary object store replays write to.
@@ -297,15 +288,11 @@ func locate(ctx context.Context, repo *git.Repo) (gitDir, objects string, err er
 	if filepath.IsAbs(repo.GitDir) && filepath.IsAbs(repo.CommonDir) && !moved {
 		return repo.GitDir, filepath.Join(repo.CommonDir, "objects"), nil
 	}
-	out, err := repo.Output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-path", "objects")
+	p, err := repo.Paths(ctx)
 	if err != nil {
 		return "", "", fmt.Errorf("replay: find the repository: %w", err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 {
-		return "", "", fmt.Errorf("git rev-parse: unexpected output %q", out)
-	}
-	return lines[0], lines[1], nil
+	return p.GitDir, p.Objects, nil
 }
 
 // quoteAlternate quotes a path for GIT_ALTERNATE_OBJECT_DIRECTORIES, where
@@ -325,8 +312,7 @@ func (s *scratch) close() { os.RemoveAll(s.dir) }
 // second parent exists.
 func (s *scratch) lookup(ctx context.Context, revs []string) (map[string]commitInfo, error) {
 	suffixes := []string{"^{commit}", "^{tree}", "^1^{commit}", "^1^{tree}", "^2^{commit}"}
-	var in bytes.Buffer
-	var uniq []string
+	var names, uniq []string
 	seen := map[string]bool{}
 	for _, rev := range revs {
 		if err := git.CheckRev(rev); err != nil {
@@ -341,36 +327,31 @@ func (s *scratch) lookup(ctx context.Context, revs []string) (map[string]commitI
 		seen[rev] = true
 		uniq = append(uniq, rev)
 		for _, suf := range suffixes {
-			in.WriteString(rev + suf + "\n")
+			names = append(names, rev+suf)
 		}
 	}
-	out, err := s.repo.OutputInput(ctx, in.Bytes(), "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	objs, err := s.repo.CatObjects(ctx, names, git.ObjectOptions{CheckOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("replay: look up commits: %w", err)
 	}
-	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-	if len(lines) != len(uniq)*len(suffixes) {
-		return nil, fmt.Errorf("git cat-file: %d answers for %d questions", len(lines), len(uniq)*len(suffixes))
-	}
-	// answer is the object id when the line names an object of type typ;
-	// anything else ("<name> missing", "<name> ambiguous") is no answer.
-	answer := func(l, typ string) string {
-		oid, t, ok := strings.Cut(l, " ")
-		if !ok || t != typ || !isHex(oid) {
+	// answer is the object id when git found an object of type typ;
+	// anything else ("missing", "ambiguous") is no answer.
+	answer := func(o git.Object, typ string) string {
+		if o.Missing || o.Type != typ {
 			return ""
 		}
-		return oid
+		return o.OID
 	}
 	info := make(map[string]commitInfo, len(uniq))
 	for i, rev := range uniq {
-		a := lines[i*len(suffixes) : (i+1)*len(suffixes)]
-		c := commitInfo{id: answer(a[0], "commit"), tree: answer(a[1], "tree"),
-			parent: answer(a[2], "commit"), parentTree: answer(a[3], "tree"), merge: answer(a[4], "commit") != ""}
+		a := objs[i*len(suffixes) : (i+1)*len(suffixes)]
+		c := commitInfo{id: answer(a[0], git.TypeCommit), tree: answer(a[1], git.TypeTree),
+			parent: answer(a[2], git.TypeCommit), parentTree: answer(a[3], git.TypeTree), merge: answer(a[4], git.TypeCommit) != ""}
 		if c.id == "" || c.tree == "" {
 			return nil, fmt.Errorf("%q: %w", rev, git.ErrUnknownRevision)
 		}
 		if (c.parent == "") != (c.parentTree == "") {
-			return nil, fmt.Errorf("replay: parent of %s: %q %q", rev, a[2], a[3])
+			return nil, fmt.Errorf("replay: parent of %s: %q %q", rev, c.parent, c.parentTree)
 		}
 		info[rev] = c
 	}
@@ -382,37 +363,12 @@ func (s *scratch) emptyTree(ctx context.Context) (string, error) {
 	if s.empty != "" {
 		return s.empty, nil
 	}
-	out, err := s.repo.Run(ctx, bytes.NewReader(nil), "mktree", "-z")
+	empty, err := s.repo.MkTree(ctx, nil)
 	if err != nil {
 		return "", fmt.Errorf("replay: write empty tree: %w", err)
 	}
-	s.empty = strings.TrimSpace(string(out))
+	s.empty = empty
 	return s.empty, nil
-}
-
-// writeCommits writes raw commit objects with one hash-object process
-// (instead of one commit-tree per commit) and returns their ids in order.
-func (s *scratch) writeCommits(ctx context.Context, bodies []string) ([]string, error) {
-	var paths bytes.Buffer
-	for i, b := range bodies {
-		p := filepath.Join(s.dir, "c"+strconv.Itoa(i))
-		if err := os.WriteFile(p, []byte(b), 0o600); err != nil {
-			return nil, fmt.Errorf("replay: %w", err)
-		}
-		paths.WriteString(p + "\n")
-	}
-	out, err := s.repo.Run(ctx, &paths, "hash-object", "-t", "commit", "-w", "--stdin-paths")
-	if err != nil {
-		return nil, fmt.Errorf("replay: write commits: %w", err)
-	}
-	ids := strings.Fields(string(out))
-	if len(ids) != len(bodies) {
-		return nil, fmt.Errorf("git hash-object: %d ids for %d commits", len(ids), len(bodies))
-	}
-	for i := range bodies {
-		os.Remove(filepath.Join(s.dir, "c"+strconv.Itoa(i)))
-	}
-	return ids, nil
 }
 
 // addDetails adds the diff from the replay to the new commit and, for
@@ -421,7 +377,7 @@ func (s *scratch) addDetails(ctx context.Context, r *Result) error {
 	if r.Verdict == Identical {
 		return nil
 	}
-	out, err := s.repo.Output(ctx, "diff-tree", "-p", "--no-color", "--no-ext-diff", "--no-textconv", r.ReplayTree, r.NewTree)
+	out, err := s.repo.DiffTrees(ctx, r.ReplayTree, r.NewTree)
 	if err != nil {
 		return fmt.Errorf("replay: diff: %w", err)
 	}
@@ -432,75 +388,40 @@ func (s *scratch) addDetails(ctx context.Context, r *Result) error {
 	// The replayed file (with markers) and the author's file, for every
 	// conflicted path, in one cat-file process. Paths with a newline cannot
 	// go through cat-file's line protocol: they keep no regions.
-	var in bytes.Buffer
+	var names []string
 	var asked []int
 	for i, c := range r.Conflicts {
-		if strings.ContainsAny(c.Path, "\n") {
+		if strings.ContainsAny(c.Path, "\n\x00") {
 			continue
 		}
-		fmt.Fprintf(&in, "%s:%s\n%s:%s\n", r.ReplayTree, c.Path, r.NewTree, c.Path)
+		names = append(names, r.ReplayTree+":"+c.Path, r.NewTree+":"+c.Path)
 		asked = append(asked, i)
 	}
 	if len(asked) == 0 {
 		return nil
 	}
-	out, err = s.repo.OutputInput(ctx, in.Bytes(), "cat-file", "--batch")
+	objs, err := s.repo.CatObjects(ctx, names, git.ObjectOptions{})
 	if err != nil {
 		return fmt.Errorf("replay: read conflicted files: %w", err)
-	}
-	objs, err := parseBatch(out, 2*len(asked))
-	if err != nil {
-		return err
 	}
 	for k, i := range asked {
 		c := &r.Conflicts[i]
 		merged, resolved := objs[2*k], objs[2*k+1]
-		if resolved.typ == "blob" {
-			c.Resolution = Stage{OID: resolved.oid}
+		if resolved.Type == git.TypeBlob {
+			c.Resolution = Stage{OID: resolved.OID}
 		}
-		if merged.typ != "blob" || c.Upstream.OID == "" || c.Patch.OID == "" {
+		if merged.Type != git.TypeBlob || c.Upstream.OID == "" || c.Patch.OID == "" {
 			continue // not a content conflict: compare the stages
 		}
-		if c.Binary || bytes.IndexByte(merged.data, 0) >= 0 {
+		if c.Binary || bytes.IndexByte(merged.Data, 0) >= 0 {
 			c.Binary = true
 			continue
 		}
 		var res []byte
-		if resolved.typ == "blob" {
-			res = resolved.data
+		if resolved.Type == git.TypeBlob {
+			res = resolved.Data
 		}
-		c.Regions = Regions(merged.data, res, resolved.typ == "blob")
+		c.Regions = Regions(merged.Data, res, resolved.Type == git.TypeBlob)
 	}
 	return nil
-}
-
-// object is one answer of git cat-file --batch.
-type object struct {
-	oid, typ string // typ is empty for a missing object
-	data     []byte
-}
-
-// parseBatch reads n answers of cat-file --batch: "<oid> <type> <size>\n"
-// then the contents and "\n", or "<name> missing\n".
-func parseBatch(out []byte, n int) ([]object, error) {
-	var objs []object
-	for len(objs) < n {
-		nl := bytes.IndexByte(out, '\n')
-		if nl < 0 {
-			return nil, fmt.Errorf("git cat-file: truncated output after %d objects", len(objs))
-		}
-		f := strings.Fields(string(out[:nl]))
-		out = out[nl+1:]
-		if len(f) != 3 {
-			objs = append(objs, object{}) // missing or ambiguous
-			continue
-		}
-		size, err := strconv.Atoi(f[2])
-		if err != nil || size < 0 || size+1 > len(out) {
-			return nil, fmt.Errorf("git cat-file: bad header %q", strings.Join(f, " "))
-		}
-		objs = append(objs, object{oid: f[0], typ: f[1], data: out[:size]})
-		out = out[size+1:]
-	}
-	return objs, nil
 }

@@ -73,7 +73,7 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 	// (a kernel's 70,000 files) is done by the reset below, imports in
 	// parallel.
 	worktreeMu.Lock()
-	_, err = code.Run(ctx, nil, w.config("worktree", "add", "--detach", "--no-checkout", "--quiet", "--", w.dir, base)...)
+	err = code.AddWorktree(ctx, w.dir, base, git.WorktreeAddOptions{NoCheckout: true, Config: w.settings()})
 	worktreeMu.Unlock()
 	if err != nil {
 		return "", fmt.Errorf("create a temporary worktree: %w", err)
@@ -81,12 +81,12 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 	w.repo = &git.Repo{Dir: w.dir, Env: append(append([]string(nil), code.Env...),
 		"GIT_COMMITTER_NAME="+CommitterName, "GIT_COMMITTER_EMAIL="+CommitterEmail,
 		"GIT_COMMITTER_DATE="+GitDate(w.fixed))}
-	out, err := w.repo.Output(ctx, "rev-parse", "--absolute-git-dir")
+	paths, err := w.repo.Paths(ctx)
 	if err != nil {
 		return "", err
 	}
-	w.admin = strings.TrimSpace(string(out))
-	if _, err := w.git(ctx, "reset", "--hard", "--quiet", "HEAD"); err != nil {
+	w.admin = paths.GitDir
+	if err := w.repo.ResetHard(ctx, "HEAD", w.settings()); err != nil {
 		return "", fmt.Errorf("check out %.12s in the temporary worktree: %w", base, err)
 	}
 	logf := func(p Patch, how string) {
@@ -131,11 +131,7 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 			return "", fmt.Errorf("commit what %%prep changed: %w", err)
 		}
 	}
-	out, err = w.repo.Output(ctx, "rev-parse", "--verify", "HEAD")
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(out)), nil
+	return w.repo.ResolveCommit(ctx, "HEAD")
 }
 
 // worktreeMu makes the imports of one process (--all runs several at once)
@@ -156,31 +152,40 @@ type worktree struct {
 	fixed time.Time
 }
 
-// config prefixes a git command with settings that keep user or repository
-// configuration from changing the result: no hooks (a commit-msg hook adding
-// a Change-Id would break reproducibility), no signing, no automatic gc, no
-// line-ending conversion.
-func (w *worktree) config(args ...string) []string {
-	return append([]string{
-		"-c", "core.hooksPath=" + w.hooks,
-		"-c", "commit.gpgSign=false",
-		"-c", "gc.auto=0",
-		"-c", "maintenance.auto=false",
-		"-c", "core.autocrlf=false",
-		"-c", "core.safecrlf=false",
-		"-c", "core.fileMode=true",
-		"-c", "core.symlinks=true",
-		"-c", "am.keepcr=false",
-		"-c", "am.messageId=false",
-		"-c", "mailinfo.scissors=false",
-		"-c", "i18n.commitEncoding=UTF-8",
-		"-c", "commit.cleanup=whitespace",
-		"-c", "advice.detachedHead=false",
-	}, args...)
+// settings are given (-c) to every git command that changes the worktree,
+// so that user or repository configuration cannot change the result: no
+// hooks (a commit-msg hook adding a Change-Id would break
+// reproducibility), no signing, no automatic gc, no line-ending conversion.
+func (w *worktree) settings() []string {
+	return []string{
+		"core.hooksPath=" + w.hooks,
+		"commit.gpgSign=false",
+		"gc.auto=0",
+		"maintenance.auto=false",
+		"core.autocrlf=false",
+		"core.safecrlf=false",
+		"core.fileMode=true",
+		"core.symlinks=true",
+		"am.keepcr=false",
+		"am.messageId=false",
+		"mailinfo.scissors=false",
+		"i18n.commitEncoding=UTF-8",
+		"commit.cleanup=whitespace",
+		"advice.detachedHead=false",
+	}
 }
 
-func (w *worktree) git(ctx context.Context, args ...string) ([]byte, error) {
-	return w.repo.Run(ctx, nil, w.config(args...)...)
+// amOptions are those of every git am of an import.
+func (w *worktree) amOptions() git.AmOptions {
+	return git.AmOptions{ThreeWay: true, Whitespace: "nowarn", Config: w.settings()}
+}
+
+// clean drops what a failed patch left: back to HEAD, no untracked file.
+func (w *worktree) clean(ctx context.Context) error {
+	if err := w.repo.ResetHard(ctx, "HEAD", w.settings()); err != nil {
+		return err
+	}
+	return w.repo.CleanAll(ctx, w.settings())
 }
 
 // batchable reports whether a patch can go to git am together with others:
@@ -195,43 +200,38 @@ func batchable(data []byte) bool {
 // session is ended keeping those commits, and the tree is cleaned for the
 // next attempt; the error is then nil unless cleaning failed or ctx ended.
 func (w *worktree) amBatch(ctx context.Context, i int, patches []Patch) (int, error) {
-	args := []string{"am", "-3", "--quiet", "--no-scissors", "--no-message-id", "--no-keep-cr", "--whitespace=nowarn"}
+	var files []string
 	for k, p := range patches {
 		file := filepath.Join(w.tmp, "patches", strconv.Itoa(i+k)+".patch")
 		if err := os.WriteFile(file, p.Data, 0o644); err != nil {
 			return 0, err
 		}
-		args = append(args, file)
+		files = append(files, file)
 	}
-	out, err := w.repo.Output(ctx, "rev-parse", "--verify", "HEAD")
+	start, err := w.repo.ResolveCommit(ctx, "HEAD")
 	if err != nil {
 		return 0, err
 	}
-	start := strings.TrimSpace(string(out))
-	if _, amErr := w.git(ctx, args...); amErr == nil {
+	if amErr := w.repo.Am(ctx, files, w.amOptions()); amErr == nil {
 		return len(patches), nil
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	out, err = w.repo.Output(ctx, "rev-list", "--count", start+"..HEAD")
+	made, err := w.repo.RevList(ctx, git.LogOptions{Include: []string{"HEAD"}, Exclude: []string{start}})
 	if err != nil {
 		return 0, err
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil || n >= len(patches) {
-		return 0, fmt.Errorf("git am stopped, but %q commits were made of %d", strings.TrimSpace(string(out)), len(patches))
+	n := len(made)
+	if n >= len(patches) {
+		return 0, fmt.Errorf("git am stopped, but %q commits were made of %d", strconv.Itoa(n), len(patches))
 	}
-	// --quit keeps HEAD, the commits of the patches before the one that
-	// failed; reset and clean drop what the failed one left.
-	if _, err := w.git(ctx, "am", "--quit"); err != nil {
+	// Quitting keeps HEAD, the commits of the patches before the one that
+	// failed; cleaning drops what the failed one left.
+	if err := w.repo.AmQuit(ctx, w.settings()); err != nil {
 		return n, err
 	}
-	if _, err := w.git(ctx, "reset", "--hard", "--quiet", "HEAD"); err != nil {
-		return n, err
-	}
-	_, err = w.git(ctx, "clean", "-fdxq")
-	return n, err
+	return n, w.clean(ctx)
 }
 
 // How a patch was applied, as Apply logs it.
@@ -256,8 +256,7 @@ func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) err
 	h := ParseHeader(p.Data)
 	var amOut string
 	if h.Mail {
-		_, err := w.git(ctx, "am", "-3", "--quiet", "--no-scissors", "--no-message-id",
-			"--no-keep-cr", "--whitespace=nowarn", file)
+		err := w.repo.Am(ctx, []string{file}, w.amOptions())
 		if err == nil {
 			*how = ByAm
 			if !h.Date.IsZero() {
@@ -265,9 +264,8 @@ func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) err
 			}
 			// git am dates a mail without a Date: header now; the
 			// fixed date keeps imports reproducible.
-			_, err = w.git(ctx, "commit", "--amend", "--quiet", "--no-edit", "--allow-empty",
-				"--no-verify", "--date="+GitDate(w.fixed))
-			return err
+			return w.repo.CommitIndex(ctx, git.CommitIndexOptions{Amend: true, AllowEmpty: true,
+				Date: GitDate(w.fixed), Config: w.settings()})
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -275,12 +273,9 @@ func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) err
 		amOut = gitOutput(err)
 		*how = ByPatchAfter
 		// Back to a clean tree at the previous commit before patch(1)
-		// tries; --abort fails when am stopped before starting a session.
-		_, _ = w.git(ctx, "am", "--abort")
-		if _, err := w.git(ctx, "reset", "--hard", "--quiet", "HEAD"); err != nil {
-			return err
-		}
-		if _, err := w.git(ctx, "clean", "-fdxq"); err != nil {
+		// tries; aborting fails when am stopped before starting a session.
+		_ = w.repo.AmAbort(ctx, w.settings())
+		if err := w.clean(ctx); err != nil {
 			return err
 		}
 	}
@@ -293,9 +288,9 @@ func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) err
 		if amOut != "" {
 			detail = "git am -3:\n" + amOut + "\npatch -p1 --fuzz=2:\n" + out
 		}
-		return &PatchError{Num: p.Num, File: p.File, Output: detail, Err: fmt.Errorf("%w: %s", ErrNoApply, firstLine(out, err))}
+		return &PatchError{Num: p.Num, File: p.File, Output: detail, Err: fmt.Errorf("%w: %s", ErrNoApply, firstLine(out, cause(err)))}
 	}
-	if _, err := w.git(ctx, "add", "--all", "--force", "--", "."); err != nil {
+	if err := w.repo.AddAll(ctx, w.settings()); err != nil {
 		return err
 	}
 	name, email := h.Name, h.Email
@@ -313,11 +308,8 @@ func (w *worktree) applyAs(ctx context.Context, i int, p Patch, how *string) err
 	if err := os.WriteFile(msg, []byte(h.Message()), 0o644); err != nil {
 		return err
 	}
-	commit := *w.repo
-	commit.Env = append(append([]string(nil), w.repo.Env...),
-		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email, "GIT_AUTHOR_DATE="+GitDate(date))
-	_, err = commit.Run(ctx, nil, w.config("commit", "--quiet", "--allow-empty", "--no-verify",
-		"--cleanup=whitespace", "--file", msg)...)
+	err = w.repo.CommitIndex(ctx, git.CommitIndexOptions{MessageFile: msg, AllowEmpty: true, Cleanup: "whitespace",
+		Config: w.settings(), Author: &git.Ident{Name: name, Email: email, Date: GitDate(date)}})
 	if err != nil {
 		return &PatchError{Num: p.Num, File: p.File, Output: gitOutput(err), Err: fmt.Errorf("commit: %w", err)}
 	}

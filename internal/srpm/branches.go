@@ -23,7 +23,7 @@ func BranchRefs(prefix string) (preBase, base string) {
 func CheckBranches(ctx context.Context, code *git.Repo, prefix string, force bool) error {
 	pre, base := BranchRefs(prefix)
 	for _, ref := range []string{pre, base} {
-		if _, err := code.Output(ctx, "check-ref-format", ref); err != nil {
+		if ok, err := code.ValidRefName(ctx, ref); err != nil || !ok {
 			return fmt.Errorf("%q is not a valid branch name", strings.TrimPrefix(ref, "refs/heads/"))
 		}
 		if force {
@@ -48,17 +48,8 @@ func CreateBranches(ctx context.Context, code *git.Repo, prefix, preBase, tip st
 		return err
 	}
 	pre, base := BranchRefs(prefix)
-	var in strings.Builder
-	in.WriteString("start\n")
-	for _, u := range [][2]string{{pre, preBase}, {base, tip}} {
-		if force {
-			fmt.Fprintf(&in, "update %s %s\n", u[0], u[1])
-		} else {
-			fmt.Fprintf(&in, "create %s %s\n", u[0], u[1])
-		}
-	}
-	in.WriteString("prepare\ncommit\n")
-	if _, err := code.Run(ctx, strings.NewReader(in.String()), "update-ref", "-m", reason, "--stdin"); err != nil {
+	updates := []git.RefUpdate{{Ref: pre, New: preBase, Create: !force}, {Ref: base, New: tip, Create: !force}}
+	if err := code.UpdateRefs(ctx, updates, reason); err != nil {
 		return fmt.Errorf("create branches %s/pre-base and %s/base: %w", prefix, prefix, err)
 	}
 	return nil

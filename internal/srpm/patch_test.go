@@ -92,13 +92,13 @@ func TestDecompress(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte("--- a/f\n+++ b/f\n"))
 	zw.Close()
-	if got, err := decompress(gz.Bytes()); err != nil || string(got) != "--- a/f\n+++ b/f\n" {
+	if got, err := decompress(context.Background(), gz.Bytes()); err != nil || string(got) != "--- a/f\n+++ b/f\n" {
 		t.Errorf("gzip: %q, %v", got, err)
 	}
-	if got, err := decompress([]byte("BZh is a word\n")); err != nil || string(got) != "BZh is a word\n" {
+	if got, err := decompress(context.Background(), []byte("BZh is a word\n")); err != nil || string(got) != "BZh is a word\n" {
 		t.Errorf("text starting BZh: %q, %v", got, err)
 	}
-	if _, err := decompress([]byte{0xfd, '7', 'z', 'X', 'Z', 0, 1}); err == nil {
+	if _, err := decompress(context.Background(), []byte{0xfd, '7', 'z', 'X', 'Z', 0, 1}); err == nil {
 		t.Error("broken xz: no error")
 	}
 	// The formats Go lacks go through the programs rpm uses too; the
@@ -115,11 +115,11 @@ func TestDecompress(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", c, err)
 		}
-		if got, err := decompress(packed); err != nil || string(got) != text {
+		if got, err := decompress(context.Background(), packed); err != nil || string(got) != text {
 			t.Errorf("%v: %q, %v", c, got, err)
 		}
 	}
-	if _, err := decompress([]byte{0x1f, 0x8b, 0}); err == nil {
+	if _, err := decompress(context.Background(), []byte{0x1f, 0x8b, 0}); err == nil {
 		t.Error("broken gzip: no error")
 	}
 }

@@ -1,18 +1,17 @@
 package srpm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/proc"
 	"github.com/patchqueue/pqtools/internal/spec"
 )
 
@@ -55,11 +54,10 @@ func RunPrep(ctx context.Context, srpm, code *git.Repo, rev *Revision, base, dis
 			os.RemoveAll(tmp) // p is nil by now
 		}
 	}()
-	out, err := srpm.Output(ctx, "ls-tree", "-r", "-z", "--full-tree", "--name-only", rev.Commit, "--", "SPECS/", "SOURCES/")
+	paths, err := srpm.ListTree(ctx, rev.Commit, true, "SPECS/", "SOURCES/")
 	if err != nil {
 		return nil, err
 	}
-	paths := git.SplitNUL(out)
 	blobs, err := catFiles(ctx, srpm, rev.Commit, paths)
 	if err != nil {
 		return nil, err
@@ -105,7 +103,7 @@ func RunPrep(ctx context.Context, srpm, code *git.Repo, rev *Revision, base, dis
 		if err := os.MkdirAll(filepath.Dir(tarball), 0o755); err != nil {
 			return nil, err
 		}
-		if _, err := code.Run(ctx, nil, "archive", "--format=tar", "--prefix="+rev.Name+"-"+rev.Version+"/", "-o", tarball, base); err != nil {
+		if err := code.Archive(ctx, base, tarball, git.ArchiveOptions{Format: "tar", Prefix: rev.Name + "-" + rev.Version + "/"}); err != nil {
 			return nil, fmt.Errorf("write Source0 %s from %s: %w", so.File, base, err)
 		}
 	}
@@ -113,23 +111,20 @@ func RunPrep(ctx context.Context, srpm, code *git.Repo, rev *Revision, base, dis
 	if distSet && dist != "" {
 		distDef = "dist " + dist
 	}
-	cmd := exec.CommandContext(ctx, "rpmbuild", "-bp", "--nodeps",
-		"--define", "_topdir "+tmp,
-		"--define", "_sourcedir "+filepath.Join(tmp, "SOURCES"),
-		"--define", "_specdir "+filepath.Join(tmp, "SPECS"),
-		"--define", "_builddir "+filepath.Join(tmp, "BUILD"),
+	out, err := proc.Run(ctx, proc.Cmd{Program: "rpmbuild", Args: []string{"-bp", "--nodeps",
+		"--define", "_topdir " + tmp,
+		"--define", "_sourcedir " + filepath.Join(tmp, "SOURCES"),
+		"--define", "_specdir " + filepath.Join(tmp, "SPECS"),
+		"--define", "_builddir " + filepath.Join(tmp, "BUILD"),
 		"--define", "_default_patch_fuzz 2",
 		"--define", distDef,
-		filepath.Join(tmp, filepath.FromSlash(rev.SpecPath)))
-	cmd.Dir = tmp
-	cmd.Env = append(patchEnv(), "HOME="+tmp)
-	var outb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &outb, &outb
-	if err := cmd.Run(); err != nil {
+		filepath.Join(tmp, filepath.FromSlash(rev.SpecPath))},
+		Dir: tmp, Env: append(patchEnv(), "HOME="+tmp), CombinedOutput: true})
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, &PrepError{Output: outb.String(), Err: fmt.Errorf("%w: %v", ErrPrep, err)}
+		return nil, &PrepError{Output: string(out), Err: fmt.Errorf("%w: %v", ErrPrep, cause(err))}
 	}
 	ents, err := os.ReadDir(filepath.Join(tmp, "BUILD"))
 	if err != nil {
@@ -194,21 +189,18 @@ func (w *worktree) commitPrep(ctx context.Context, prepDir string) error {
 	if err != nil {
 		return fmt.Errorf("copy the prepared tree: %w", err)
 	}
-	if _, err := w.git(ctx, "add", "--all", "--force", "--", "."); err != nil {
+	if err := w.repo.AddAll(ctx, w.settings()); err != nil {
 		return err
 	}
-	if _, err := w.repo.Output(ctx, "diff-index", "--cached", "--quiet", "HEAD", "--"); err == nil {
-		return nil // %prep did nothing beyond the patches
+	if changed, err := w.repo.HasStaged(ctx); err != nil || !changed {
+		return err // nil when %prep did nothing beyond the patches
 	}
 	msg := filepath.Join(w.tmp, "patches", "prep.msg")
 	if err := os.WriteFile(msg, []byte(PrepSubject+"\n"), 0o644); err != nil {
 		return err
 	}
-	commit := *w.repo
-	commit.Env = append(append([]string(nil), w.repo.Env...),
-		"GIT_AUTHOR_NAME="+CommitterName, "GIT_AUTHOR_EMAIL="+CommitterEmail, "GIT_AUTHOR_DATE="+GitDate(w.fixed))
-	_, err = commit.Run(ctx, nil, w.config("commit", "--quiet", "--no-verify", "--cleanup=whitespace", "--file", msg)...)
-	return err
+	return w.repo.CommitIndex(ctx, git.CommitIndexOptions{MessageFile: msg, Cleanup: "whitespace", Config: w.settings(),
+		Author: &git.Ident{Name: CommitterName, Email: CommitterEmail, Date: GitDate(w.fixed)}})
 }
 
 func copyEntry(src, dst string, d fs.DirEntry) error {

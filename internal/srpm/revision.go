@@ -1,7 +1,6 @@
 package srpm
 
 import (
-	"bufio"
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
@@ -9,13 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/proc"
 	"github.com/patchqueue/pqtools/internal/spec"
 )
 
@@ -66,19 +64,15 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 		return nil, err
 	}
 	r := &Revision{Commit: commit}
-	out, err := srpm.Output(ctx, "show", "-s", "--format=%cI", commit)
-	if err != nil {
+	if r.Date, err = srpm.CommitterDate(ctx, commit); err != nil {
 		return nil, err
 	}
-	if r.Date, err = time.Parse(time.RFC3339, strings.TrimSpace(string(out))); err != nil {
-		return nil, fmt.Errorf("committer date of %s: %w", commit, err)
-	}
-	out, err = srpm.Output(ctx, "ls-tree", "-z", "--full-tree", "--name-only", commit, "--", "SPECS/")
+	files, err := srpm.ListTree(ctx, commit, false, "SPECS/")
 	if err != nil {
 		return nil, err
 	}
 	var specs []string
-	for _, p := range git.SplitNUL(out) {
+	for _, p := range files {
 		if strings.HasSuffix(p, ".spec") {
 			specs = append(specs, p)
 		}
@@ -151,7 +145,7 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 		if blobs[i] == nil {
 			return nil, fmt.Errorf("patch %d (%s): %w", p.Num, p.File, ErrMissingSource)
 		}
-		data, err := decompress(blobs[i])
+		data, err := decompress(ctx, blobs[i])
 		if err != nil {
 			return nil, fmt.Errorf("patch %d (%s): %w", p.Num, p.File, err)
 		}
@@ -178,74 +172,44 @@ func (r *Revision) BaseTag(template string) string {
 	return strings.NewReplacer("%%", "%", "%{version}", r.Version, "%{name}", r.Name, "%{release}", r.Release).Replace(template)
 }
 
-// catFiles reads "<commit>:<path>" blobs with one git cat-file --batch; a
-// missing path gives a nil entry.
+// catFiles reads "<commit>:<path>" blobs with one git.Repo.ReadObjects,
+// following symbolic links inside the revision; a missing path, or a tree
+// or submodule where a file should be, gives a nil entry.
 func catFiles(ctx context.Context, repo *git.Repo, commit string, paths []string) ([][]byte, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	var in bytes.Buffer
-	for _, p := range paths {
+	names := make([]string, len(paths))
+	for i, p := range paths {
 		if strings.ContainsAny(p, "\n\x00") {
 			return nil, fmt.Errorf("file name %q: unusable character", p)
 		}
-		in.WriteString(commit + ":" + p + "\n")
+		names[i] = commit + ":" + p
 	}
 	res := make([][]byte, 0, len(paths))
-	err := repo.Stream(ctx, &in, func(r io.Reader) error {
-		br := bufio.NewReader(r)
-		for _, p := range paths {
-			line, err := br.ReadString('\n')
-			if err != nil {
-				return fmt.Errorf("git cat-file --batch: %w", err)
-			}
-			f := strings.Fields(line)
-			// --follow-symlinks reads a link's target inside the
-			// revision; one it cannot follow is named, with its text.
-			if len(f) == 2 && (f[0] == "symlink" || f[0] == "dangling" || f[0] == "loop" || f[0] == "notdir") {
-				size, err := strconv.ParseInt(f[1], 10, 64)
-				if err != nil || size < 0 || size > 1<<16 {
-					return fmt.Errorf("git cat-file --batch: unexpected %q", line)
-				}
-				target := make([]byte, size+1)
-				if _, err := io.ReadFull(br, target); err != nil {
-					return fmt.Errorf("git cat-file --batch: %w", err)
-				}
-				return fmt.Errorf("%s is a symbolic link to %s, which the revision does not hold (%s)", p, strings.TrimSpace(string(target)), f[0])
-			}
-			if len(f) == 2 && f[1] == "missing" || len(f) == 3 && f[1] != "blob" {
-				// A tree or submodule where a file should be counts as
-				// missing too.
-				if len(f) == 3 {
-					size, _ := strconv.ParseInt(f[2], 10, 64)
-					if _, err := io.CopyN(io.Discard, br, size+1); err != nil {
-						return err
-					}
-				}
-				res = append(res, nil)
-				continue
-			}
-			if len(f) != 3 {
-				return fmt.Errorf("git cat-file --batch: unexpected %q", line)
-			}
-			size, err := strconv.ParseInt(f[2], 10, 64)
-			if err != nil {
-				return fmt.Errorf("git cat-file --batch: unexpected %q", line)
-			}
-			data := make([]byte, size+1)
-			if _, err := io.ReadFull(br, data); err != nil {
-				return fmt.Errorf("git cat-file --batch: %w", err)
-			}
-			res = append(res, data[:size])
+	err := repo.ReadObjects(ctx, names, git.ObjectOptions{FollowSymlinks: true}, func(o git.Object) error {
+		p := paths[len(res)]
+		switch {
+		case o.Missing && o.Unresolved != "missing" && o.Unresolved != "ambiguous":
+			// A link git could not follow inside the revision is
+			// named, with its text.
+			return fmt.Errorf("%s is a symbolic link to %s, which the revision does not hold (%s)", p, strings.TrimSpace(string(o.Data)), o.Unresolved)
+		case o.Missing || o.Type != git.TypeBlob:
+			res = append(res, nil)
+		default:
+			res = append(res, bytes.Clone(o.Data))
 		}
 		return nil
-	}, "cat-file", "--batch", "--follow-symlinks")
-	return res, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // decompress undoes the compressions rpm's %patch recognises by their
 // magic bytes, where Go's standard library can.
-func decompress(b []byte) ([]byte, error) {
+func decompress(ctx context.Context, b []byte) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0x1f, 0x8b}):
 		zr, err := gzip.NewReader(bytes.NewReader(b))
@@ -256,32 +220,32 @@ func decompress(b []byte) ([]byte, error) {
 	case len(b) > 4 && bytes.HasPrefix(b, []byte("BZh")) && b[3] >= '1' && b[3] <= '9':
 		return io.ReadAll(bzip2.NewReader(bytes.NewReader(b)))
 	case bytes.HasPrefix(b, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		return unpack(b, "xz", "xz", "-dc")
+		return unpack(ctx, b, "xz", "xz", "-dc")
 	case bytes.HasPrefix(b, []byte{0x5d, 0, 0}):
-		return unpack(b, "lzma", "xz", "--format=lzma", "-dc")
+		return unpack(ctx, b, "lzma", "xz", "--format=lzma", "-dc")
 	case bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		return unpack(b, "zstd", "zstd", "-dc")
+		return unpack(ctx, b, "zstd", "zstd", "-dc")
 	}
 	return b, nil
 }
 
 // unpack runs a decompressor the Go library lacks, as rpm's %patch does.
-func unpack(b []byte, format, prog string, args ...string) ([]byte, error) {
-	path, err := exec.LookPath(prog)
+func unpack(ctx context.Context, b []byte, format, prog string, args ...string) ([]byte, error) {
+	path, err := proc.LookPath(prog)
 	if err != nil {
 		return nil, fmt.Errorf("%s-compressed patch: %s is not installed", format, prog)
 	}
-	cmd := exec.Command(path, args...)
-	cmd.Stdin = bytes.NewReader(b)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := proc.Run(ctx, proc.Cmd{Program: path, Args: args, Stdin: bytes.NewReader(b)})
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
+		var msg string
+		var pe *proc.Error
+		if errors.As(err, &pe) {
+			msg = strings.TrimSpace(pe.Stderr)
+		}
 		if i := strings.IndexByte(msg, '\n'); i >= 0 {
 			msg = msg[:i]
 		}
-		return nil, fmt.Errorf("%s -dc: %v: %s", prog, err, msg)
+		return nil, fmt.Errorf("%s -dc: %v: %s", prog, cause(err), msg)
 	}
 	return out, nil
 }

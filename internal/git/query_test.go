@@ -1,0 +1,75 @@
+package git_test
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/patchqueue/pqtools/internal/git"
+)
+
+func TestQueries(t *testing.T) {
+	r, _, named := edgeRepo(t)
+	ctx := context.Background()
+	p, err := r.Paths(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.GitDir != r.GitDir || p.CommonDir != r.CommonDir || p.Objects != filepath.Join(r.CommonDir, "objects") {
+		t.Errorf("paths %+v", p)
+	}
+	// In a subdirectory, listings are of the whole tree.
+	sub := *r
+	sub.Dir = filepath.Join(r.Dir, "src")
+	files, err := sub.ListTree(ctx, named["space-path"], true, "docs/", "src/main.c")
+	if err != nil || !slices.Equal(files, []string{"docs/read me.txt", "src/main.c"}) {
+		t.Errorf("recursive listing %q %v", files, err)
+	}
+	files, err = sub.ListTree(ctx, named["space-path"], false)
+	if err != nil || !slices.Equal(files, []string{"docs", "src"}) {
+		t.Errorf("top listing %q %v", files, err)
+	}
+	if _, err := r.ListTree(ctx, "--help", false); !errors.Is(err, git.ErrUnknownRevision) {
+		t.Errorf("option-like tree: %v", err)
+	}
+	// Edge commits are made a minute apart from the epoch, in UTC.
+	d, err := r.CommitterDate(ctx, named["root"])
+	if err != nil || !d.Equal(time.Unix(1546300800+60, 0)) {
+		t.Errorf("date %v %v", d, err)
+	}
+	for name, want := range map[string]bool{"refs/heads/a/b": true, "refs/heads/a..b": false, "refs/heads/a b": false, "-x": false} {
+		if ok, err := r.ValidRefName(ctx, name); ok != want || err != nil {
+			t.Errorf("ValidRefName(%q) = %v, %v", name, ok, err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "a.tar")
+	if err := r.Archive(ctx, named["root"], out, git.ArchiveOptions{Prefix: "p-1/"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var names []string
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+	}
+	if !slices.Contains(names, "p-1/src/main.c") {
+		t.Errorf("archive holds %q", names)
+	}
+}

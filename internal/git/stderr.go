@@ -1,0 +1,40 @@
+package git
+
+import (
+	"errors"
+	"strings"
+)
+
+// stderrMatch maps a fragment of git's untranslated stderr (every call runs
+// with LC_ALL=C) to the sentinel error it means. The fragments are quoted
+// from git's sources, next to the command that prints them.
+type stderrMatch struct {
+	text string
+	err  error
+}
+
+// stderrError is a failed git call whose stderr was recognised: errors.Is
+// finds the sentinel, errors.As the *Error, and the message stays git's.
+type stderrError struct {
+	kind error
+	err  error
+}
+
+func (e *stderrError) Error() string   { return e.err.Error() }
+func (e *stderrError) Unwrap() []error { return []error{e.kind, e.err} }
+
+// classify returns err wrapped with the sentinel of the first entry of
+// table whose text git's stderr contains; other errors come back as they
+// are. This is the one place where git's messages are read.
+func classify(err error, table []stderrMatch) error {
+	var ge *Error
+	if !errors.As(err, &ge) || ge.ExitCode <= 0 {
+		return err
+	}
+	for _, m := range table {
+		if strings.Contains(ge.Stderr, m.text) {
+			return &stderrError{kind: m.err, err: err}
+		}
+	}
+	return err
+}
