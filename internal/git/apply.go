@@ -42,20 +42,20 @@ func (r *Repo) Am(ctx context.Context, mails []string, o AmOptions) error {
 		args = append(args, "--whitespace="+o.Whitespace)
 	}
 	args = append(append(args, "--"), mails...)
-	_, err := r.Run(ctx, nil, withConfig(o.Config, args...)...)
+	_, err := r.run(ctx, nil, withConfig(o.Config, args...)...)
 	return err
 }
 
 // AmQuit ends a stopped am session, keeping HEAD and the work tree.
 func (r *Repo) AmQuit(ctx context.Context, config []string) error {
-	_, err := r.Run(ctx, nil, withConfig(config, "am", "--quit")...)
+	_, err := r.run(ctx, nil, withConfig(config, "am", "--quit")...)
 	return err
 }
 
 // AmAbort ends a stopped am session, going back to where it started. It
 // fails when no session is open.
 func (r *Repo) AmAbort(ctx context.Context, config []string) error {
-	_, err := r.Run(ctx, nil, withConfig(config, "am", "--abort")...)
+	_, err := r.run(ctx, nil, withConfig(config, "am", "--abort")...)
 	return err
 }
 
@@ -64,20 +64,20 @@ func (r *Repo) ResetHard(ctx context.Context, rev string, config []string) error
 	if err := CheckRev(rev); err != nil {
 		return err
 	}
-	_, err := r.Run(ctx, nil, withConfig(config, "reset", "--hard", "--quiet", rev, "--")...)
+	_, err := r.run(ctx, nil, withConfig(config, "reset", "--hard", "--quiet", rev, "--")...)
 	return err
 }
 
 // CleanAll removes every untracked file and directory, ignored ones too.
 func (r *Repo) CleanAll(ctx context.Context, config []string) error {
-	_, err := r.Run(ctx, nil, withConfig(config, "clean", "-fdxq")...)
+	_, err := r.run(ctx, nil, withConfig(config, "clean", "-fdxq")...)
 	return err
 }
 
 // AddAll stages the whole work tree as it is: new, changed and deleted
 // files, ignored ones too.
 func (r *Repo) AddAll(ctx context.Context, config []string) error {
-	_, err := r.Run(ctx, nil, withConfig(config, "add", "--all", "--force", "--", ".")...)
+	_, err := r.run(ctx, nil, withConfig(config, "add", "--all", "--force", "--", ".")...)
 	return err
 }
 
@@ -135,6 +135,6 @@ func (r *Repo) CommitIndex(ctx context.Context, o CommitIndexOptions) error {
 			"GIT_AUTHOR_NAME="+o.Author.Name, "GIT_AUTHOR_EMAIL="+o.Author.Email, "GIT_AUTHOR_DATE="+o.Author.Date)
 		c = &cp
 	}
-	_, err := c.Run(ctx, nil, withConfig(o.Config, args...)...)
+	_, err := c.run(ctx, nil, withConfig(o.Config, args...)...)
 	return err
 }

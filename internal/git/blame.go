@@ -57,7 +57,7 @@ func (r *Repo) Blame(ctx context.Context, rev, path string, ranges ...LineRange)
 	}
 	// blame takes no --end-of-options (git 2.39): CheckRev keeps rev from
 	// being read as an option, "--" does the same for path.
-	out, err := r.Output(ctx, append(args, rev, "--", path)...)
+	out, err := r.output(ctx, append(args, rev, "--", path)...)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (r *Repo) Commit(ctx context.Context, o CommitOptions) ([]byte, error) {
 	if o.Edit {
 		args = append(args, "-e")
 	}
-	return r.Run(ctx, o.Stdin, args...)
+	return r.run(ctx, o.Stdin, args...)
 }
 
 // RevertNoCommit applies the revert of commit to the index and the work
@@ -39,10 +39,10 @@ func (r *Repo) RevertNoCommit(ctx context.Context, commit string) error {
 	if err := CheckRev(commit); err != nil {
 		return err
 	}
-	_, err := r.Run(ctx, nil, "revert", "--no-commit", "--end-of-options", commit)
+	_, err := r.run(ctx, nil, "revert", "--no-commit", "--end-of-options", commit)
 	var ge *Error
 	if errors.As(err, &ge) && ge.ExitCode == 1 {
-		unmerged, uerr := r.Output(ctx, "ls-files", "--unmerged", "-z")
+		unmerged, uerr := r.output(ctx, "ls-files", "--unmerged", "-z")
 		if uerr != nil {
 			return uerr
 		}
@@ -56,13 +56,13 @@ func (r *Repo) RevertNoCommit(ctx context.Context, commit string) error {
 // RevertQuit forgets the revert in progress, leaving the index and the
 // work tree as they are.
 func (r *Repo) RevertQuit(ctx context.Context) error {
-	_, err := r.Run(ctx, nil, "revert", "--quit")
+	_, err := r.run(ctx, nil, "revert", "--quit")
 	return err
 }
 
 // HasStaged reports whether the index differs from HEAD.
 func (r *Repo) HasStaged(ctx context.Context) (bool, error) {
-	_, err := r.Output(ctx, "diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none", "--")
+	_, err := r.output(ctx, "diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=none", "--")
 	var ge *Error
 	if errors.As(err, &ge) && ge.ExitCode == 1 {
 		return true, nil
@@ -76,7 +76,7 @@ func (r *Repo) CommitSubject(ctx context.Context, commit string) (string, error)
 	if err := CheckRev(commit); err != nil {
 		return "", err
 	}
-	out, err := r.Output(ctx, "log", "-1", "--no-show-signature", "--format=%s", "--end-of-options", commit, "--")
+	out, err := r.output(ctx, "log", "-1", "--no-show-signature", "--format=%s", "--end-of-options", commit, "--")
 	if err != nil {
 		return "", err
 	}
@@ -103,7 +103,7 @@ func (r *Repo) Titles(ctx context.Context, o LogOptions, changing string) ([]Tit
 	if changing != "" {
 		args = append(args, "-G"+changing)
 	}
-	out, err := r.Output(ctx, o.revArgs(args)...)
+	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (r *Repo) Ancestry(ctx context.Context, rev string) ([]string, error) {
 	if err := CheckRev(rev); err != nil {
 		return nil, err
 	}
-	out, err := r.Output(ctx, "rev-list", "--reverse", rev, "--")
+	out, err := r.output(ctx, "rev-list", "--reverse", rev, "--")
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (r *Repo) Trees(ctx context.Context, revs ...string) ([]string, error) {
 		}
 		args = append(args, rev+"^{tree}")
 	}
-	out, err := r.Output(ctx, args...)
+	out, err := r.output(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (r *Repo) DiffStat(ctx context.Context, a, b string) ([]byte, error) {
 	if err := CheckRev(b); err != nil {
 		return nil, err
 	}
-	return r.Output(ctx, "diff-tree", "-r", "--stat", "--no-color", "--no-ext-diff", "--no-textconv", a, b, "--")
+	return r.output(ctx, "diff-tree", "-r", "--stat", "--no-color", "--no-ext-diff", "--no-textconv", a, b, "--")
 }
 
 // FormatPatch writes commit as a mail, with options that make the result
@@ -173,7 +173,7 @@ func (r *Repo) FormatPatch(ctx context.Context, commit string) ([]byte, error) {
 	if err := CheckRev(commit); err != nil {
 		return nil, err
 	}
-	return r.Output(ctx, "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
+	return r.output(ctx, "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
 		"format-patch", "-1", "--stdout", "--no-signature", "--zero-commit", "--abbrev=12",
 		"--no-renames", "--no-numbered", "--no-thread", "--no-attach", "--no-relative", commit)
 }
@@ -186,7 +186,7 @@ func (r *Repo) GrepFiles(ctx context.Context, rev, pattern string, globs []strin
 		return nil, err
 	}
 	args := append([]string{"grep", "-l", "-z", "-E", "-e", pattern, rev, "--"}, globs...)
-	out, err := r.Output(ctx, args...)
+	out, err := r.output(ctx, args...)
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode == 1 {

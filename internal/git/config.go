@@ -13,7 +13,7 @@ func (r *Repo) Var(ctx context.Context, name string) (string, error) {
 	if name == "" || strings.HasPrefix(name, "-") {
 		return "", fmt.Errorf("git var: bad variable name %q", name)
 	}
-	out, err := r.Output(ctx, "var", name)
+	out, err := r.output(ctx, "var", name)
 	if err != nil {
 		return "", err
 	}
@@ -33,7 +33,7 @@ func (r *Repo) ConfigGet(ctx context.Context, key string) (value string, ok bool
 	if key == "" || strings.HasPrefix(key, "-") {
 		return "", false, fmt.Errorf("git config: bad key %q", key)
 	}
-	out, err := r.Output(ctx, "config", "-z", "--get", key)
+	out, err := r.output(ctx, "config", "-z", "--get", key)
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode == 1 {

@@ -25,7 +25,7 @@ func (r *Repo) StreamPatches(ctx context.Context, commits []string, extra []stri
 		in.WriteByte('\n')
 	}
 	args := append(append([]string{}, PatchIDDiffArgs...), extra...)
-	return r.Stream(ctx, &in, consume, args...)
+	return r.stream(ctx, &in, consume, args...)
 }
 
 // ChangedFiles maps each non-merge commit of Include ^Exclude (limited to

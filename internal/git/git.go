@@ -58,7 +58,7 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		}
 	}
 	r := &Repo{Dir: dir}
-	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir", "--show-object-format")
+	out, err := r.output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir", "--show-object-format")
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode > 0 {
@@ -112,31 +112,31 @@ func (r *Repo) wrap(args []string, err error, stderr []byte) error {
 	return proc.Wrap(r.spec(true, args), err, stderr)
 }
 
-// Output runs a read-only git command and returns its stdout.
-func (r *Repo) Output(ctx context.Context, args ...string) ([]byte, error) {
-	return r.run(ctx, true, nil, args)
+// output runs a read-only git command and returns its stdout.
+func (r *Repo) output(ctx context.Context, args ...string) ([]byte, error) {
+	return r.invoke(ctx, true, nil, args)
 }
 
-// OutputInput is Output with stdin.
-func (r *Repo) OutputInput(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
-	return r.run(ctx, true, bytes.NewReader(stdin), args)
+// outputInput is output with stdin.
+func (r *Repo) outputInput(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
+	return r.invoke(ctx, true, bytes.NewReader(stdin), args)
 }
 
-// Run runs a git command that may write to the repository.
-func (r *Repo) Run(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
-	return r.run(ctx, false, stdin, args)
+// run runs a git command that may write to the repository.
+func (r *Repo) run(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	return r.invoke(ctx, false, stdin, args)
 }
 
-func (r *Repo) run(ctx context.Context, readOnly bool, stdin io.Reader, args []string) ([]byte, error) {
+func (r *Repo) invoke(ctx context.Context, readOnly bool, stdin io.Reader, args []string) ([]byte, error) {
 	c := r.spec(readOnly, args)
 	c.Stdin = stdin
 	return proc.Run(ctx, c)
 }
 
-// Stream runs a read-only git command, feeding stdin from the given reader
+// stream runs a read-only git command, feeding stdin from the given reader
 // (may be nil) and handing stdout to consume as it is produced. If consume
 // returns an error, git is killed and that error is returned.
-func (r *Repo) Stream(ctx context.Context, stdin io.Reader, consume func(io.Reader) error, args ...string) error {
+func (r *Repo) stream(ctx context.Context, stdin io.Reader, consume func(io.Reader) error, args ...string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := r.command(ctx, true, args)

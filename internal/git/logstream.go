@@ -88,7 +88,7 @@ func (r *Repo) WalkLog(ctx context.Context, o WalkOptions, fn func(*LogRecord) e
 	if o.Reverse {
 		args = append(args, "--reverse")
 	}
-	return r.Stream(ctx, nil, func(out io.Reader) error {
+	return r.stream(ctx, nil, func(out io.Reader) error {
 		return ReadLog(out, o.Message, fn)
 	}, o.revArgs(args)...)
 }

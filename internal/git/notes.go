@@ -51,7 +51,7 @@ func (o NoteOptions) args(sub ...string) []string {
 // ListNotes lists every note of the notes ref; none when the ref does not
 // exist yet.
 func (r *Repo) ListNotes(ctx context.Context, o NoteOptions) ([]Note, error) {
-	out, err := r.Output(ctx, o.args("list")...)
+	out, err := r.output(ctx, o.args("list")...)
 	if err != nil {
 		err = classify(err, notesErrors)
 		if errors.Is(err, ErrNoNotesRef) {
@@ -84,7 +84,7 @@ func (r *Repo) ShowNote(ctx context.Context, object string, o NoteOptions) (stri
 	if err := CheckRev(object); err != nil {
 		return "", err
 	}
-	out, err := r.Output(ctx, o.args("show", "--end-of-options", object)...)
+	out, err := r.output(ctx, o.args("show", "--end-of-options", object)...)
 	if err != nil {
 		return "", classify(err, notesErrors)
 	}
@@ -101,7 +101,7 @@ func (r *Repo) AddNote(ctx context.Context, object, text string, force bool, o N
 	if force {
 		sub = append(sub, "-f")
 	}
-	_, err := r.Run(ctx, strings.NewReader(text), o.args(append(sub, "--file=-", "--end-of-options", object)...)...)
+	_, err := r.run(ctx, strings.NewReader(text), o.args(append(sub, "--file=-", "--end-of-options", object)...)...)
 	return classify(err, notesErrors)
 }
 
@@ -111,7 +111,7 @@ func (r *Repo) AppendNote(ctx context.Context, object, text string, o NoteOption
 	if err := CheckRev(object); err != nil {
 		return err
 	}
-	_, err := r.Run(ctx, strings.NewReader(text), o.args("append", "--file=-", "--end-of-options", object)...)
+	_, err := r.run(ctx, strings.NewReader(text), o.args("append", "--file=-", "--end-of-options", object)...)
 	return classify(err, notesErrors)
 }
 
@@ -125,6 +125,6 @@ func (r *Repo) RemoveNote(ctx context.Context, object string, ignoreMissing bool
 	if ignoreMissing {
 		sub = append(sub, "--ignore-missing")
 	}
-	_, err := r.Run(ctx, nil, o.args(append(sub, "--end-of-options", object)...)...)
+	_, err := r.run(ctx, nil, o.args(append(sub, "--end-of-options", object)...)...)
 	return classify(err, notesErrors)
 }

@@ -65,7 +65,7 @@ func (r *Repo) ReadObjects(ctx context.Context, names []string, o ObjectOptions,
 	if o.FollowSymlinks {
 		args = append(args, "--follow-symlinks")
 	}
-	return r.Stream(ctx, &in, func(out io.Reader) error {
+	return r.stream(ctx, &in, func(out io.Reader) error {
 		return ParseBatch(out, names, !o.CheckOnly, fn)
 	}, args...)
 }

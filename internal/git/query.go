@@ -18,7 +18,7 @@ type Paths struct {
 // Paths asks git where the repository's directories are, honouring
 // GIT_DIR, GIT_OBJECT_DIRECTORY and worktrees as git itself does.
 func (r *Repo) Paths(ctx context.Context) (Paths, error) {
-	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir", "--git-path", "objects")
+	out, err := r.output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir", "--git-path", "objects")
 	if err != nil {
 		return Paths{}, err
 	}
@@ -39,7 +39,7 @@ func (r *Repo) CommitterDate(ctx context.Context, commit string) (time.Time, err
 	if err := CheckRev(commit); err != nil {
 		return time.Time{}, err
 	}
-	out, err := r.Output(ctx, "show", "-s", "--format=%cI", "--end-of-options", commit)
+	out, err := r.output(ctx, "show", "-s", "--format=%cI", "--end-of-options", commit)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -63,7 +63,7 @@ func (r *Repo) ListTree(ctx context.Context, treeish string, recursive bool, pat
 	}
 	// No --end-of-options: after it, ls-tree would take "--" for a path.
 	args = append(args, treeish, "--")
-	out, err := r.Output(ctx, append(args, paths...)...)
+	out, err := r.output(ctx, append(args, paths...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (r *Repo) ValidRefName(ctx context.Context, name string) (bool, error) {
 	if name == "" || strings.HasPrefix(name, "-") {
 		return false, nil
 	}
-	_, err := r.Output(ctx, "check-ref-format", name)
+	_, err := r.output(ctx, "check-ref-format", name)
 	var ge *Error
 	if errors.As(err, &ge) && ge.ExitCode == 1 {
 		return false, nil
@@ -103,6 +103,6 @@ func (r *Repo) Archive(ctx context.Context, treeish, output string, o ArchiveOpt
 	if o.Prefix != "" {
 		args = append(args, "--prefix="+o.Prefix)
 	}
-	_, err := r.Run(ctx, nil, append(args, "-o", output, "--end-of-options", treeish)...)
+	_, err := r.run(ctx, nil, append(args, "-o", output, "--end-of-options", treeish)...)
 	return err
 }

@@ -51,7 +51,7 @@ func (r *Repo) ResolveCommit(ctx context.Context, rev string) (string, error) {
 	if err := CheckRev(rev); err != nil {
 		return "", err
 	}
-	out, err := r.Output(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	out, err := r.output(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode == 1 {
@@ -73,7 +73,7 @@ func (r *Repo) ResolveCommits(ctx context.Context, revs ...string) ([]string, er
 	}
 	if len(revs) == 1 {
 		args = append(args, revs[0]+"^{commit}")
-		out, err := r.Output(ctx, args...)
+		out, err := r.output(ctx, args...)
 		if err == nil {
 			return []string{strings.TrimSpace(string(out))}, nil
 		}
@@ -83,7 +83,7 @@ func (r *Repo) ResolveCommits(ctx context.Context, revs ...string) ([]string, er
 		for _, rev := range revs {
 			batch = append(batch, rev+"^{commit}")
 		}
-		if out, err := r.Output(ctx, batch...); err == nil {
+		if out, err := r.output(ctx, batch...); err == nil {
 			if f := strings.Fields(string(out)); len(f) == len(revs) {
 				return f, nil
 			}
@@ -102,7 +102,7 @@ func (r *Repo) ResolveCommits(ctx context.Context, revs ...string) ([]string, er
 
 // RefExists reports whether a full ref name exists.
 func (r *Repo) RefExists(ctx context.Context, ref string) (bool, error) {
-	_, err := r.Output(ctx, "show-ref", "--verify", "--quiet", ref)
+	_, err := r.output(ctx, "show-ref", "--verify", "--quiet", ref)
 	if err == nil {
 		return true, nil
 	}
@@ -115,7 +115,7 @@ func (r *Repo) RefExists(ctx context.Context, ref string) (bool, error) {
 
 // IsShallow reports whether the repository is a shallow clone.
 func (r *Repo) IsShallow(ctx context.Context) (bool, error) {
-	out, err := r.Output(ctx, "rev-parse", "--is-shallow-repository")
+	out, err := r.output(ctx, "rev-parse", "--is-shallow-repository")
 	if err != nil {
 		return false, err
 	}
@@ -124,7 +124,7 @@ func (r *Repo) IsShallow(ctx context.Context) (bool, error) {
 
 // MergeBase returns the best common ancestor of a and b, or "" if none.
 func (r *Repo) MergeBase(ctx context.Context, a, b string) (string, error) {
-	out, err := r.Output(ctx, "merge-base", "--end-of-options", a, b)
+	out, err := r.output(ctx, "merge-base", "--end-of-options", a, b)
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode == 1 {
@@ -137,7 +137,7 @@ func (r *Repo) MergeBase(ctx context.Context, a, b string) (string, error) {
 
 // IsAncestor reports whether a is an ancestor of (or equal to) b.
 func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
-	_, err := r.Output(ctx, "merge-base", "--is-ancestor", "--end-of-options", a, b)
+	_, err := r.output(ctx, "merge-base", "--is-ancestor", "--end-of-options", a, b)
 	if err == nil {
 		return true, nil
 	}
@@ -185,7 +185,7 @@ func (r *Repo) Log(ctx context.Context, o LogOptions) ([]Commit, error) {
 	if o.NoMerges {
 		args = append(args, "--no-merges")
 	}
-	out, err := r.Output(ctx, o.revArgs(args)...)
+	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (r *Repo) RevList(ctx context.Context, o LogOptions) ([]string, error) {
 	if o.NoMerges {
 		args = append(args, "--no-merges")
 	}
-	out, err := r.Output(ctx, o.revArgs(args)...)
+	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (r *Repo) HasCommits(ctx context.Context, o LogOptions) (bool, error) {
 	if o.NoMerges {
 		args = append(args, "--no-merges")
 	}
-	out, err := r.Output(ctx, o.revArgs(args)...)
+	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return false, err
 	}
@@ -243,7 +243,7 @@ func (r *Repo) HasCommits(ctx context.Context, o LogOptions) (bool, error) {
 // Tags maps commit ids to the names of the tags (lightweight or annotated)
 // that point at them.
 func (r *Repo) Tags(ctx context.Context) (map[string][]string, error) {
-	out, err := r.Output(ctx, "for-each-ref", "--format=%(objectname)%00%(*objectname)%00%(refname:strip=2)", "refs/tags")
+	out, err := r.output(ctx, "for-each-ref", "--format=%(objectname)%00%(*objectname)%00%(refname:strip=2)", "refs/tags")
 	if err != nil {
 		return nil, err
 	}

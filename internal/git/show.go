@@ -31,6 +31,6 @@ func (r *Repo) ShowCommit(ctx context.Context, rev string, o ShowOptions) (strin
 	if o.FunctionContext {
 		args = append(args, "-W")
 	}
-	out, err := r.Output(ctx, append(args, "--end-of-options", rev, "--")...)
+	out, err := r.output(ctx, append(args, "--end-of-options", rev, "--")...)
 	return string(out), err
 }

@@ -21,7 +21,7 @@ func (r *Repo) WorktreeFingerprint(ctx context.Context) (string, error) {
 		{"status", "--porcelain=v2", "-z", "--untracked-files=all"},
 		{"diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--no-textconv"},
 	} {
-		out, err := r.Output(ctx, args...)
+		out, err := r.output(ctx, args...)
 		if err != nil {
 			return "", err
 		}
@@ -33,7 +33,7 @@ func (r *Repo) WorktreeFingerprint(ctx context.Context) (string, error) {
 
 // UnmergedPaths lists the paths with unresolved conflicts in the work tree.
 func (r *Repo) UnmergedPaths(ctx context.Context) ([]string, error) {
-	out, err := r.Output(ctx, "diff", "--name-only", "-z", "--diff-filter=U")
+	out, err := r.output(ctx, "diff", "--name-only", "-z", "--diff-filter=U")
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (r *Repo) CherryPickNoCommit(ctx context.Context, commit string) (conflicte
 	if err := CheckRev(commit); err != nil {
 		return false, err
 	}
-	_, err = r.Run(ctx, nil, "cherry-pick", "--no-commit", "--strategy=ort", commit)
+	_, err = r.run(ctx, nil, "cherry-pick", "--no-commit", "--strategy=ort", commit)
 	var ge *Error
 	if err != nil && errors.As(err, &ge) && ge.ExitCode == 1 {
 		return true, nil // exit 1: conflicts left in place
@@ -67,7 +67,7 @@ func (r *Repo) DiffWorktreeSnapshot(ctx context.Context, rev string) ([]byte, er
 	}
 	// This work tree's own git dir (its index) and the common one (its
 	// objects), whichever worktree r is.
-	out, err := r.Output(ctx, "rev-parse", "--path-format=absolute", "--show-toplevel", "--absolute-git-dir", "--git-common-dir")
+	out, err := r.output(ctx, "rev-parse", "--path-format=absolute", "--show-toplevel", "--absolute-git-dir", "--git-common-dir")
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +99,12 @@ func (r *Repo) DiffWorktreeSnapshot(ctx context.Context, rev string) ([]byte, er
 		"GIT_OBJECT_DIRECTORY="+objects,
 		"GIT_ALTERNATE_OBJECT_DIRECTORIES="+filepath.Join(commonDir, "objects"))
 	s.Dir = top
-	if _, err := s.Run(ctx, nil, "add", "--all", "--", "."); err != nil {
+	if _, err := s.run(ctx, nil, "add", "--all", "--", "."); err != nil {
 		return nil, fmt.Errorf("snapshot of the work tree: %w", err)
 	}
-	tree, err := s.Run(ctx, nil, "write-tree")
+	tree, err := s.run(ctx, nil, "write-tree")
 	if err != nil {
 		return nil, fmt.Errorf("snapshot of the work tree: %w", err)
 	}
-	return s.Output(ctx, "diff-tree", "-p", "--no-color", "--no-ext-diff", "--no-textconv", "--end-of-options", rev, strings.TrimSpace(string(tree)))
+	return s.output(ctx, "diff-tree", "-p", "--no-color", "--no-ext-diff", "--no-textconv", "--end-of-options", rev, strings.TrimSpace(string(tree)))
 }

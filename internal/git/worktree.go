@@ -38,7 +38,7 @@ func (r *Repo) AddWorktree(ctx context.Context, path, commit string, o WorktreeA
 	if o.NoCheckout {
 		args = append(args, "--no-checkout")
 	}
-	_, err := r.Run(ctx, nil, append(args, "--", path, commit)...)
+	_, err := r.run(ctx, nil, append(args, "--", path, commit)...)
 	return err
 }
 
@@ -49,19 +49,19 @@ func (r *Repo) RemoveWorktree(ctx context.Context, path string, force bool) erro
 	if force {
 		args = append(args, "--force")
 	}
-	_, err := r.Run(ctx, nil, append(args, "--", path)...)
+	_, err := r.run(ctx, nil, append(args, "--", path)...)
 	return err
 }
 
 // PruneWorktrees forgets worktrees whose directory is gone.
 func (r *Repo) PruneWorktrees(ctx context.Context) error {
-	_, err := r.Run(ctx, nil, "worktree", "prune")
+	_, err := r.run(ctx, nil, "worktree", "prune")
 	return err
 }
 
 // Worktrees lists the repository's worktrees, the main one first.
 func (r *Repo) Worktrees(ctx context.Context) ([]Worktree, error) {
-	out, err := r.Output(ctx, "worktree", "list", "--porcelain", "-z")
+	out, err := r.output(ctx, "worktree", "list", "--porcelain", "-z")
 	if err != nil {
 		return nil, err
 	}

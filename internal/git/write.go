@@ -56,7 +56,7 @@ func (r *Repo) UpdateRefs(ctx context.Context, updates []RefUpdate, reason strin
 	if reason != "" {
 		args = append(args, "-m", reason)
 	}
-	_, err = r.Run(ctx, strings.NewReader(in), append(args, "--stdin")...)
+	_, err = r.run(ctx, strings.NewReader(in), append(args, "--stdin")...)
 	return classify(err, refErrors)
 }
 
@@ -116,7 +116,7 @@ func (r *Repo) MkTree(ctx context.Context, entries []TreeEntry) (string, error) 
 		}
 		fmt.Fprintf(&in, "%s %s %s\t%s\x00", e.Mode, e.Type, e.OID, e.Path)
 	}
-	out, err := r.Run(ctx, &in, "mktree", "-z")
+	out, err := r.run(ctx, &in, "mktree", "-z")
 	if err != nil {
 		return "", err
 	}
@@ -179,7 +179,7 @@ func (r *Repo) WriteObjects(ctx context.Context, typ string, bodies [][]byte) ([
 		}
 		paths.WriteString(p + "\n")
 	}
-	out, err := r.Run(ctx, &paths, "hash-object", "-t", typ, "-w", "--no-filters", "--stdin-paths")
+	out, err := r.run(ctx, &paths, "hash-object", "-t", typ, "-w", "--no-filters", "--stdin-paths")
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (r *Repo) DiffTrees(ctx context.Context, a, b string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return r.Output(ctx, "diff-tree", "-p", "--no-color", "--no-ext-diff", "--no-textconv", "--end-of-options", a, b)
+	return r.output(ctx, "diff-tree", "-p", "--no-color", "--no-ext-diff", "--no-textconv", "--end-of-options", a, b)
 }
 
 // MergePair is one merge of MergeTreeBatch: two commits whose merge base
@@ -243,7 +243,7 @@ func (r *Repo) MergeTreeBatch(ctx context.Context, pairs []MergePair, o MergeTre
 	if o.AllowUnrelatedHistories {
 		args = append(args, "--allow-unrelated-histories")
 	}
-	out, err := r.Run(ctx, &in, args...)
+	out, err := r.run(ctx, &in, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package replay
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -50,8 +52,11 @@ func BenchmarkReplayTitleMatches(b *testing.B) {
 		t2 := time.Now()
 		for _, p := range pairs {
 			// Exit status 1 means conflicts, not failure.
-			if _, err := repo.Run(ctx, nil, "merge-tree", "--write-tree", p.New, p.Old); err != nil {
-				if ge, ok := err.(*git.Error); !ok || ge.ExitCode != 1 {
+			// The peer is git itself, run as a user would.
+			cmd := exec.CommandContext(ctx, "git", "merge-tree", "--write-tree", p.New, p.Old)
+			cmd.Dir, cmd.Env = repo.Dir, append(os.Environ(), repo.Env...)
+			if err := cmd.Run(); err != nil {
+				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 					b.Fatal(err)
 				}
 			}

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,27 +27,17 @@ type gitBackend struct {
 }
 
 func (b *gitBackend) Patch(ctx context.Context, sha string, fc bool) (string, error) {
-	args := []string{"show", "--no-color", "-p", "--format=commit %H%n%n%w(0,4,4)%B"}
-	if fc {
-		args = append(args, "-W")
-	}
-	out, err := b.repo.Output(ctx, append(args, sha, "--")...)
-	return string(out), err
+	return b.repo.ShowCommit(ctx, sha, git.ShowOptions{Format: "commit %H%n%n%w(0,4,4)%B", FunctionContext: fc})
 }
 
 func (b *gitBackend) Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error) {
-	out, err := b.repo.Output(ctx, "blame", "--porcelain", commit+"^", "--", file)
+	bl, err := b.repo.Blame(ctx, commit+"^", file)
 	if err != nil {
 		return nil, err
 	}
 	m := map[int]string{}
-	for _, l := range strings.Split(string(out), "\n") {
-		f := strings.Fields(l)
-		if len(f) >= 3 && len(f[0]) == 40 {
-			var n int
-			fmt.Sscan(f[2], &n)
-			m[n] = f[0]
-		}
+	for _, l := range bl {
+		m[l.FinalLine] = l.Commit
 	}
 	return m, nil
 }
