@@ -117,11 +117,6 @@ func (r *Repo) output(ctx context.Context, args ...string) ([]byte, error) {
 	return r.invoke(ctx, true, nil, args)
 }
 
-// outputInput is output with stdin.
-func (r *Repo) outputInput(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
-	return r.invoke(ctx, true, bytes.NewReader(stdin), args)
-}
-
 // run runs a git command that may write to the repository.
 func (r *Repo) run(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
 	return r.invoke(ctx, false, stdin, args)

@@ -124,7 +124,7 @@ func ParseBatch(out io.Reader, names []string, withData bool, fn func(Object) er
 			return fmt.Errorf("%w: %q", ErrBatchProtocol, hdr)
 		}
 		size, err := strconv.ParseInt(f[2], 10, 64)
-		if err != nil || size < 0 || !isHexString(f[0]) {
+		if err != nil || size < 0 || !isHexID(f[0]) {
 			return fmt.Errorf("%w: %q", ErrBatchProtocol, hdr)
 		}
 		obj.OID, obj.Type, obj.Size = f[0], f[1], size
@@ -166,17 +166,4 @@ func readExactly(br *bufio.Reader, buf []byte, n int64) ([]byte, error) {
 
 // IsHex reports whether s is non-empty and all lower-case hex digits, as
 // git prints object ids.
-func IsHex(s string) bool { return isHexString(s) }
-
-func isHexString(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func IsHex(s string) bool { return isHexID(s) }
