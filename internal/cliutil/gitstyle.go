@@ -92,7 +92,12 @@ func (s Style) Reorder(app *cli.App, args []string) (ordered, paths []string) {
 		marked = append(marked, a)
 	}
 	all, positional, after, dd := Reorder(marked, ValueFlags(cmd.Flags))
-	out := append(head, all[:len(all)-len(positional)]...)
+	out := head
+	for _, o := range all[:len(all)-len(positional)] {
+		// A negative number may also be an option's value (--jobs -1):
+		// it is unmarked there too, for the option to refuse itself.
+		out = append(out, strings.TrimPrefix(o, mark))
+	}
 	if len(positional) > 0 || dd {
 		out = append(out, "--")
 	}

@@ -27,6 +27,7 @@ func TestGitStyle(t *testing.T) {
 		app      *cli.App
 		in, want []string
 	}{
+		{"negative number as an option's value", importsrpm, []string{"p", "renumber", "--vendor-marker", "-3", "s", "1", "2"}, []string{"p", "renumber", "--vendor-marker", "-3", "--", "s", "1", "2"}},
 		{"negative offset", importsrpm, []string{"p", "renumber", "s", "1", "-5", "-n"}, []string{"p", "renumber", "-n", "--", "s", "1", "-5"}},
 		{"option value with space", importsrpm, []string{"p", "renumber", "--vendor-marker", "# X", "s", "1", "2"}, []string{"p", "renumber", "--vendor-marker", "# X", "--", "s", "1", "2"}},
 		{"user's --", importsrpm, []string{"p", "renumber", "s", "--", "-1", "2"}, []string{"p", "renumber", "--", "s", "-1", "2"}},

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"flag"
 	"os"
 	"path/filepath"
@@ -96,6 +97,34 @@ func TestHostile(t *testing.T) {
 		return dir
 	}
 	evilShell, evilLua, unterminated := srpm("evil-shell", "evil-shell.spec"), srpm("evil-lua", "evil-lua.spec"), srpm("broken", "unterminated-if.spec")
+	// A spec whose patches are missing, a Git LFS pointer, and a 32 MiB
+	// xz bomb.
+	srpmFiles := func(name string, patches []string, files map[string][]byte) string {
+		t.Helper()
+		dir := filepath.Join(tmp, "srpm-"+name)
+		g(tmp, "init", "-q", dir)
+		spec := "Name: " + name + "\nVersion: 1\nRelease: 1\nSummary: x\nLicense: MIT\n"
+		for i, p := range patches {
+			spec += "Patch" + strconv.Itoa(i+1) + ": " + p + "\n"
+		}
+		spec += "\n%description\nx\n\n%prep\n%autosetup -p1\n"
+		write(dir, "SPECS/"+name+".spec", spec)
+		for f, b := range files {
+			write(dir, "SOURCES/"+f, string(b))
+		}
+		g(dir, "add", ".")
+		commit(dir, "spec")
+		return dir
+	}
+	okPatch := []byte("--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\n+A\n")
+	missing := srpmFiles("missing", []string{"one.patch", "two.patch", "three.patch", "four.patch"}, map[string][]byte{"two.patch": okPatch})
+	lfs := srpmFiles("lfs", []string{"big.patch"}, map[string][]byte{"big.patch": []byte("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")})
+	xzBomb := runIn(t, tmp, nil, "sh", "-c", "head -c 33554432 /dev/zero | xz -1 -c | base64 -w0")
+	bombBytes, err := base64.StdEncoding.DecodeString(xzBomb.stdout)
+	if err != nil || xzBomb.code != 0 {
+		t.Fatalf("make the xz bomb: %v %s", err, xzBomb.stderr)
+	}
+	bomb := srpmFiles("bomb", []string{"zeros.patch.xz"}, map[string][]byte{"zeros.patch.xz": bombBytes})
 	dupSpec := filepath.Join(tmp, "dup.spec")
 	dupSrc, _ := os.ReadFile(filepath.Join(hostile, "renumber-dup.spec"))
 	os.WriteFile(dupSpec, dupSrc, 0o644)
@@ -115,6 +144,10 @@ func TestHostile(t *testing.T) {
 		{"import-spec-runs-shell", evilShell, []string{"git-import-srpm", "--code-repo", repo, "HEAD"}, nil},
 		{"import-spec-runs-lua", evilLua, []string{"git-import-srpm", "--code-repo", repo, "HEAD"}, nil},
 		{"import-spec-unterminated-if", unterminated, []string{"git-import-srpm", "--code-repo", repo, "HEAD"}, nil},
+		{"import-missing-patches", missing, []string{"git-import-srpm", "--code-repo", repo, "HEAD"}, nil},
+		{"import-lfs-pointer", lfs, []string{"git-import-srpm", "--code-repo", repo, "HEAD"}, nil},
+		{"import-decompression-bomb", bomb, []string{"git-import-srpm", "--code-repo", repo, "--max-patch-size=1M", "HEAD"}, nil},
+		{"import-bad-max-patch-size", bomb, []string{"git-import-srpm", "--max-patch-size=lots", "HEAD"}, nil},
 		{"import-not-a-repository", nowhere, []string{"git-import-srpm", "HEAD"}, nil},
 		{"import-unknown-revision", evilShell, []string{"git-import-srpm", "--code-repo", repo, "nosuch"}, nil},
 		{"renumber-duplicate", tmp, []string{"git-import-srpm", "renumber", dupSpec, "2", "-1"}, nil},
@@ -130,8 +163,10 @@ func TestHostile(t *testing.T) {
 			before, _ := os.ReadFile(dupSpec)
 			r := runIn(t, c.dir, c.env, c.argv...)
 			cmd := "git " + strings.TrimPrefix(c.argv[0], "git-") + ":"
-			for _, l := range strings.Split(strings.TrimRight(r.stderr, "\n"), "\n") {
-				if l != "" && !strings.HasPrefix(l, cmd) && !strings.HasPrefix(l, "warning:") {
+			for i, l := range strings.Split(strings.TrimRight(r.stderr, "\n"), "\n") {
+				// Details go indented beneath the line they belong to.
+				detail := i > 0 && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t"))
+				if l != "" && !detail && !strings.HasPrefix(l, cmd) && !strings.HasPrefix(l, "warning:") {
 					t.Errorf("stderr line without the %q prefix: %q", cmd, l)
 				}
 			}

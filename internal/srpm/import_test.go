@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	specpkg "github.com/patchqueue/pqtools/internal/spec"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
 	"github.com/patchqueue/pqtools/internal/testenv"
 )
@@ -357,6 +358,19 @@ func TestReadRealSpec(t *testing.T) {
 	_, err = Read(ctx, repo(t, f, f.SRPM), "HEAD", ReadOptions{})
 	if !errors.Is(err, ErrMissingSource) || !strings.Contains(err.Error(), "patch 0 (0001-Fix-net-ipv4") {
 		t.Errorf("missing sources: %v", err)
+	}
+	// All of them at once, in the spec's order: one run names every
+	// missing file.
+	var missing *MissingSourcesError
+	spec, _ := specpkg.Parse(src, nil)
+	applied, _ := spec.Applied()
+	if !errors.As(err, &missing) || len(missing.Missing) != len(applied) || len(applied) < 100 {
+		t.Fatalf("missing sources: %v, %d patches applied", err, len(applied))
+	}
+	for i, p := range applied {
+		if missing.Missing[i].Num != p.Num || missing.Missing[i].File != p.File {
+			t.Errorf("missing %d: %+v, want patch %d (%s)", i, missing.Missing[i], p.Num, p.File)
+		}
 	}
 }
 

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,13 +95,13 @@ func TestDecompress(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte("--- a/f\n+++ b/f\n"))
 	zw.Close()
-	if got, err := decompress(context.Background(), gz.Bytes()); err != nil || string(got) != "--- a/f\n+++ b/f\n" {
+	if got, err := decompress(context.Background(), gz.Bytes(), DefaultMaxPatchSize); err != nil || string(got) != "--- a/f\n+++ b/f\n" {
 		t.Errorf("gzip: %q, %v", got, err)
 	}
-	if got, err := decompress(context.Background(), []byte("BZh is a word\n")); err != nil || string(got) != "BZh is a word\n" {
+	if got, err := decompress(context.Background(), []byte("BZh is a word\n"), DefaultMaxPatchSize); err != nil || string(got) != "BZh is a word\n" {
 		t.Errorf("text starting BZh: %q, %v", got, err)
 	}
-	if _, err := decompress(context.Background(), []byte{0xfd, '7', 'z', 'X', 'Z', 0, 1}); err == nil {
+	if _, err := decompress(context.Background(), []byte{0xfd, '7', 'z', 'X', 'Z', 0, 1}, DefaultMaxPatchSize); err == nil {
 		t.Error("broken xz: no error")
 	}
 	// The formats Go lacks go through the programs rpm uses too; the
@@ -115,11 +118,53 @@ func TestDecompress(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", c, err)
 		}
-		if got, err := decompress(context.Background(), packed); err != nil || string(got) != text {
+		if got, err := decompress(context.Background(), packed, DefaultMaxPatchSize); err != nil || string(got) != text {
 			t.Errorf("%v: %q, %v", c, got, err)
 		}
 	}
-	if _, err := decompress(context.Background(), []byte{0x1f, 0x8b, 0}); err == nil {
+	if _, err := decompress(context.Background(), []byte{0x1f, 0x8b, 0}, DefaultMaxPatchSize); err == nil {
 		t.Error("broken gzip: no error")
+	}
+}
+
+// A small compressed patch of a huge text is refused at the cap, and the
+// memory used stays near the cap, not the text's size (a 157 KB .xz of
+// 1 GiB took 6.3 GB before).
+func TestDecompressionBomb(t *testing.T) {
+	const size = 32 << 20 // zeros, decompressed
+	const max = 256 << 10
+	bombs := map[string][]byte{}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < size>>20; i++ {
+		zw.Write(zeros)
+	}
+	zw.Close()
+	bombs["gzip"] = gz.Bytes()
+	for _, c := range [][]string{{"xz", "-1", "-c"}, {"xz", "--format=lzma", "-1", "-c"}, {"zstd", "-q", "-1", "-c"}} {
+		cmd := exec.Command("sh", append([]string{"-c", `n=$1; shift; head -c "$n" /dev/zero | "$@"`, "sh", strconv.Itoa(size)}, c...)...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v: %v", c, err)
+		}
+		bombs[strings.Join(c[:len(c)-2], " ")] = out
+	}
+	for name, bomb := range bombs {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := decompress(context.Background(), bomb, max)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "--max-patch-size") {
+			t.Errorf("%s bomb of %d bytes: %v", name, len(bomb), err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 16*max {
+			t.Errorf("%s bomb: %d KiB allocated for a %d KiB cap", name, grew>>10, max>>10)
+		}
+		// Under the cap it decompresses whole.
+		if got, err := decompress(context.Background(), bomb, size); err != nil || len(got) != size {
+			t.Errorf("%s at the cap: %d bytes, %v", name, len(got), err)
+		}
 	}
 }

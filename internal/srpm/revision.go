@@ -47,6 +47,43 @@ type ReadOptions struct {
 	// NoPatches reads the spec only: enough for the branch name, and much
 	// cheaper when looking at every revision of a branch.
 	NoPatches bool
+	// MaxPatchSize caps the decompressed size of a compressed patch
+	// (0: DefaultMaxPatchSize), so a small .xz cannot take all memory.
+	MaxPatchSize int64
+}
+
+// DefaultMaxPatchSize is far above any real patch: a whole stable kernel
+// series as one patch is under 100 MiB.
+const DefaultMaxPatchSize = 512 << 20
+
+// ErrTooLarge is returned (wrapped) for a compressed patch that would
+// decompress past the cap.
+var ErrTooLarge = errors.New("decompresses past the size limit")
+
+// ErrLFSPointer is returned (wrapped) for a Git LFS pointer where a file's
+// contents are needed.
+var ErrLFSPointer = errors.New("is a Git LFS pointer, not the file")
+
+// MissingSourcesError lists every patch the spec applies that SOURCES/
+// lacks, so that one run names them all.
+type MissingSourcesError struct {
+	Missing []Patch // Num and File only
+}
+
+func (e *MissingSourcesError) Error() string {
+	p := e.Missing[0]
+	if len(e.Missing) == 1 {
+		return fmt.Sprintf("patch %d (%s): %v", p.Num, p.File, ErrMissingSource)
+	}
+	return fmt.Sprintf("%d patches not in SOURCES/, the first patch %d (%s)", len(e.Missing), p.Num, p.File)
+}
+
+func (e *MissingSourcesError) Unwrap() error { return ErrMissingSource }
+
+// IsLFSPointer reports whether b is a Git LFS pointer file (the LFS
+// specification: a small text starting with its version line).
+func IsLFSPointer(b []byte) bool {
+	return len(b) < 1024 && bytes.HasPrefix(b, []byte("version https://git-lfs.github.com/spec/v1\n"))
 }
 
 // Errors of Read, tested with errors.Is.
@@ -141,11 +178,24 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 	if err != nil {
 		return nil, err
 	}
+	var missing []Patch
 	for i, p := range applied {
 		if blobs[i] == nil {
-			return nil, fmt.Errorf("patch %d (%s): %w", p.Num, p.File, ErrMissingSource)
+			missing = append(missing, Patch{Num: p.Num, File: p.File})
 		}
-		data, err := decompress(ctx, blobs[i])
+	}
+	if len(missing) > 0 {
+		return nil, &MissingSourcesError{Missing: missing}
+	}
+	max := o.MaxPatchSize
+	if max <= 0 {
+		max = DefaultMaxPatchSize
+	}
+	for i, p := range applied {
+		if IsLFSPointer(blobs[i]) {
+			return nil, fmt.Errorf("patch %d (%s) %w: run git lfs pull in the SRPM repository", p.Num, p.File, ErrLFSPointer)
+		}
+		data, err := decompress(ctx, blobs[i], max)
 		if err != nil {
 			return nil, fmt.Errorf("patch %d (%s): %w", p.Num, p.File, err)
 		}
@@ -209,34 +259,80 @@ func catFiles(ctx context.Context, repo *git.Repo, commit string, paths []string
 
 // decompress undoes the compressions rpm's %patch recognises by their
 // magic bytes, where Go's standard library can.
-func decompress(ctx context.Context, b []byte) ([]byte, error) {
+func decompress(ctx context.Context, b []byte, max int64) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0x1f, 0x8b}):
 		zr, err := gzip.NewReader(bytes.NewReader(b))
 		if err != nil {
 			return nil, fmt.Errorf("gunzip: %w", err)
 		}
-		return io.ReadAll(zr)
+		return readCapped(zr, "gzip", max)
 	case len(b) > 4 && bytes.HasPrefix(b, []byte("BZh")) && b[3] >= '1' && b[3] <= '9':
-		return io.ReadAll(bzip2.NewReader(bytes.NewReader(b)))
+		return readCapped(bzip2.NewReader(bytes.NewReader(b)), "bzip2", max)
 	case bytes.HasPrefix(b, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		return unpack(ctx, b, "xz", "xz", "-dc")
+		return unpack(ctx, b, max, "xz", "xz", "-dc")
 	case bytes.HasPrefix(b, []byte{0x5d, 0, 0}):
-		return unpack(ctx, b, "lzma", "xz", "--format=lzma", "-dc")
+		return unpack(ctx, b, max, "lzma", "xz", "--format=lzma", "-dc")
 	case bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		return unpack(ctx, b, "zstd", "zstd", "-dc")
+		return unpack(ctx, b, max, "zstd", "zstd", "-dc")
 	}
 	return b, nil
 }
 
-// unpack runs a decompressor the Go library lacks, as rpm's %patch does.
-func unpack(ctx context.Context, b []byte, format, prog string, args ...string) ([]byte, error) {
+// readCapped reads r to the end, or fails once it passes max bytes,
+// holding at most max+1 of them.
+func readCapped(r io.Reader, format string, max int64) ([]byte, error) {
+	var w cappedBuffer
+	w.max = max
+	if _, err := io.Copy(&w, r); err != nil {
+		if errors.Is(err, ErrTooLarge) {
+			return nil, fmt.Errorf("%s-compressed: %w (%s; --max-patch-size raises it)", format, ErrTooLarge, sizeText(max))
+		}
+		return nil, fmt.Errorf("%s: %w", format, err)
+	}
+	return w.buf.Bytes(), nil
+}
+
+// cappedBuffer is a buffer that refuses to grow past max; a decompressor
+// writing to it stops (a program on the other end of a pipe gets EPIPE).
+type cappedBuffer struct {
+	buf  bytes.Buffer
+	max  int64
+	over bool // a write was refused: the program's own error is the echo
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if int64(c.buf.Len())+int64(len(p)) > c.max {
+		c.over = true
+		return 0, ErrTooLarge
+	}
+	return c.buf.Write(p)
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("limit %d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("limit %d MiB", n>>20)
+	}
+	return fmt.Sprintf("limit %d bytes", n)
+}
+
+// unpack runs a decompressor the Go library lacks, as rpm's %patch does,
+// streaming its output into a capped buffer.
+func unpack(ctx context.Context, b []byte, max int64, format, prog string, args ...string) ([]byte, error) {
 	path, err := proc.LookPath(prog)
 	if err != nil {
 		return nil, fmt.Errorf("%s-compressed patch: %s is not installed", format, prog)
 	}
-	out, err := proc.Run(ctx, proc.Cmd{Program: path, Args: args, Stdin: bytes.NewReader(b)})
+	var out cappedBuffer
+	out.max = max
+	_, err = proc.Run(ctx, proc.Cmd{Program: path, Args: args, Stdin: bytes.NewReader(b), Stdout: &out})
 	if err != nil {
+		if out.over {
+			return nil, fmt.Errorf("%s-compressed: %w (%s; --max-patch-size raises it)", format, ErrTooLarge, sizeText(max))
+		}
 		var msg string
 		var pe *proc.Error
 		if errors.As(err, &pe) {
@@ -247,5 +343,5 @@ func unpack(ctx context.Context, b []byte, format, prog string, args ...string) 
 		}
 		return nil, fmt.Errorf("%s -dc: %v: %s", prog, cause(err), msg)
 	}
-	return out, nil
+	return out.buf.Bytes(), nil
 }

@@ -29,7 +29,7 @@ func parse(t *testing.T, stdio *cliutil.IO, args ...string) (any, int, string) {
 func TestParseOptions(t *testing.T) {
 	stdio := &cliutil.IO{Dir: "/w"}
 	imp := func(f func(*ImportOptions)) *ImportOptions {
-		o := &ImportOptions{IO: stdio, BaseTag: srpm.DefaultBaseTag}
+		o := &ImportOptions{IO: stdio, BaseTag: srpm.DefaultBaseTag, MaxPatchSize: srpm.DefaultMaxPatchSize}
 		f(o)
 		return o
 	}
@@ -44,7 +44,9 @@ func TestParseOptions(t *testing.T) {
 			})},
 		{[]string{"--all", "-j", "3", "--base-tag", "linux-%{version}"}, imp(func(o *ImportOptions) { o.All, o.Jobs, o.BaseTag = true, 3, "linux-%{version}" })},
 		{[]string{"verify", "b", "r", "--srpm-repo", "s"}, &VerifyOptions{
-			ImportOptions: ImportOptions{IO: stdio, BaseTag: srpm.DefaultBaseTag, SRPMRepo: "s", Rev: "r"}, Branch: "b"}},
+			ImportOptions: ImportOptions{IO: stdio, BaseTag: srpm.DefaultBaseTag, SRPMRepo: "s", Rev: "r", MaxPatchSize: srpm.DefaultMaxPatchSize}, Branch: "b"}},
+		{[]string{"x", "--max-patch-size", "2G"}, imp(func(o *ImportOptions) { o.Rev, o.MaxPatchSize = "x", 2<<30 })},
+		{[]string{"x", "--max-patch-size=1536k"}, imp(func(o *ImportOptions) { o.Rev, o.MaxPatchSize = "x", 1536 << 10 })},
 		{[]string{"renumber", "k.spec", "10", "-5", "-n"}, &RenumberOptions{IO: stdio, SpecPath: "k.spec", Start: 10, Offset: -5, DryRun: true, VendorMarker: spec.DefaultVendorMarker}},
 		{[]string{"renumber", "--vendor-marker", "# X", "k.spec", "0", "3"}, &RenumberOptions{IO: stdio, SpecPath: "k.spec", Offset: 3, VendorMarker: "# X"}},
 		{[]string{"sync", "q/base..rebased", "--spec", "k.spec", "--onto-tag", "v2", "-n", "--new-version", "4.19.20"}, &SyncOptions{
@@ -68,6 +70,8 @@ func TestParseUsageErrors(t *testing.T) {
 		{nil, "give one <srpm-rev> to import (or --all), got 0 argument(s)"},
 		{[]string{"a", "b"}, "got 2 argument(s)"},
 		{[]string{"--all", "a"}, `--all takes no revision, got "a"`},
+		{[]string{"x", "--max-patch-size", "lots"}, `--max-patch-size "lots": give a positive size such as 512M or 2G`},
+		{[]string{"verify", "b", "r", "--max-patch-size", "-1"}, `--max-patch-size "-1"`},
 		{[]string{"-j", "-1", "--all"}, "--jobs must not be negative"},
 		{[]string{"--base-tag", "", "a"}, "--base-tag must not be empty"},
 		{[]string{"--", "-a"}, `revision "-a" starts with '-'`},

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -34,6 +36,9 @@ type ImportOptions struct {
 	Prep     bool
 	Jobs     int
 	Rev      string
+	sizeErr  error // a bad --max-patch-size, reported as a usage error
+	// MaxPatchSize caps a compressed patch's decompressed size.
+	MaxPatchSize int64
 }
 
 // sharedFlags are the options of both import and verify. They are built
@@ -47,6 +52,7 @@ func sharedFlags() []cli.Flag {
 		&cli.StringFlag{Name: "dist", Usage: "value of %{dist} (default: empty)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say how each patch was applied, on stderr"},
 		&cli.BoolFlag{Name: "prep", Usage: "also run rpmbuild -bp and commit what %prep changed beyond the patches"},
+		&cli.StringFlag{Name: "max-patch-size", Value: "512M", Usage: "refuse a compressed patch that decompresses past `SIZE` bytes (K, M, G suffixes)"},
 	}
 }
 
@@ -67,6 +73,29 @@ func (o *ImportOptions) setShared(c *cli.Context) {
 	o.Dist, o.DistSet = c.String("dist"), c.IsSet("dist")
 	o.Verbose = c.Bool("verbose")
 	o.Prep = c.Bool("prep")
+	o.MaxPatchSize, o.sizeErr = parseSize(c.String("max-patch-size"))
+}
+
+// parseSize reads a size as "1048576", "512K", "512M" or "1G" (powers of
+// 1024, as rpm and most tools read them).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'k', 'K':
+			mult, t = 1<<10, t[:n-1]
+		case 'm', 'M':
+			mult, t = 1<<20, t[:n-1]
+		case 'g', 'G':
+			mult, t = 1<<30, t[:n-1]
+		}
+	}
+	v, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || v <= 0 || v > (1<<62)/mult {
+		return 0, cliutil.Usagef("--max-patch-size %q: give a positive size such as 512M or 2G", s)
+	}
+	return v * mult, nil
 }
 
 // srpmOptions are srpm.Import's options; srpmRepo is where --prep reads from.
@@ -89,6 +118,8 @@ func importAction(stdio *cliutil.IO, run func(context.Context, any) error) cli.A
 		o.Force, o.All, o.Jobs = c.Bool("force"), c.Bool("all"), c.Int("jobs")
 		args := c.Args().Slice()
 		switch {
+		case o.sizeErr != nil:
+			return o.sizeErr
 		case o.All && len(args) != 0:
 			return cliutil.Usagef("--all takes no revision, got %q", args[0])
 		case !o.All && len(args) != 1:
@@ -109,7 +140,7 @@ func importAction(stdio *cliutil.IO, run func(context.Context, any) error) cli.A
 }
 
 func (o *ImportOptions) readOptions() srpm.ReadOptions {
-	return srpm.ReadOptions{Dist: o.Dist, DistSet: o.DistSet, Vendor: o.Vendor}
+	return srpm.ReadOptions{Dist: o.Dist, DistSet: o.DistSet, Vendor: o.Vendor, MaxPatchSize: o.MaxPatchSize}
 }
 
 // openSRPM opens the SRPM repository.
@@ -199,7 +230,7 @@ func runImport(ctx context.Context, o *ImportOptions) error {
 	}
 	rev, err := srpm.Read(ctx, srpmRepo, o.Rev, o.readOptions())
 	if err != nil {
-		return readError(o.Rev, err)
+		return readError(o.IO.ErrOut, o.Rev, err)
 	}
 	code, err := o.openCode(ctx, srpmRepo, rev.Name)
 	if err != nil {
@@ -221,12 +252,24 @@ func resultLine(res *srpm.Result) string {
 
 // readError phrases what went wrong reading a revision of the SRPM
 // repository.
-func readError(rev string, err error) error {
+func readError(stderr io.Writer, rev string, err error) error {
+	var missing *srpm.MissingSourcesError
 	switch {
 	case errors.Is(err, git.ErrUnknownRevision):
 		return cliutil.Usagef("%q is not a revision of the SRPM repository", rev)
-	case errors.Is(err, srpm.ErrMissingSource):
-		return fmt.Errorf("%s: %w; commit the file or fix the spec", rev, err)
+	case errors.As(err, &missing):
+		// All of them at once: a rebased queue of 600 patches can miss
+		// many, and one per run would take as many runs.
+		if len(missing.Missing) == 1 {
+			return fmt.Errorf("%s: %w; commit the file or fix the spec", rev, err)
+		}
+		fmt.Fprintf(stderr, "git import-srpm: %s: %d patch files the spec applies are not in SOURCES/; commit them or fix the spec:\n", rev, len(missing.Missing))
+		for _, p := range missing.Missing {
+			fmt.Fprintf(stderr, "  patch %d: %s\n", p.Num, p.File)
+		}
+		return cliutil.ErrSilent
+	case errors.Is(err, srpm.ErrLFSPointer):
+		return fmt.Errorf("%s: %w", rev, err)
 	}
 	return fmt.Errorf("%s: %w", rev, err)
 }

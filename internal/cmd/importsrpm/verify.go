@@ -30,6 +30,9 @@ func verifyCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli
 		Action: func(c *cli.Context) error {
 			o := &VerifyOptions{ImportOptions: ImportOptions{IO: stdio}}
 			o.setShared(c)
+			if o.sizeErr != nil {
+				return o.sizeErr
+			}
 			args := c.Args().Slice()
 			if len(args) != 2 {
 				return cliutil.Usagef("verify takes <branch> <srpm-rev>, got %d argument(s)", len(args))
@@ -58,7 +61,7 @@ func runVerify(ctx context.Context, o *VerifyOptions) error {
 	}
 	rev, err := srpm.Read(ctx, srpmRepo, o.Rev, o.readOptions())
 	if err != nil {
-		return readError(o.Rev, err)
+		return readError(o.IO.ErrOut, o.Rev, err)
 	}
 	code, err := o.openCode(ctx, srpmRepo, rev.Name)
 	if err != nil {
