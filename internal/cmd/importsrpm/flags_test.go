@@ -46,7 +46,7 @@ func TestParseOptions(t *testing.T) {
 		{[]string{"verify", "b", "r", "--srpm-repo", "s"}, &VerifyOptions{
 			ImportOptions: ImportOptions{IO: stdio, BaseTag: srpm.DefaultBaseTag, SRPMRepo: "s", Rev: "r", MaxPatchSize: srpm.DefaultMaxPatchSize}, Branch: "b"}},
 		{[]string{"x", "--max-patch-size", "2G"}, imp(func(o *ImportOptions) { o.Rev, o.MaxPatchSize = "x", 2<<30 })},
-		{[]string{"x", "--max-patch-size=1536k"}, imp(func(o *ImportOptions) { o.Rev, o.MaxPatchSize = "x", 1536 << 10 })},
+		{[]string{"x", "--max-patch-size=1536k"}, imp(func(o *ImportOptions) { o.Rev, o.MaxPatchSize = "x", 1536<<10 })},
 		{[]string{"renumber", "k.spec", "10", "-5", "-n"}, &RenumberOptions{IO: stdio, SpecPath: "k.spec", Start: 10, Offset: -5, DryRun: true, VendorMarker: spec.DefaultVendorMarker}},
 		{[]string{"renumber", "--vendor-marker", "# X", "k.spec", "0", "3"}, &RenumberOptions{IO: stdio, SpecPath: "k.spec", Offset: 3, VendorMarker: "# X"}},
 		{[]string{"sync", "q/base..rebased", "--spec", "k.spec", "--onto-tag", "v2", "-n", "--new-version", "4.19.20"}, &SyncOptions{
