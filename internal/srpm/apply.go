@@ -69,6 +69,9 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		return "", err
 	}
 	w.added = true // even a failed add may have left something to remove
+	if err := w.record(code.CommonDir); err != nil {
+		return "", fmt.Errorf("record the temporary worktree: %w", err)
+	}
 	// Only the administrative part is added under the lock; the checkout
 	// (a kernel's 70,000 files) is done by the reset below, imports in
 	// parallel.
@@ -150,6 +153,8 @@ type worktree struct {
 	added bool
 	repo  *git.Repo
 	fixed time.Time
+	// recordPath names this process as the worktree's owner (stale.go).
+	recordPath string
 }
 
 // settings are given (-c) to every git command that changes the worktree,
@@ -338,6 +343,11 @@ func (w *worktree) remove(code *git.Repo) error {
 	}
 	if rmErr != nil {
 		return fmt.Errorf("remove %s: %w", w.tmp, rmErr)
+	}
+	// Last: while anything of the worktree is left, the record says
+	// whose it is, for CleanStale.
+	if w.recordPath != "" {
+		os.Remove(w.recordPath)
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
 )
 
 var binary struct {
@@ -45,13 +47,11 @@ func removeBinary() {
 	}
 }
 
-// TestInterruptLeavesNothing sends SIGINT to git import-srpm while patch(1)
-// runs (a stand-in that waits) and checks the import stops at once and
-// leaves no branch, worktree or temporary file.
-func TestInterruptLeavesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+// startBlocked starts git import-srpm with a patch(1) that waits (a
+// stand-in), and returns once the import is inside it, with its
+// temporary worktree registered.
+func startBlocked(t *testing.T) (*exec.Cmd, *srpmtest.Fixture, *bytes.Buffer, string) {
+	t.Helper()
 	bin := buildBinary(t)
 	f := importFixture(t)
 	fakeDir := t.TempDir()
@@ -60,9 +60,9 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(fakeDir, "patch"), []byte(fake), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PATH", fakeDir+string(os.PathListSeparator)+os.Getenv("PATH"))
-
+	path := os.Getenv("PATH")
 	cmd := exec.Command(filepath.Join(bin, "git-import-srpm"), "--srpm-repo", f.SRPM, f.Good)
+	cmd.Env = append(os.Environ(), "PATH="+fakeDir+string(os.PathListSeparator)+path)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -83,6 +83,17 @@ func TestInterruptLeavesNothing(t *testing.T) {
 	if wl := fgit(t, f, f.Code, "worktree", "list", "--porcelain"); strings.Count(wl, "worktree ") != 2 {
 		t.Fatalf("no temporary worktree while importing:\n%s", wl)
 	}
+	return cmd, f, &stderr, bin
+}
+
+// TestInterruptLeavesNothing sends SIGINT to git import-srpm while patch(1)
+// runs and checks the import stops at once and leaves no branch, worktree
+// or temporary file.
+func TestInterruptLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	cmd, f, stderr, _ := startBlocked(t)
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -99,6 +110,36 @@ func TestInterruptLeavesNothing(t *testing.T) {
 		t.Errorf("stderr %q", got)
 	}
 	clean(t, f, f.Code, "")
+}
+
+// SIGKILL leaves no chance to clean up: the next import removes the
+// worktree the killed one left registered, says so, and imports.
+func TestNextImportRemovesAKilledOnesWorktree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	cmd, f, _, bin := startBlocked(t)
+	pid := cmd.Process.Pid
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if wl := fgit(t, f, f.Code, "worktree", "list", "--porcelain"); strings.Count(wl, "worktree ") != 2 {
+		t.Fatalf("the killed import left no worktree to clean:\n%s", wl)
+	}
+	next := exec.Command(filepath.Join(bin, "git-import-srpm"), "--srpm-repo", f.SRPM, f.Good)
+	var stderr bytes.Buffer
+	next.Stderr = &stderr
+	if err := next.Run(); err != nil {
+		t.Fatalf("the next import: %v\n%s", err, stderr.String())
+	}
+	want := fmt.Sprintf("git import-srpm: removed the temporary worktree of an interrupted import (process %d): ", pid)
+	if !strings.HasPrefix(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("stderr %q, want one line starting %q", stderr.String(), want)
+	}
+	if wl := fgit(t, f, f.Code, "worktree", "list", "--porcelain"); strings.Count(wl, "worktree ") != 1 {
+		t.Errorf("worktrees after the next import:\n%s", wl)
+	}
 }
 
 // TestGitDispatch runs the import as "git import-srpm", the way users do.
