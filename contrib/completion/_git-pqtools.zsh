@@ -54,6 +54,7 @@ _git-import-srpm () {
 		'--dist=[value of %{dist}]:dist'
 		'(-v --verbose)'{-v,--verbose}'[say how each patch was applied]'
 		'--prep[also run rpmbuild -bp]'
+		'--max-patch-size=[refuse compressed patches larger than this]:size'
 	)
 	case $words[2] in
 	(verify)

@@ -82,12 +82,13 @@ _git_import_srpm ()
 	sync,*)
 		__git_complete_revlist; return ;;
 	verify,-*)
-		__gitcomp "--srpm-repo= --code-repo= --base-tag= --vendor= --dist= --verbose --prep --help"; return ;;
+		__gitcomp "--srpm-repo= --code-repo= --base-tag= --vendor= --dist= --verbose --prep
+			--max-patch-size= --help"; return ;;
 	verify,*)
 		__git_complete_refs; return ;;
 	,-*)
 		__gitcomp "--srpm-repo= --code-repo= --base-tag= --vendor= --dist= --verbose
-			--prep --force --all --jobs= --help"
+			--prep --max-patch-size= --force --all --jobs= --help"
 		return ;;
 	esac
 	__git_complete_refs

@@ -7,6 +7,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/review"
@@ -194,20 +195,9 @@ func Header(res *review.Result) string {
 	s := res.Summarize()
 	var parts []string
 	for _, st := range review.Statuses {
-		parts = append(parts, strings.TrimSpace(string(st))+" "+itoa(s.Counts[st]))
+		parts = append(parts, strings.TrimSpace(string(st))+" "+strconv.Itoa(s.Counts[st]))
 	}
 	return "old " + review.Short(res.Old.Base) + ".." + review.Short(res.Old.Tip) +
 		"  new " + review.Short(res.New.Base) + ".." + review.Short(res.New.Tip) +
-		"   " + strings.Join(parts, "  ") + "  upstream " + itoa(s.Upstream)
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
+		"   " + strings.Join(parts, "  ") + "  upstream " + strconv.Itoa(s.Upstream)
 }
