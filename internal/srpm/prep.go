@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
@@ -62,8 +63,17 @@ func RunPrep(ctx context.Context, srpm, code *git.Repo, rev *Revision, base, dis
 	if err != nil {
 		return nil, err
 	}
+	var lfs []string
 	for i, path := range paths {
 		if blobs[i] == nil {
+			continue
+		}
+		if IsLFSPointer(blobs[i]) {
+			// Only the pointer is committed: rpmbuild would fail on
+			// it ("This does not look like a tar archive"). Source0
+			// is built from the code repository below; anything else
+			// is named in the error.
+			lfs = append(lfs, path)
 			continue
 		}
 		dst := filepath.Join(tmp, filepath.FromSlash(path))
@@ -92,6 +102,9 @@ func RunPrep(ctx context.Context, srpm, code *git.Repo, rev *Revision, base, dis
 	}
 	for _, so := range sources {
 		if so.Num != 0 {
+			if i := slices.Index(lfs, "SOURCES/"+so.File); i >= 0 {
+				return nil, fmt.Errorf("Source%d (%s) %w: run git lfs pull in the SRPM repository", so.Num, so.File, ErrLFSPointer)
+			}
 			continue
 		}
 		tarball := filepath.Join(tmp, "SOURCES", so.File)

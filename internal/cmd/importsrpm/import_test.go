@@ -232,3 +232,39 @@ func TestImportPrepFails(t *testing.T) {
 	}
 	clean(t, f, f.Code, "")
 }
+
+// A tarball committed as a Git LFS pointer is built from the code
+// repository instead (rpmbuild said "This does not look like a tar
+// archive"); another source committed as a pointer is named.
+func TestImportPrepLFSPointer(t *testing.T) {
+	if _, err := exec.LookPath("rpmbuild"); err != nil {
+		t.Fatal("rpmbuild is not installed: scripts/deps.sh installs Debian's rpm")
+	}
+	pointer := "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 123456789\n"
+	f := importFixture(t)
+	spec := srpmtest.Spec("1.2", srpmtest.GoodPatches, false)
+	if err := os.WriteFile(filepath.Join(f.SRPM, "SPECS", "kernel.spec"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.SRPM, "SOURCES", "kernel-4.19.19.tar.gz"), []byte(pointer), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fgit(t, f, f.SRPM, "add", "SOURCES", "SPECS")
+	fgit(t, f, f.SRPM, "commit", "-q", "-m", "tarball in LFS")
+	code, stdout, stderr := run(t, "--srpm-repo", f.SRPM, "--prep", "HEAD")
+	if code != 0 || !strings.HasPrefix(stdout, f.Prefix+"/base: 7 patch(es)") {
+		t.Fatalf("tarball pointer: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+	if got := fgit(t, f, f.Code, "rev-parse", f.Prefix+"/base^{tree}"); got != f.GoodTree {
+		t.Errorf("tree %s, want %s", got, f.GoodTree)
+	}
+	if err := os.WriteFile(filepath.Join(f.SRPM, "SOURCES", "extra.patch"), []byte(pointer), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fgit(t, f, f.SRPM, "add", "SOURCES")
+	fgit(t, f, f.SRPM, "commit", "-q", "-m", "extra in LFS")
+	code, _, stderr = run(t, "--srpm-repo", f.SRPM, "--prep", "--force", "HEAD")
+	if code != 1 || !strings.Contains(stderr, "Source1 (extra.patch) is a Git LFS pointer, not the file: run git lfs pull in the SRPM repository") {
+		t.Errorf("source pointer: exit %d\nstderr %q", code, stderr)
+	}
+}
