@@ -534,7 +534,9 @@ func (u *UI) loadBlame() {
 			u.blameState = ""
 			if err != nil {
 				u.blameState = "blame incomplete"
-				u.patchTitle()
+			}
+			u.patchTitle()
+			if err != nil {
 				u.setStatus("blame incomplete: " + err.Error())
 			} else {
 				u.setStatus("blame: yellow commits are upstream changes between the bases; Enter shows the cursor line's commit")

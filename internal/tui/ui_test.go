@@ -21,9 +21,13 @@ var update = flag.Bool("update", false, "rewrite golden screens")
 // gitBackend serves patches from the real repository with git show, as the
 // command's backend does; notes are recorded.
 type gitBackend struct {
-	repo    *git.Repo
-	notes   []string
-	replays []string
+	repo  *git.Repo
+	notes []string
+	// noteText, when set, is what the user leaves in the editor.
+	noteText *string
+	// blameGate, when set, holds every blame until it is closed.
+	blameGate chan struct{}
+	replays  []string
 }
 
 func (b *gitBackend) Patch(ctx context.Context, sha string, fc bool) (string, error) {
@@ -31,6 +35,9 @@ func (b *gitBackend) Patch(ctx context.Context, sha string, fc bool) (string, er
 }
 
 func (b *gitBackend) Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error) {
+	if b.blameGate != nil {
+		<-b.blameGate
+	}
 	bl, err := b.repo.Blame(ctx, commit+"^", file)
 	if err != nil {
 		return nil, err
@@ -49,6 +56,9 @@ func (b *gitBackend) Replay(ctx context.Context, old, new string) (string, error
 
 func (b *gitBackend) EditNote(_ context.Context, sha string) (string, error) {
 	b.notes = append(b.notes, sha)
+	if b.noteText != nil {
+		return *b.noteText, nil
+	}
 	return "edited in test\n", nil
 }
 
@@ -360,6 +370,14 @@ func TestTableAndPatchView(t *testing.T) {
 		t.Errorf("after the note edit the selection is on %v", r)
 	}
 	h.waitFor("the note under the table", func(s string) bool { return strings.Contains(s, "edited in test") })
+	// The same text again is "unchanged"; emptied, the note is removed,
+	// and the status bar says so.
+	h.key(tcell.KeyRune, 'n')
+	h.waitFor("note unchanged", func(s string) bool { return strings.Contains(s, "note unchanged") })
+	empty := ""
+	onUI(h, func() { h.be.noteText = &empty })
+	h.key(tcell.KeyRune, 'n')
+	h.waitFor("note removed", func(s string) bool { return strings.Contains(s, "note removed from "+picked.Old.SHA[:12]) })
 
 	h.key(tcell.KeyRune, 'q')
 	h.waitExit()

@@ -84,3 +84,24 @@ func TestFilterDialogShowsKeys(t *testing.T) {
 		}
 	}
 }
+
+// While the blame column loads, the patch view's title says how far it
+// is (the status bar is hidden behind the view).
+func TestBlameProgressShows(t *testing.T) {
+	h := start(t)
+	defer h.ui.App().Stop()
+	gate := make(chan struct{})
+	onUI(h, func() { h.be.blameGate = gate })
+	h.waitFor("rows", func(s string) bool { return strings.Contains(s, "add sysfs attribute") })
+	h.key(tcell.KeyDown, 0)
+	h.key(tcell.KeyDown, 0)
+	h.key(tcell.KeyEnter, 0)
+	h.waitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
+	h.key(tcell.KeyRune, 'b')
+	h.waitFor("blame progress", func(s string) bool { return strings.Contains(s, "blaming") })
+	close(gate)
+	s := h.waitFor("blame done", func(s string) bool { return strings.Contains(s, "blame on") && !strings.Contains(s, "blaming") })
+	if strings.Contains(s, "blame incomplete") {
+		t.Errorf("blame failed:\n%s", s)
+	}
+}
