@@ -27,7 +27,7 @@ type gitBackend struct {
 	noteText *string
 	// blameGate, when set, holds every blame until it is closed.
 	blameGate chan struct{}
-	replays  []string
+	replays   []string
 }
 
 func (b *gitBackend) Patch(ctx context.Context, sha string, fc bool) (string, error) {
