@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -119,30 +117,9 @@ func TestLineRanges(t *testing.T) {
 // Blame against a real repository: two commits, lines asked for out of
 // order and in two ranges.
 func TestBlame(t *testing.T) {
-	dir := t.TempDir()
-	env, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "repo")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	g := func(args ...string) string {
-		t.Helper()
-		out, err := env.Git(work, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	write := func(s string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(work, "-f.c"), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g("init", "-q")
+	sc := repos.NewScratch(t)
+	work, g, env := sc.Dir, sc.Git, sc.Env
+	write := func(s string) { t.Helper(); sc.Write("-f.c", s) }
 	write("a\nb\nc\nd\n")
 	g("add", "--", "-f.c")
 	g("commit", "-qm", "one")

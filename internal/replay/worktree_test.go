@@ -23,30 +23,9 @@ func worktreeRepo(t *testing.T) (*git.Repo, func(args ...string) string, string,
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
-	dir := t.TempDir()
-	env, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "repo")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	g := func(args ...string) string {
-		t.Helper()
-		out, err := env.Git(work, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	write := func(content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(work, "f.c"), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g("init", "-q")
+	sc := repos.NewScratch(t)
+	work, g, env := sc.Dir, sc.Git, sc.Env
+	write := func(content string) { t.Helper(); sc.Write("f.c", content) }
 	write("a\nb\nc\n")
 	g("add", "f.c")
 	g("commit", "-qm", "base")

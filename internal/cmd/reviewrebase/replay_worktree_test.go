@@ -13,28 +13,9 @@ import (
 // statuses; the worktrees' lifecycle itself is tested in internal/replay
 // (TestWorktreeLifecycle), the usage errors in flags_test.go.
 func TestReplayWorktreeCompareClean(t *testing.T) {
-	dir := t.TempDir()
-	env, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "repo")
-	os.MkdirAll(work, 0o755)
-	g := func(args ...string) string {
-		t.Helper()
-		out, err := env.Git(work, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	write := func(content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(work, "f.c"), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g("init", "-q")
+	sc := repos.NewScratch(t)
+	dir, env, work, g := filepath.Dir(sc.Dir), sc.Env, sc.Dir, sc.Git
+	write := func(content string) { t.Helper(); sc.Write("f.c", content) }
 	write("a\nb\nc\n")
 	g("add", "f.c")
 	g("commit", "-qm", "base")
