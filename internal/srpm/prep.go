@@ -103,7 +103,7 @@ func RunPrep(ctx context.Context, srpm, code *git.Repo, rev *Revision, base, dis
 	for _, so := range sources {
 		if so.Num != 0 {
 			if i := slices.Index(lfs, "SOURCES/"+so.File); i >= 0 {
-				return nil, fmt.Errorf("Source%d (%s) %w: run git lfs pull in the SRPM repository", so.Num, so.File, ErrLFSPointer)
+				return nil, fmt.Errorf("the spec's Source%d (%s) %w: run git lfs pull in the SRPM repository", so.Num, so.File, ErrLFSPointer)
 			}
 			continue
 		}

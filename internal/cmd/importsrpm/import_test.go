@@ -264,7 +264,7 @@ func TestImportPrepLFSPointer(t *testing.T) {
 	fgit(t, f, f.SRPM, "add", "SOURCES")
 	fgit(t, f, f.SRPM, "commit", "-q", "-m", "extra in LFS")
 	code, _, stderr = run(t, "--srpm-repo", f.SRPM, "--prep", "--force", "HEAD")
-	if code != 1 || !strings.Contains(stderr, "Source1 (extra.patch) is a Git LFS pointer, not the file: run git lfs pull in the SRPM repository") {
+	if code != 1 || !strings.Contains(stderr, "the spec's Source1 (extra.patch) is a Git LFS pointer, not the file: run git lfs pull in the SRPM repository") {
 		t.Errorf("source pointer: exit %d\nstderr %q", code, stderr)
 	}
 }
