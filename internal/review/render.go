@@ -170,6 +170,20 @@ type jsonResult struct {
 	New     jsonRange   `json:"new"`
 	Rows    []jsonRow   `json:"rows"`
 	Summary jsonSummary `json:"summary"`
+	Check   *jsonCheck  `json:"check,omitempty"`
+}
+
+// jsonCheck is --check's verdict: ok, or the rows that need words.
+type jsonCheck struct {
+	OK       bool          `json:"ok"`
+	Problems []jsonProblem `json:"problems"`
+}
+
+type jsonProblem struct {
+	Old    *jsonCommit `json:"old"`
+	New    *jsonCommit `json:"new"`
+	Kind   string      `json:"kind"`
+	Reason string      `json:"reason"`
 }
 
 func toJSONCommit(c *Commit) *jsonCommit {
@@ -181,7 +195,21 @@ func toJSONCommit(c *Commit) *jsonCommit {
 
 // WriteJSON writes the review as one JSON object.
 func WriteJSON(w io.Writer, res *Result) error {
-	out := jsonResult{Old: jsonRange(res.Old), New: jsonRange(res.New), Rows: []jsonRow{}}
+	return writeJSON(w, res, nil)
+}
+
+// WriteJSONCheck is WriteJSON with --check's verdict in a "check" field,
+// so that CI reads the review and the verdict from one document.
+func WriteJSONCheck(w io.Writer, res *Result, offenders []Offender) error {
+	c := &jsonCheck{OK: len(offenders) == 0, Problems: []jsonProblem{}}
+	for _, o := range offenders {
+		c.Problems = append(c.Problems, jsonProblem{Old: toJSONCommit(o.Row.Old), New: toJSONCommit(o.Row.New), Kind: o.Kind, Reason: o.Reason})
+	}
+	return writeJSON(w, res, c)
+}
+
+func writeJSON(w io.Writer, res *Result, check *jsonCheck) error {
+	out := jsonResult{Check: check, Old: jsonRange(res.Old), New: jsonRange(res.New), Rows: []jsonRow{}}
 	for i := range res.Rows {
 		r := &res.Rows[i]
 		jr := jsonRow{Status: r.Status, Upstream: r.Upstream, Old: toJSONCommit(r.Old), New: toJSONCommit(r.New),
@@ -199,18 +227,30 @@ func WriteJSON(w io.Writer, res *Result) error {
 	return enc.Encode(out)
 }
 
-// Offender is a row --check rejects.
+// Offender is a row --check rejects: Kind is one of the Problem* names
+// (stable, for JSON), Reason says it in words.
 type Offender struct {
 	Row    *Row
+	Kind   string
 	Reason string
 }
+
+// The kinds of problem --check reports.
+const (
+	ProblemDroppedWithoutNote        = "dropped-without-note"
+	ProblemChangedWithoutExplanation = "changed-without-explanation"
+)
 
 // Check lists the rows that lack a written reason.
 func Check(res *Result) []Offender {
 	var out []Offender
 	for i := range res.Rows {
 		if why, bad := res.Rows[i].NeedsExplanation(); bad {
-			out = append(out, Offender{Row: &res.Rows[i], Reason: why})
+			kind := ProblemChangedWithoutExplanation
+			if res.Rows[i].Status == StatusDropped {
+				kind = ProblemDroppedWithoutNote
+			}
+			out = append(out, Offender{Row: &res.Rows[i], Kind: kind, Reason: why})
 		}
 	}
 	return out

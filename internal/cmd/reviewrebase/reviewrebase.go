@@ -222,7 +222,7 @@ func run(ctx context.Context, o *Options) error {
 	if o.Check {
 		offenders := review.Check(res)
 		if o.Format == "json" {
-			if err := review.WriteJSON(o.IO.Out, res); err != nil {
+			if err := review.WriteJSONCheck(o.IO.Out, res, offenders); err != nil {
 				return err
 			}
 			if err := review.WriteCheck(o.IO.ErrOut, offenders); err != nil {

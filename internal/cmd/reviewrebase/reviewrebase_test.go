@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -170,6 +171,34 @@ func TestCheck(t *testing.T) {
 	if n := strings.Count(r.stdout, "\n  "); n != len(want) {
 		t.Errorf("%d offenders listed, want %d:\n%s", n, len(want), r.stdout)
 	}
+	// The JSON carries the same verdict, same exit status.
+	j := runIn(t, fx, fx.Dir, append([]string{"--format=json"}, args...)...)
+	var doc struct {
+		Rows  []json.RawMessage `json:"rows"`
+		Check *struct {
+			OK       bool `json:"ok"`
+			Problems []struct {
+				Old  *struct{ SHA string } `json:"old"`
+				New  *struct{ SHA string } `json:"new"`
+				Kind string                `json:"kind"`
+			} `json:"problems"`
+		} `json:"check"`
+	}
+	if err := json.Unmarshal([]byte(j.stdout), &doc); err != nil || j.code != 1 || doc.Check == nil || doc.Check.OK || len(doc.Rows) == 0 {
+		t.Fatalf("--check --format=json: exit %d, %v, %+v", j.code, err, doc.Check)
+	}
+	kinds := map[string]string{}
+	for _, p := range doc.Check.Problems {
+		kinds[p.Old.SHA] = p.Kind
+	}
+	wantKinds := map[string]string{
+		fx.Commits["old:dropped"]:     "dropped-without-note",
+		fx.Commits["old:reworded"]:    "changed-without-explanation",
+		fx.Commits["old:dup-title-2"]: "changed-without-explanation",
+	}
+	if !reflect.DeepEqual(kinds, wantKinds) {
+		t.Errorf("JSON problems %v, want %v", kinds, wantKinds)
+	}
 	// Writing the missing reasons makes it pass: a note for the dropped
 	// commit, explanations in the two rebased messages.
 	if _, err := fx.Env.Git(fx.Dir, "notes", "add", "-m", "Dropped: the old firmware is gone.", fx.Commits["old:dropped"]); err != nil {
@@ -189,6 +218,10 @@ func TestCheck(t *testing.T) {
 	r = runIn(t, fx, fx.Dir, args...)
 	if r.code != 0 {
 		t.Fatalf("with every reason written: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	j = runIn(t, fx, fx.Dir, append([]string{"--format=json"}, args...)...)
+	if j.code != 0 || !strings.Contains(j.stdout, "\"check\": {\n    \"ok\": true,\n    \"problems\": []") {
+		t.Errorf("passing --check in JSON: exit %d\n%s", j.code, j.stdout)
 	}
 }
 
