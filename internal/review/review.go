@@ -201,11 +201,11 @@ func readQueues(ctx context.Context, repo *git.Repo, res *Result, o Options) (ol
 	old, oldMerges := toCommits(oldLog, oldFiles)
 	nw, newMerges := toCommits(newLog, newFiles)
 	res.SkippedMerges = append(oldMerges, newMerges...)
-	if len(old) == 0 {
-		return nil, nil, fmt.Errorf("old range %s..%s: %w", o.OldBase, o.OldTip, emptyRange(ctx, repo, res.Old, o.Paths))
-	}
-	if len(nw) == 0 {
-		return nil, nil, fmt.Errorf("new range %s..%s: %w", o.NewBase, o.NewTip, emptyRange(ctx, repo, res.New, o.Paths))
+	// One empty side is a review like any other: a queue gone wholly
+	// upstream is the best rebase there is, and a new queue on a fresh
+	// branch is all "added". Only two empty sides leave nothing to show.
+	if len(old) == 0 && len(nw) == 0 {
+		return nil, nil, fmt.Errorf("old range %s..%s and new range %s..%s: %w", o.OldBase, o.OldTip, o.NewBase, o.NewTip, emptyRange(ctx, repo, res.Old, o.Paths))
 	}
 	return old, nw, nil
 }

@@ -290,6 +290,7 @@ func explain(err error) error {
 	case errors.Is(err, review.ErrShallow):
 		return errors.New("this is a shallow clone: history needed to compare the queues is missing; run 'git fetch --unshallow' first")
 	case errors.Is(err, review.ErrEmptyRange):
+		// One empty side is a review; only two empty sides are not.
 		return cliutil.Usagef("%v: nothing to review (check the order of base and tip)", err)
 	case errors.Is(err, review.ErrNoOldBase):
 		return cliutil.Usagef("%v; give --old-base", err)

@@ -303,7 +303,7 @@ func TestBadInput(t *testing.T) {
 		{"too many", fx.Dir, []string{"a..b", "c..d", "e..f"}, 2, "too many"},
 		{"bad format", fx.Dir, []string{"--format=xml", "a..b"}, 2, "--format"},
 		{"unknown flag", fx.Dir, []string{"--frobnicate", "a..b"}, 2, "frobnicate"},
-		{"empty old range", fx.Dir, []string{"queue-old..queue-old", fx.NewTag + "..queue-new"}, 2, "empty range"},
+		{"both ranges empty", fx.Dir, []string{"queue-old..queue-old", "queue-new..queue-new"}, 2, "nothing to review"},
 		{"not a repository", notRepo, []string{"a..b"}, 2, "not a git repository"},
 		{"shallow", shallow, []string{"HEAD~1..HEAD", "HEAD~2..HEAD"}, 1, "shallow"},
 		{"shallow, two tips", shallow, []string{"HEAD~2..HEAD"}, 1, "shallow"},
@@ -319,6 +319,58 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("want one line mentioning %q, got %q", c.msg, r.stderr)
 			}
 		})
+	}
+}
+
+// One empty side is a valid review: a queue gone wholly upstream shows
+// every old row (upstream or dropped), a queue started afresh every new
+// row as added, and both exit 0.
+func TestEmptySides(t *testing.T) {
+	fx := newFixture(t)
+	up := runIn(t, fx, fx.Dir, "--format=json", fx.OldBase+".."+fx.OldTip, fx.NewBase+".."+fx.NewBase)
+	fresh := runIn(t, fx, fx.Dir, "--format=json", fx.OldBase+".."+fx.OldBase, fx.NewBase+".."+fx.NewTip)
+	for name, r := range map[string]result{"new side empty": up, "old side empty": fresh} {
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, r.code, r.stderr)
+		}
+	}
+	var doc struct {
+		Rows []struct {
+			Status   string          `json:"status"`
+			Upstream bool            `json:"upstream"`
+			Old      json.RawMessage `json:"old"`
+			New      json.RawMessage `json:"new"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(up.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	oldCount := len(strings.Fields(gitIn(t, fx, "rev-list", "--no-merges", fx.OldBase+".."+fx.OldTip)))
+	upstream := 0
+	for _, r := range doc.Rows {
+		switch {
+		case string(r.Old) == "null":
+			t.Errorf("a row without an old commit when the new queue is empty: %+v", r)
+		case r.Upstream:
+			upstream++
+		case r.Status != "dropped":
+			t.Errorf("row %s, want upstream or dropped", r.Status)
+		}
+	}
+	if len(doc.Rows) != oldCount || upstream == 0 {
+		t.Errorf("%d rows (%d upstream) for %d old commits", len(doc.Rows), upstream, oldCount)
+	}
+	if err := json.Unmarshal([]byte(fresh.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	newCount := len(strings.Fields(gitIn(t, fx, "rev-list", "--no-merges", fx.NewBase+".."+fx.NewTip)))
+	for _, r := range doc.Rows {
+		if r.Status != "added" {
+			t.Errorf("row %s, want added when the old queue is empty", r.Status)
+		}
+	}
+	if len(doc.Rows) != newCount {
+		t.Errorf("%d rows for %d new commits", len(doc.Rows), newCount)
 	}
 }
 
