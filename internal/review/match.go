@@ -1,8 +1,10 @@
 package review
 
 import (
+	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
@@ -22,6 +24,10 @@ type matcher struct {
 	newPaired    map[*Commit]bool
 	queue        map[*Commit]match // old -> match in the new queue
 	upstream     map[*Commit]match // old -> upstream evidence
+	// notes say why a hash an old message mentions is no evidence
+	// (ambiguous, or no upstream commit of the range), for -v.
+	notes   []string
+	upBySHA map[string]*Commit
 }
 
 func newMatcher(old, new, up []*Commit) *matcher {
@@ -78,7 +84,7 @@ func (m *matcher) strong() {
 
 func (m *matcher) strongUpstream(o *Commit) bool {
 	u, ok := m.upstream[o]
-	return ok && (u.ev == EvidencePatchID || u.ev == EvidenceTrailer)
+	return ok && u.ev.Strong()
 }
 
 func (m *matcher) pair(o, n *Commit, ev Evidence, sim float64) {
@@ -198,6 +204,13 @@ func trailerRefs(msg string) []string {
 func (m *matcher) upstreamEvidence() {
 	byID := map[patchid.ID]*Commit{}
 	byRef := map[string]*Commit{}
+	m.upBySHA = make(map[string]*Commit, len(m.up))
+	shas := make([]string, 0, len(m.up))
+	for _, u := range m.up {
+		m.upBySHA[u.SHA] = u
+		shas = append(shas, u.SHA)
+	}
+	sort.Strings(shas)
 	for _, u := range m.up {
 		if !u.PatchID.IsZero() {
 			byID[u.PatchID] = u // newest wins
@@ -216,6 +229,51 @@ func (m *matcher) upstreamEvidence() {
 			if u := byRef[r]; u != nil {
 				m.upstream[o] = match{c: u, ev: EvidenceTrailer}
 				break
+			}
+		}
+		if _, ok := m.upstream[o]; !ok {
+			m.mentionEvidence(o, shas)
+		}
+	}
+}
+
+// hexWord is a hash as people write them in messages: 10 to 40 hex digits
+// standing alone ("backport of 0a1b2c3d4e", "[ Upstream commit ... ]").
+var hexWord = regexp.MustCompile(`\b[0-9a-fA-F]{10,40}\b`)
+
+// otherCommitLine names a commit that is not the patch's origin: the one
+// it fixes or reverts.
+var otherCommitLine = regexp.MustCompile(`(?i)^\s*(fixes|reverts|this reverts commit)\b`)
+
+// mentionEvidence pairs o with the upstream commit of the range its
+// message names by hash, whatever the wording, when the hash names exactly
+// one of them. A hash naming several (too short to tell) or none is no
+// evidence; notes say which, for -v.
+func (m *matcher) mentionEvidence(o *Commit, shas []string) {
+	seen := map[string]bool{}
+	for _, line := range strings.Split(o.Message, "\n") {
+		if otherCommitLine.MatchString(line) {
+			continue
+		}
+		for _, w := range hexWord.FindAllString(line, -1) {
+			w = strings.ToLower(w)
+			if seen[w] || !strings.ContainsAny(w, "0123456789") {
+				continue // a word like "deadbeefcafe" may be one; "facade" is not
+			}
+			seen[w] = true
+			i := sort.SearchStrings(shas, w)
+			n := 0
+			for j := i; j < len(shas) && strings.HasPrefix(shas[j], w); j++ {
+				n++
+			}
+			switch {
+			case n == 1:
+				m.upstream[o] = match{c: m.upBySHA[shas[i]], ev: EvidenceMention(shas[i])}
+				return
+			case n > 1:
+				m.notes = append(m.notes, fmt.Sprintf("%s mentions %s, which names %d upstream commits between the bases: no evidence", o.SHA[:12], w, n))
+			default:
+				m.notes = append(m.notes, fmt.Sprintf("%s mentions %s, which names no upstream commit between the bases: no evidence", o.SHA[:12], w))
 			}
 		}
 	}
@@ -264,7 +322,7 @@ func (m *matcher) rows(notes map[string]string) []Row {
 			row.Status = map[Evidence]Status{EvidenceCommit: StatusSame, EvidencePatchID: StatusPatchID,
 				EvidenceTitle: StatusTitle, EvidenceSimilar: StatusSimilar}[q.ev]
 			row.Explained = HasConflictExplanation(q.c.Message)
-			if hasUp && (u.ev == EvidencePatchID || u.ev == EvidenceTrailer) {
+			if hasUp && u.ev.Strong() {
 				row.AlsoUpstream = u.c
 			}
 		case hasUp:

@@ -3,6 +3,7 @@ package review
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -179,5 +180,56 @@ func TestUpstreamMessageWithSeparatorByte(t *testing.T) {
 	if len(got) != 3 || got[2].Title != "net: odd message" || fileKeyHash([]string{"f.c"}) != got[2].FileKey ||
 		got[1].Title != "fs: tail" || fileKeyHash([]string{"h.c"}) != got[1].FileKey || got[0].Title != "mm: plain" {
 		t.Fatalf("records %+v", got)
+	}
+}
+
+// An old commit whose message names an upstream commit of the range by
+// hash, in any wording, is upstream with evidence "mentions <sha12>"; a
+// hash too short to tell, outside the range, or in a Fixes: line is not
+// evidence, and the details say why.
+func TestMentionEvidence(t *testing.T) {
+	up := []*Commit{
+		{SHA: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", Title: "net: the upstream fix"},
+		{SHA: "0a1b2c3d4e99999999999999999999999999999a", Title: "net: a neighbour"},
+		{SHA: "77aa88bb99cc00dd11ee22ff33445566778899aa", Title: "mm: upstream rework"},
+		{SHA: "1234567890abcdef1234567890abcdef12345678", Title: "fs: the bug"},
+	}
+	cases := []struct {
+		msg  string
+		want string // evidence, "" for none
+	}{
+		{"net: backport\n\nbackport of 0a1b2c3d4e5f6 from mainline\n", "mentions 0a1b2c3d4e5f"},
+		{"mm: x\n\nUpstream commit 77aa88bb99cc00dd.\n", "mentions 77aa88bb99cc"},
+		{"mm: x\n\n[ Upstream commit 77AA88BB99CC00DD11EE ]\n", "trailer"},
+		{"mm: x\n\ncommit 77aa88bb99cc upstream.\n", "trailer"},
+		{"mm: x\n\nSee 77aa88bb99 for the rework.\n", "mentions 77aa88bb99cc"},
+		{"net: x\n\nbackport of 0a1b2c3d4e\n", ""},                    // two upstream commits start so
+		{"net: x\n\nbackport of 0a1b2c3d4\n", ""},                     // 9 digits: too short
+		{"net: x\n\nbackport of 99887766554433221100\n", ""},          // not in the range
+		{"fs: x\n\nFixes: 1234567890ab (\"fs: the bug\")\n", ""},      // names the fixed commit
+		{"fs: x\n\nThis reverts commit 1234567890abcdef1234.\n", ""},  // names the reverted one
+		{"fs: x\n\nthe abcdefabcdef is a word of letters only\n", ""}, // no digit: not a hash
+	}
+	for _, c := range cases {
+		old := []*Commit{{SHA: strings.Repeat("f", 40), Title: "x", Message: c.msg}}
+		m := newMatcher(old, nil, up)
+		m.strong()
+		rows := m.rows(nil)
+		got := ""
+		if rows[0].Upstream {
+			got = string(rows[0].Evidence)
+		}
+		if got != c.want {
+			t.Errorf("%q: evidence %q, want %q", c.msg, got, c.want)
+		}
+	}
+	m := newMatcher([]*Commit{{SHA: strings.Repeat("f", 40), Message: "x\n\nbackport of 0a1b2c3d4e and 99887766554433221100\n"}}, nil, up)
+	m.strong()
+	want := []string{
+		"ffffffffffff mentions 0a1b2c3d4e, which names 2 upstream commits between the bases: no evidence",
+		"ffffffffffff mentions 99887766554433221100, which names no upstream commit between the bases: no evidence",
+	}
+	if !reflect.DeepEqual(m.notes, want) {
+		t.Errorf("details %q, want %q", m.notes, want)
 	}
 }

@@ -8,6 +8,7 @@ package review
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
 )
@@ -49,11 +50,23 @@ type Commit struct {
 // Evidence says what a match rests on.
 type Evidence string
 
+// EvidenceMention is the evidence of an old commit whose message names the
+// upstream commit sha by hash.
+func EvidenceMention(sha string) Evidence { return Evidence("mentions " + sha[:12]) }
+
+// Strong reports evidence that the patch itself is upstream, not only
+// its title: the same patch-id, a cherry-pick trailer, or a mention.
+func (e Evidence) Strong() bool {
+	return e == EvidencePatchID || e == EvidenceTrailer || strings.HasPrefix(string(e), "mentions ")
+}
+
 // Kinds of evidence.
 const (
 	EvidenceCommit  Evidence = "commit"
 	EvidencePatchID Evidence = "patch-id"
 	EvidenceTrailer Evidence = "trailer"
+	// A mention is "mentions <sha12>": the old message names that
+	// upstream commit by hash (EvidenceMention).
 	EvidenceTitle   Evidence = "title"
 	EvidenceSimilar Evidence = "similar"
 )
@@ -95,6 +108,9 @@ type Result struct {
 	SkippedMerges []string
 	// Warnings are problems that did not stop the review.
 	Warnings []string
+	// Details explain evidence that was not used (a hash a message
+	// mentions that is ambiguous or outside the range), for -v.
+	Details []string
 	// Between holds the upstream commits between the bases (ancestors of
 	// the new base, not of the old one): blame entries among them are the
 	// changes a rebase crossed, the usual cause of conflicts.

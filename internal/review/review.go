@@ -353,6 +353,7 @@ func assemble(ctx context.Context, repo *git.Repo, m *matcher, old []*Commit, re
 		return err
 	}
 	res.Rows = m.rows(nts)
+	res.Details = m.notes
 	return nil
 }
 

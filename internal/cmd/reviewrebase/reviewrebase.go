@@ -17,6 +17,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/demo"
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/safetext"
 )
 
 // Options are what a review depends on and its parsed flags and
@@ -214,6 +215,9 @@ func run(ctx context.Context, o *Options) error {
 		fmt.Fprintf(o.IO.ErrOut, "warning: %s\n", w)
 	}
 	if o.Verbose {
+		for _, d := range res.Details {
+			fmt.Fprintf(o.IO.ErrOut, "%s\n", safetext.Line(d))
+		}
 		st := res.Stats
 		fmt.Fprintf(o.IO.ErrOut, "old %s..%s, new %s..%s\n", git.Short(res.Old.Base), git.Short(res.Old.Tip), git.Short(res.New.Base), git.Short(res.New.Tip))
 		fmt.Fprintf(o.IO.ErrOut, "%d upstream commits, %d patch-id candidates; patch-ids: %d computed, %d cached\n",
