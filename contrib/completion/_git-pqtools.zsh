@@ -23,11 +23,21 @@ _git-review-rebase () {
 		'--old-base=[old base]:revision:__git_revisions'
 		'--color=[colour text output]:when:(auto always never)'
 		'--no-pager[do not page the text output]'
+		'(-p --patch)'{-p,--patch}'[side-by-side of every changed row]'
+		'--width=[columns of the side-by-side]:columns'
 		'(-j --jobs)'{-j,--jobs=}'[parallel git processes]:number'
 		'(-v --verbose)'{-v,--verbose}'[report bases, counts and cache use]'
 		'--demo[review a generated example repository]'
 		'--replay[replay title and similar matches]'
 	)
+	if (( CURRENT > 2 )) && [[ $words[2] == show ]]; then
+		_arguments \
+			'--width=[columns]:columns' \
+			'--color=[colour]:when:(auto always never)' \
+			'--no-pager[do not page the output]' \
+			'*:commit:__git_revisions'
+		return
+	fi
 	if (( CURRENT > 2 )) && [[ $words[2] == replay ]]; then
 		_arguments \
 			'--format=[output format]:format:(text json)' \
@@ -41,7 +51,7 @@ _git-review-rebase () {
 	_arguments -S $opts \
 		'1:range or command:->first' \
 		'*:range:__git_commit_ranges'
-	[[ $state == first ]] && { _describe command '(replay:"replay an old commit onto its counterpart")'; __git_commit_ranges }
+	[[ $state == first ]] && { _describe command '(replay:"replay an old commit onto its counterpart" show:"print a pair side by side")'; __git_commit_ranges }
 }
 
 _git-import-srpm () {

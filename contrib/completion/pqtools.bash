@@ -44,17 +44,20 @@ __pqtools_value ()
 _git_review_rebase ()
 {
 	__pqtools_value && return
-	local sub="$(__git_find_on_cmdline "replay")"
+	local sub="$(__git_find_on_cmdline "replay show")"
 	case "$sub,$cur" in
 	replay,-*)
 		__gitcomp "--format= --worktree --compare= --clean --force --help"
 		return ;;
-	replay,*)
+	show,-*)
+		__gitcomp "--width= --color= --no-pager --help"
+		return ;;
+	replay,*|show,*)
 		__git_complete_refs
 		return ;;
 	,-*)
 		__gitcomp "--format= --check --no-cache --no-similar --onto= --old-base=
-			--color= --no-pager --jobs= --verbose --demo --replay --help"
+			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --help"
 		return ;;
 	esac
 	if __git_has_doubledash; then
@@ -63,7 +66,7 @@ _git_review_rebase ()
 	fi
 	__git_complete_revlist
 	if [ -z "$sub" ]; then
-		__gitcomp_nl_append "replay"
+		__gitcomp_nl_append "$(printf '%s\n' replay show)"
 	fi
 }
 

@@ -17,6 +17,8 @@ type IO struct {
 	// OutTTY and ErrTTY say whether Out and ErrOut are terminals (colour,
 	// pager and the terminal UI depend on it).
 	OutTTY, ErrTTY bool
+	// Width is the terminal's width in columns when Out is one, else 0.
+	Width int
 	// Getenv reads the environment (NO_COLOR, TERM, GIT_PAGER...); nil
 	// means os.Getenv.
 	Getenv func(string) string
@@ -30,12 +32,18 @@ type IO struct {
 
 // System is the IO of the running process.
 func System() *IO {
-	return &IO{
+	s := &IO{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv: os.Getenv,
 	}
+	if s.OutTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			s.Width = w
+		}
+	}
+	return s
 }
 
 // Env reads one environment variable through Getenv.

@@ -18,6 +18,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/safetext"
+	"github.com/patchqueue/pqtools/internal/sbs"
 )
 
 // Options are what a review depends on and its parsed flags and
@@ -34,6 +35,8 @@ type Options struct {
 	OldBase   string
 	Color     string // auto, always, never
 	NoPager   bool
+	Patch     bool // -p: side-by-side of the changed rows (text)
+	Width     int  // of -p's side-by-side; 0: the terminal's
 	Jobs      int
 	Verbose   bool
 	Demo      bool
@@ -50,6 +53,8 @@ var flags = []cli.Flag{
 	&cli.StringFlag{Name: "onto", Usage: "new base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "old-base", Usage: "old base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour text output: `WHEN` is auto, always or never (default: color.reviewrebase, then color.ui)"},
+	&cli.BoolFlag{Name: "patch", Aliases: []string{"p"}, Usage: "with --format=text: the side-by-side of every changed row under the list"},
+	&cli.IntFlag{Name: "width", Usage: "with -p: lay the patches out in `N` columns (default: the terminal's width, else 160)"},
 	&cli.BoolFlag{Name: "no-pager", Usage: "do not page the text output (default: paged on a terminal as git pages, see pager.review-rebase)"},
 	&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "`N` parallel git processes", DefaultText: "number of CPUs"},
 	&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "report bases, counts and cache use on stderr"},
@@ -95,7 +100,7 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 		UsageText:   usageText,
 		Description: description,
 		Flags:       flags,
-		Commands:    []*cli.Command{newReplayCommand(&ReplayOptions{IO: o.IO}, replayF)},
+		Commands:    []*cli.Command{newReplayCommand(&ReplayOptions{IO: o.IO}, replayF), newShowCommand(&ShowOptions{IO: o.IO})},
 		Writer:      o.IO.Out,
 		Action: func(c *cli.Context) error {
 			o.Format = c.String("format")
@@ -106,6 +111,8 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 			o.OldBase = c.String("old-base")
 			o.Color = c.String("color")
 			o.NoPager = c.Bool("no-pager")
+			o.Patch = c.Bool("patch")
+			o.Width = c.Int("width")
 			o.Jobs = c.Int("jobs")
 			o.Verbose = c.Bool("verbose")
 			o.Demo = c.Bool("demo")
@@ -150,6 +157,15 @@ func validate(o *Options) error {
 	}
 	if o.Jobs < 0 {
 		return cliutil.Usagef("--jobs must not be negative (0: the default)")
+	}
+	if o.Patch {
+		if o.Format == "json" || o.Check {
+			return cliutil.Usagef("-p goes with the text output, not with --format=json or --check")
+		}
+		o.Format = "text" // -p asks for text, even on a terminal
+	}
+	if o.Width < 0 || o.Width > 0 && o.Width < 40 {
+		return cliutil.Usagef("--width %d: give at least 40 columns", o.Width)
 	}
 	if o.Demo {
 		if len(o.Args) > 0 {
@@ -246,7 +262,10 @@ func run(ctx context.Context, o *Options) error {
 	color := useColor(ctx, repo, o)
 	stop := o.IO.GitPager(ctx, repo, "review-rebase", o.NoPager)
 	defer stop()
-	return review.WriteText(o.IO.Out, res, color)
+	if err := review.WriteText(o.IO.Out, res, color); err != nil || !o.Patch {
+		return err
+	}
+	return writePatches(ctx, o.IO.Out, repo, res, sbs.TextOptions{Width: textWidth(o.Width, o.IO), Color: color})
 }
 
 // resolveRanges turns the arguments into the four revisions of a review.
