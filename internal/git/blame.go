@@ -15,6 +15,9 @@ type BlameLine struct {
 	Commit    string // full object id
 	OrigLine  int    // line number in Commit's version of the file
 	FinalLine int    // line number in the blamed revision
+	// Boundary: the line is older than the range BlameSince was limited
+	// to; Commit is then the range's bottom, not the line's author.
+	Boundary bool
 }
 
 // LineRange is an inclusive range of 1-based line numbers, as blame's -L
@@ -45,10 +48,24 @@ func LineRanges(lines []int) []LineRange {
 // given line ranges (the whole file when none), and returns its lines in
 // output order.
 func (r *Repo) Blame(ctx context.Context, rev, path string, ranges ...LineRange) ([]BlameLine, error) {
+	return r.BlameSince(ctx, "", rev, path, ranges...)
+}
+
+// BlameSince is Blame limited to the commits of since..rev: blame stops
+// there instead of walking the whole history (seconds on a kernel), and a
+// line older than since is Boundary. An empty since is no limit.
+func (r *Repo) BlameSince(ctx context.Context, since, rev, path string, ranges ...LineRange) ([]BlameLine, error) {
 	if err := CheckRev(rev); err != nil {
 		return nil, err
 	}
-	args := []string{"blame", "--porcelain"}
+	if since != "" {
+		if err := CheckRev(since); err != nil {
+			return nil, err
+		}
+		rev = since + ".." + rev
+	}
+	// --root: a root commit is a line's author, not a boundary.
+	args := []string{"blame", "--porcelain", "--root"}
 	for _, lr := range ranges {
 		if lr.Start < 1 || lr.End < lr.Start {
 			return nil, fmt.Errorf("blame %s: bad line range %d,%d", path, lr.Start, lr.End)
@@ -72,6 +89,7 @@ func (r *Repo) Blame(ctx context.Context, rev, path string, ranges ...LineRange)
 // content after a TAB.
 func ParseBlamePorcelain(out []byte) ([]BlameLine, error) {
 	var res []BlameLine
+	boundary := map[string]bool{}
 	inEntry := false // a header was read, its content line not yet
 	s := string(out)
 	for n := 1; s != ""; n++ {
@@ -87,7 +105,11 @@ func ParseBlamePorcelain(out []byte) ([]BlameLine, error) {
 			}
 			inEntry = false
 		case inEntry:
-			// A detail of the commit: "author ...", "boundary", "filename ...".
+			// A detail of the commit: "author ...", "filename ...",
+			// "boundary" (the first time a commit appears only).
+			if line == "boundary" {
+				boundary[res[len(res)-1].Commit] = true
+			}
 		default:
 			bl, err := parseBlameHeader(line)
 			if err != nil {
@@ -99,6 +121,9 @@ func ParseBlamePorcelain(out []byte) ([]BlameLine, error) {
 	}
 	if inEntry {
 		return nil, fmt.Errorf("%w: the last line has no content", ErrBlameFormat)
+	}
+	for i := range res {
+		res[i].Boundary = boundary[res[i].Commit]
 	}
 	return res, nil
 }

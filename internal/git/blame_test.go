@@ -32,15 +32,15 @@ func TestParseBlamePorcelain(t *testing.T) {
 		err  bool
 	}{
 		{name: "empty", out: ""},
-		{name: "sample", out: blameSample, want: []git.BlameLine{{blameA, 1, 1}, {blameA, 3, 3}}},
+		{name: "sample", out: blameSample, want: []git.BlameLine{{blameA, 1, 1, true}, {blameA, 3, 3, true}}},
 		{name: "group without counts", out: blameB + " 7 2 2\nsummary x\nprevious " + blameA + " f\nfilename f\n\tx\n" + blameB + " 8 3\n\ty\n",
-			want: []git.BlameLine{{blameB, 7, 2}, {blameB, 8, 3}}},
+			want: []git.BlameLine{{blameB, 7, 2, false}, {blameB, 8, 3, false}}},
 		// The content is the file's: anything after the TAB, even what
 		// looks like a header.
 		{name: "content like a header", out: blameA + " 1 1 1\nfilename f\n\t" + blameB + " 2 2 2\n",
-			want: []git.BlameLine{{blameA, 1, 1}}},
-		{name: "empty content", out: blameA + " 1 1 1\n\t\n", want: []git.BlameLine{{blameA, 1, 1}}},
-		{name: "sha256", out: strings.Repeat("ab", 32) + " 1 4 1\n\tz\n", want: []git.BlameLine{{strings.Repeat("ab", 32), 1, 4}}},
+			want: []git.BlameLine{{blameA, 1, 1, false}}},
+		{name: "empty content", out: blameA + " 1 1 1\n\t\n", want: []git.BlameLine{{blameA, 1, 1, false}}},
+		{name: "sha256", out: strings.Repeat("ab", 32) + " 1 4 1\n\tz\n", want: []git.BlameLine{{strings.Repeat("ab", 32), 1, 4, false}}},
 		{name: "short id", out: "f020847 1 1 1\n\ta\n", err: true},
 		{name: "upper-case id", out: strings.ToUpper(blameA) + " 1 1 1\n\ta\n", err: true},
 		{name: "no final line", out: blameA + " 1\n\ta\n", err: true},
@@ -82,11 +82,17 @@ func FuzzParseBlamePorcelain(f *testing.F) {
 		}
 		// What was read writes back to porcelain that reads the same.
 		var b strings.Builder
+		said := map[string]bool{}
 		for _, l := range lines {
 			if !git.IsHex(l.Commit) || l.OrigLine < 1 || l.FinalLine < 1 {
 				t.Fatalf("bad line %+v", l)
 			}
-			fmt.Fprintf(&b, "%s %d %d\n\tx\n", l.Commit, l.OrigLine, l.FinalLine)
+			fmt.Fprintf(&b, "%s %d %d\n", l.Commit, l.OrigLine, l.FinalLine)
+			if l.Boundary && !said[l.Commit] {
+				b.WriteString("boundary\n") // once per commit, as git does
+				said[l.Commit] = true
+			}
+			b.WriteString("\tx\n")
 		}
 		again, err := git.ParseBlamePorcelain([]byte(b.String()))
 		if err != nil || !reflect.DeepEqual(again, lines) {
@@ -130,13 +136,23 @@ func TestBlame(t *testing.T) {
 	ctx := context.Background()
 	r := &git.Repo{Dir: work, Env: env.Vars}
 	got, err := r.Blame(ctx, "HEAD", "-f.c", git.LineRanges([]int{4, 1, 2})...)
-	want := []git.BlameLine{{first, 1, 1}, {second, 2, 2}, {second, 4, 4}}
+	want := []git.BlameLine{{first, 1, 1, false}, {second, 2, 2, false}, {second, 4, 4, false}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Blame = %v, %v; want %v", got, err, want)
 	}
 	all, err := r.Blame(ctx, "HEAD~1", "-f.c")
-	if err != nil || len(all) != 4 || all[3] != (git.BlameLine{first, 4, 4}) {
+	if err != nil || len(all) != 4 || all[3] != (git.BlameLine{first, 4, 4, false}) {
 		t.Errorf("whole file at HEAD~1: %v, %v", all, err)
+	}
+	// Limited to first..HEAD, the lines older than first are its
+	// boundary; the root commit is no boundary without a limit.
+	since, err := r.BlameSince(ctx, first, "HEAD", "-f.c")
+	wantSince := []git.BlameLine{{first, 1, 1, true}, {second, 2, 2, false}, {first, 3, 3, true}, {second, 4, 4, false}}
+	if err != nil || !reflect.DeepEqual(since, wantSince) {
+		t.Errorf("BlameSince = %v, %v; want %v", since, err, wantSince)
+	}
+	if _, err := r.BlameSince(ctx, "--all", "HEAD", "-f.c"); !errors.Is(err, git.ErrUnknownRevision) {
+		t.Errorf("option-like since: %v", err)
 	}
 	if _, err := r.Blame(ctx, "--all", "-f.c"); !errors.Is(err, git.ErrUnknownRevision) {
 		t.Errorf("option-like revision: %v", err)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/notes"
@@ -26,13 +27,15 @@ func useTUI(o *Options) bool {
 // runTUI runs the review inside the terminal UI, which shows progress
 // while it loads.
 func runTUI(ctx context.Context, repo *git.Repo, ropts review.Options, withReplay bool) error {
-	ui := tui.New(ctx, &backend{repo: repo})
+	b := &backend{repo: repo}
+	ui := tui.New(ctx, b)
 	return ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
 		ropts.Progress = progress
 		res, err := review.Run(ctx, repo, ropts)
 		if err != nil {
 			return nil, explain(err)
 		}
+		b.setSince(res.Old.Base)
 		if withReplay {
 			progress("replaying title and similar matches", 0, 1)
 			if err := addReplay(ctx, repo, res); err != nil {
@@ -44,7 +47,20 @@ func runTUI(ctx context.Context, repo *git.Repo, ropts review.Options, withRepla
 }
 
 // backend gives the UI what it needs from git.
-type backend struct{ repo *git.Repo }
+type backend struct {
+	repo *git.Repo
+	mu   sync.Mutex
+	// since limits blame to the commits after the old base: what a
+	// reviewer looks for is there, and a kernel's whole history took 15
+	// to 30 s a file; older lines blame to the old base itself.
+	since string
+}
+
+func (b *backend) setSince(base string) {
+	b.mu.Lock()
+	b.since = base
+	b.mu.Unlock()
+}
 
 // patchFormat is the header of the patch view: git show's "medium"
 // format, with the full id and the message indented.
@@ -57,7 +73,10 @@ func (b *backend) Patch(ctx context.Context, sha string, funcContext bool) (stri
 // Blame blames file in the parent of commit over the requested lines, with
 // one git blame.
 func (b *backend) Blame(ctx context.Context, commit, file string, lines []int) (map[int]string, error) {
-	bl, err := b.repo.Blame(ctx, commit+"^", file, git.LineRanges(lines)...)
+	b.mu.Lock()
+	since := b.since
+	b.mu.Unlock()
+	bl, err := b.repo.BlameSince(ctx, since, commit+"^", file, git.LineRanges(lines)...)
 	if err != nil {
 		return nil, err
 	}
