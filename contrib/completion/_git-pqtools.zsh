@@ -35,6 +35,7 @@ _git-review-rebase () {
 			'--width=[columns]:columns' \
 			'--color=[colour]:when:(auto always never)' \
 			'--no-pager[do not page the output]' \
+			'--blame[annotate lines with the commit that changed them]' \
 			'*:commit:__git_revisions'
 		return
 	fi

@@ -50,7 +50,7 @@ _git_review_rebase ()
 		__gitcomp "--format= --worktree --compare= --clean --force --help"
 		return ;;
 	show,-*)
-		__gitcomp "--width= --color= --no-pager --help"
+		__gitcomp "--width= --color= --no-pager --blame --help"
 		return ;;
 	replay,*|show,*)
 		__git_complete_refs

@@ -24,6 +24,7 @@ type ShowOptions struct {
 	Width   int    // 0: the terminal's, else $COLUMNS, else 160
 	Color   string // auto, always, never
 	NoPager bool
+	Blame   bool // annotate context and removed lines with the commit that last changed them
 	Args    []string
 }
 
@@ -31,19 +32,21 @@ var showFlags = []cli.Flag{
 	&cli.IntFlag{Name: "width", Usage: "lay the two patches out in `N` columns (default: the terminal's width, else 160)"},
 	&cli.StringFlag{Name: "color", Value: "auto", Usage: "`WHEN` to colour: auto, always or never (without colour, changed tokens are marked [-old-] and {+new+})"},
 	&cli.BoolFlag{Name: "no-pager", Usage: "do not page the output"},
+	&cli.BoolFlag{Name: "blame", Usage: "annotate context and removed lines with the commit since the fork point that last changed them (the upstream commit that moved the context)"},
 }
 
 func newShowCommand(o *ShowOptions) *cli.Command {
 	return &cli.Command{
 		Name:      "show",
 		Usage:     "print the side-by-side of an old commit and its rebased counterpart as text",
-		UsageText: "git review-rebase show [--width=N] [--color=WHEN] <old> <new>",
+		UsageText: "git review-rebase show [--width=N] [--color=WHEN] [--blame] <old> <new>",
 		Description: `Lays the two patches out side by side, as the terminal UI does, for mail and
 CI logs: the old patch on the left, the new one on the right, "|" between
 them where they differ, changed tokens marked.`,
 		Flags: showFlags,
 		Action: func(c *cli.Context) error {
 			o.Width, o.Color, o.NoPager, o.Args = c.Int("width"), c.String("color"), c.Bool("no-pager"), c.Args().Slice()
+			o.Blame = c.Bool("blame")
 			switch {
 			case len(o.Args) != 2:
 				return cliutil.Usagef("show takes <old> <new>, got %d argument(s)", len(o.Args))
@@ -89,7 +92,74 @@ func runShow(ctx context.Context, o *ShowOptions) error {
 	color := cliutil.UseColor(o.Color, o.IO, cliutil.RepoConfig(ctx, repo), "color.reviewrebase", "color.ui")
 	stop := o.IO.GitPager(ctx, repo, "review-rebase", o.NoPager)
 	defer stop()
-	return writeShow(ctx, o.IO.Out, repo, shas[0], shas[1], sbs.TextOptions{Width: textWidth(o.Width, o.IO), Color: color})
+	to := sbs.TextOptions{Width: textWidth(o.Width, o.IO), Color: color}
+	if !o.Blame {
+		return writeShow(ctx, o.IO.Out, repo, shas[0], shas[1], to)
+	}
+	// Blame stops at the fork point of the two commits: what changed
+	// since is what a reviewer looks for, and older history is the
+	// expensive part.
+	base, err := repo.MergeBase(ctx, shas[0], shas[1])
+	if err != nil {
+		return err
+	}
+	return writeShowBlamed(ctx, o.IO.Out, repo, shas[0], shas[1], base, to)
+}
+
+// writeShowBlamed is writeShow with every context and removed line
+// annotated by the commit that last changed it in the parent of its side,
+// since base (blank when older).
+func writeShowBlamed(ctx context.Context, w io.Writer, repo *git.Repo, old, new, base string, to sbs.TextOptions) error {
+	var patches [2]string
+	shas := [2]string{old, new}
+	for i, sha := range shas {
+		p, err := repo.ShowCommit(ctx, sha, git.ShowOptions{Format: patchFormat})
+		if err != nil {
+			return err
+		}
+		patches[i] = p
+	}
+	lay := sbs.New(patches[0], patches[1])
+	var blamed [2]map[string]map[int]string
+	for side := range shas {
+		lines := map[string][]int{}
+		for _, r := range lay.Rows {
+			s := r.Left
+			if side == 1 {
+				s = r.Right
+			}
+			if s.Present && s.PreLine > 0 {
+				lines[r.File] = append(lines[r.File], s.PreLine)
+			}
+		}
+		blamed[side] = map[string]map[int]string{}
+		for file, ls := range lines {
+			bl, err := repo.BlameSince(ctx, base, shas[side]+"^", file, git.LineRanges(ls)...)
+			if err != nil {
+				return fmt.Errorf("blame %s: %w", file, err)
+			}
+			m := map[int]string{}
+			for _, l := range bl {
+				if !l.Boundary {
+					m[l.FinalLine] = l.Commit
+				}
+			}
+			blamed[side][file] = m
+		}
+	}
+	to.Annotate = func(row, side int) string {
+		r := lay.Rows[row]
+		s := r.Left
+		if side == 1 {
+			s = r.Right
+		}
+		if c := blamed[side][r.File][s.PreLine]; s.PreLine > 0 && c != "" {
+			return c[:8]
+		}
+		return "        "
+	}
+	_, err := io.WriteString(w, sbs.Text(lay, to))
+	return err
 }
 
 // writeShow writes the side-by-side of old and new ("" for a side absent).

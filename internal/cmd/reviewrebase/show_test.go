@@ -30,6 +30,26 @@ func TestShow(t *testing.T) {
 	if c := runIn(t, fx, fx.Dir, "show", "--color=always", "--width=160", old, new); !strings.Contains(c.stdout, "\x1b[7m") {
 		t.Errorf("--color=always: no reverse video for the changed tokens")
 	}
+	// --blame names, beside the changed context line of the new side, the
+	// upstream commit that changed it.
+	ctxCommit := gitIn(t, fx, "log", "--format=%H", "-1", "--grep=only fail on negative return in foo1_fn0", fx.NewBase)
+	b := runIn(t, fx, fx.Dir, "show", "--blame", "--width=200", old, new)
+	if b.code != 0 {
+		t.Fatalf("--blame: exit %d %s", b.code, b.stderr)
+	}
+	golden(t, "show-blame-200.txt", b.stdout)
+	found := false
+	for _, l := range strings.Split(b.stdout, "\n") {
+		if strings.Contains(l, "{+ < 0+}") {
+			found = strings.Contains(l, ctxCommit[:8]+"         if (ret")
+			if !found {
+				t.Errorf("the moved context line is not blamed on %s:\n%s", ctxCommit[:8], l)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no changed context line in:\n%s", b.stdout)
+	}
 	// -p: the list, then each title/similar row's side-by-side.
 	p := runIn(t, fx, fx.Dir, "--format=text", "-p", "--width=160", fx.OldBase+".."+fx.OldTip, fx.NewBase+".."+fx.NewTip)
 	if p.code != 0 || !strings.Contains(p.stdout, r.stdout) {
