@@ -30,6 +30,14 @@ _git-review-rebase () {
 		'--demo[review a generated example repository]'
 		'--replay[replay title and similar matches]'
 	)
+	if (( CURRENT > 2 )) && [[ $words[2] == explain ]]; then
+		_arguments \
+			'(-n --dry-run)'{-n,--dry-run}'[print the explanations, write no note]' \
+			'--onto=[new base]:revision:__git_revisions' \
+			'--old-base=[old base]:revision:__git_revisions' \
+			'*:range:__git_commit_ranges'
+		return
+	fi
 	if (( CURRENT > 2 )) && [[ $words[2] == show ]]; then
 		_arguments \
 			'--width=[columns]:columns' \
@@ -52,7 +60,7 @@ _git-review-rebase () {
 	_arguments -S $opts \
 		'1:range or command:->first' \
 		'*:range:__git_commit_ranges'
-	[[ $state == first ]] && { _describe command '(replay:"replay an old commit onto its counterpart" show:"print a pair side by side")'; __git_commit_ranges }
+	[[ $state == first ]] && { _describe command '(replay:"replay an old commit onto its counterpart" show:"print a pair side by side" explain:"write conflict explanations as notes")'; __git_commit_ranges }
 }
 
 _git-import-srpm () {

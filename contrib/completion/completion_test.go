@@ -81,7 +81,7 @@ func TestEveryOptionIsCompleted(t *testing.T) {
 	}
 	bin := build(t)
 	cases := [][]string{
-		{"review-rebase"}, {"review-rebase", "replay"}, {"review-rebase", "show"},
+		{"review-rebase"}, {"review-rebase", "replay"}, {"review-rebase", "show"}, {"review-rebase", "explain"},
 		{"import-srpm"}, {"import-srpm", "verify"}, {"import-srpm", "renumber"}, {"import-srpm", "sync"},
 	}
 	for _, sub := range []string{"commit", "revert", "list", "collect", "consolidate", "compare", "check", "report", "blame"} {

@@ -44,13 +44,19 @@ __pqtools_value ()
 _git_review_rebase ()
 {
 	__pqtools_value && return
-	local sub="$(__git_find_on_cmdline "replay show")"
+	local sub="$(__git_find_on_cmdline "replay show explain")"
 	case "$sub,$cur" in
 	replay,-*)
 		__gitcomp "--format= --worktree --compare= --clean --force --help"
 		return ;;
 	show,-*)
 		__gitcomp "--width= --color= --no-pager --blame --help"
+		return ;;
+	explain,-*)
+		__gitcomp "--dry-run --onto= --old-base= --help"
+		return ;;
+	explain,*)
+		__git_complete_revlist
 		return ;;
 	replay,*|show,*)
 		__git_complete_refs
@@ -66,7 +72,7 @@ _git_review_rebase ()
 	fi
 	__git_complete_revlist
 	if [ -z "$sub" ]; then
-		__gitcomp_nl_append "$(printf '%s\n' replay show)"
+		__gitcomp_nl_append "$(printf '%s\n' replay show explain)"
 	fi
 }
 

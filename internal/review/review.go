@@ -344,15 +344,27 @@ func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, no
 // assemble reads the notes of the old commits (the evidence a maintainer
 // left for drops) and sets res.Rows from the matches.
 func assemble(ctx context.Context, repo *git.Repo, m *matcher, old []*Commit, res *Result) error {
-	oldSHAs := make([]string, 0, len(old))
+	// The notes of the new commits too: a conflict explanation may be a
+	// note on the new commit (git review-rebase explain writes it there,
+	// without rewriting history).
+	shas := make([]string, 0, len(old)+len(m.new))
 	for _, c := range old {
-		oldSHAs = append(oldSHAs, c.SHA)
+		shas = append(shas, c.SHA)
 	}
-	nts, err := notes.Read(ctx, repo, oldSHAs)
+	for _, c := range m.new {
+		shas = append(shas, c.SHA)
+	}
+	nts, err := notes.Read(ctx, repo, shas)
 	if err != nil {
 		return err
 	}
 	res.Rows = m.rows(nts)
+	for i := range res.Rows {
+		r := &res.Rows[i]
+		if !r.Explained && !r.Upstream && r.New != nil && HasConflictExplanation(nts[r.New.SHA]) {
+			r.Explained = true
+		}
+	}
 	res.Details = m.notes
 	return nil
 }

@@ -100,7 +100,7 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 		UsageText:   usageText,
 		Description: description,
 		Flags:       flags,
-		Commands:    []*cli.Command{newReplayCommand(&ReplayOptions{IO: o.IO}, replayF), newShowCommand(&ShowOptions{IO: o.IO})},
+		Commands:    []*cli.Command{newReplayCommand(&ReplayOptions{IO: o.IO}, replayF), newShowCommand(&ShowOptions{IO: o.IO}), newExplainCommand(&ExplainOptions{IO: o.IO, Paths: o.Paths})},
 		Writer:      o.IO.Out,
 		Action: func(c *cli.Context) error {
 			o.Format = c.String("format")

@@ -1,0 +1,94 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/sbs"
+)
+
+// Explanation is why a changed patch changed: per file, the upstream
+// commits between the bases that last touched the lines of the new
+// patch's context that differ from the old patch's.
+type Explanation struct {
+	Row   *Row
+	Files []ExplainedFile
+}
+
+// ExplainedFile is one file of an Explanation.
+type ExplainedFile struct {
+	Path    string
+	Commits []git.Title // id and subject, in the order of the lines
+}
+
+// Explain finds, for a title or similar row, the upstream commits between
+// the bases that changed the new patch's context where it differs from the
+// old one: a blame of those lines in the new commit's parent, limited to
+// old-base..parent, keeping only commits between the bases (queue commits
+// and older lines are no explanation). oldPatch and newPatch are the two
+// commits' patches (git show). An Explanation without files means no
+// upstream commit explains the change: a reviewer has to read it.
+func Explain(ctx context.Context, repo *git.Repo, res *Result, row *Row, oldPatch, newPatch string) (*Explanation, error) {
+	e := &Explanation{Row: row}
+	lay := sbs.New(oldPatch, newPatch)
+	lines := map[string][]int{}
+	var files []string
+	for _, r := range lay.Rows {
+		if !r.Differs || !r.Right.Present || r.Right.PreLine == 0 || r.File == "" {
+			continue
+		}
+		if _, ok := lines[r.File]; !ok {
+			files = append(files, r.File)
+		}
+		lines[r.File] = append(lines[r.File], r.Right.PreLine)
+	}
+	sort.Strings(files)
+	titles := map[string]string{}
+	for _, f := range files {
+		bl, err := repo.BlameSince(ctx, res.Old.Base, row.New.SHA+"^", f, git.LineRanges(lines[f])...)
+		if err != nil {
+			return nil, fmt.Errorf("blame %s in the parent of %s: %w", f, git.Short(row.New.SHA), err)
+		}
+		ef := ExplainedFile{Path: f}
+		seen := map[string]bool{}
+		for _, l := range bl {
+			if l.Boundary || seen[l.Commit] || !res.Between[l.Commit] {
+				continue
+			}
+			seen[l.Commit] = true
+			t, ok := titles[l.Commit]
+			if !ok {
+				if t, err = repo.CommitSubject(ctx, l.Commit); err != nil {
+					return nil, err
+				}
+				titles[l.Commit] = t
+			}
+			ef.Commits = append(ef.Commits, git.Title{SHA: l.Commit, Subject: t})
+		}
+		if len(ef.Commits) > 0 {
+			e.Files = append(e.Files, ef)
+		}
+	}
+	return e, nil
+}
+
+// Text is the explanation the kernel way, as rebasers write it in the
+// commit message:
+//
+//	[Name: rebase from v4.19.19 to v4.19.325 conflicts:
+//	 - path/file.c: 0123456789ab ("upstream title")
+//	]
+func (e *Explanation) Text(name, oldBase, newBase string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s: rebase from %s to %s conflicts:\n", name, oldBase, newBase)
+	for _, f := range e.Files {
+		for _, c := range f.Commits {
+			fmt.Fprintf(&b, " - %s: %s (%q)\n", f.Path, git.Short(c.SHA), c.Subject)
+		}
+	}
+	b.WriteString("]\n")
+	return b.String()
+}
