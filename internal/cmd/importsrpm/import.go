@@ -160,15 +160,6 @@ func (o *ImportOptions) openSRPM(ctx context.Context) (*git.Repo, error) {
 		return nil, err
 	}
 	r.Env = o.IO.GitEnv
-	// An import killed outright left its temporary worktree registered:
-	// remove it now, and say so.
-	stale, err := srpm.CleanStale(r)
-	for _, w := range stale {
-		fmt.Fprintf(o.IO.ErrOut, "git import-srpm: removed the temporary worktree of an interrupted import (process %d): %s\n", w.Pid, w.Dir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("remove a stale temporary worktree: %w", err)
-	}
 	return r, nil
 }
 
