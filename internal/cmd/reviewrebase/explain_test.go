@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
 // explain writes the kernel-style explanation of the conflicted row as a
@@ -83,5 +85,36 @@ func TestExplain(t *testing.T) {
 	again := runIn(t, fx, fx.Dir, append([]string{"explain"}, ranges...)...)
 	if strings.Contains(again.stdout, "explained ") {
 		t.Errorf("a second explain wrote again:\n%s", again.stdout)
+	}
+}
+
+// Two upstream commits changed one conflict region: both are named, in
+// the order of the lines; a queue commit before the patch is not.
+func TestExplainTwoUpstreamCommits(t *testing.T) {
+	sc := repos.NewScratch(t)
+	g := sc.Git
+	sc.Write("f.c", "l1\nl2\nl3\nl4\nl5\n")
+	g("add", "f.c")
+	g("commit", "-qm", "base")
+	g("tag", "v1")
+	sc.Write("f.c", "l1\nl2\nUP3\nl4\nl5\n")
+	g("commit", "-qam", "upstream: change l3")
+	sc.Write("f.c", "l1\nl2\nUP3\nUP4\nl5\n")
+	g("commit", "-qam", "upstream: change l4")
+	g("tag", "v2")
+	up3, up4 := g("rev-parse", "v2~1"), g("rev-parse", "v2")
+	g("checkout", "-q", "-b", "old", "v1")
+	sc.Write("f.c", "l1\nl2\nP3\nP4\nl5\n")
+	g("commit", "-qam", "the patch")
+	g("checkout", "-q", "-b", "new", "v2")
+	sc.Write("f.c", "l1\nl2\nUP3+P\nUP4+P\nl5\n")
+	g("commit", "-qam", "the patch")
+	fx := &repos.Fixture{Dir: sc.Dir, Env: sc.Env}
+	r := runIn(t, fx, sc.Dir, "explain", "--dry-run", "v1..old", "v2..new")
+	want := "[Patch Queue Bot: rebase from v1 to v2 conflicts:\n" +
+		" - f.c: " + up3[:12] + " (\"upstream: change l3\")\n" +
+		" - f.c: " + up4[:12] + " (\"upstream: change l4\")\n]\n"
+	if r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Errorf("explain: exit %d\n%s%s\nwant\n%s", r.code, r.stdout, r.stderr, want)
 	}
 }
