@@ -110,6 +110,21 @@ func (r *Repo) Titles(ctx context.Context, o LogOptions, changing string) ([]Tit
 	return parseTitles(out)
 }
 
+// Adders lists the commits selected by o that added one of its paths,
+// newest first; without rename detection a rename counts as adding the new
+// path, which is what names the commit that moved a file.
+func (r *Repo) Adders(ctx context.Context, o LogOptions) ([]Title, error) {
+	args := []string{"--literal-pathspecs", "log", "-z", "--no-show-signature", "--no-renames", "--diff-filter=A", "--format=%H%x00%s"}
+	if o.NoMerges {
+		args = append(args, "--no-merges")
+	}
+	out, err := r.output(ctx, o.revArgs(args)...)
+	if err != nil {
+		return nil, err
+	}
+	return parseTitles(out)
+}
+
 // parseTitles reads "%H%x00%s" records of log -z: id and subject
 // alternate, NUL-separated.
 func parseTitles(out []byte) ([]Title, error) {

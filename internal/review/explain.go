@@ -68,6 +68,21 @@ func Explain(ctx context.Context, repo *git.Repo, res *Result, row *Row, oldPatc
 			}
 			ef.Commits = append(ef.Commits, git.Title{SHA: l.Commit, Subject: t})
 		}
+		if len(ef.Commits) == 0 {
+			// Blame follows a renamed file to its old authors, older
+			// than the range: the upstream commit that gave the file
+			// its new path is the explanation then.
+			adders, err := repo.Adders(ctx, git.LogOptions{Include: []string{row.New.SHA + "^"}, Exclude: []string{res.Old.Base}, Paths: []string{f}, NoMerges: true})
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range adders {
+				if res.Between[a.SHA] {
+					ef.Commits = append(ef.Commits, a)
+					break
+				}
+			}
+		}
 		if len(ef.Commits) > 0 {
 			e.Files = append(e.Files, ef)
 		}

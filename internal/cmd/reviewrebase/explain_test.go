@@ -118,3 +118,30 @@ func TestExplainTwoUpstreamCommits(t *testing.T) {
 		t.Errorf("explain: exit %d\n%s%s\nwant\n%s", r.code, r.stdout, r.stderr, want)
 	}
 }
+
+// A file renamed upstream: the patch follows it to its new path, and the
+// upstream commit that renamed it is the explanation.
+func TestExplainRenamedUpstream(t *testing.T) {
+	sc := repos.NewScratch(t)
+	g := sc.Git
+	sc.Write("old/f.c", "l1\nl2\nl3\nl4\nl5\n")
+	g("add", ".")
+	g("commit", "-qm", "base")
+	g("tag", "v1")
+	g("mv", "old/f.c", "new.c")
+	g("commit", "-qm", "upstream: move f.c")
+	g("tag", "v2")
+	move := g("rev-parse", "v2")
+	g("checkout", "-q", "-b", "old", "v1")
+	sc.Write("old/f.c", "l1\nl2\nP3\nl4\nl5\n")
+	g("commit", "-qam", "the patch")
+	g("checkout", "-q", "-b", "new", "v2")
+	sc.Write("new.c", "l1\nl2\nP3 and more\nl4\nl5\n")
+	g("commit", "-qam", "the patch")
+	fx := &repos.Fixture{Dir: sc.Dir, Env: sc.Env}
+	r := runIn(t, fx, sc.Dir, "explain", "--dry-run", "v1..old", "v2..new")
+	want := " - new.c: " + move[:12] + " (\"upstream: move f.c\")\n"
+	if r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Errorf("explain: exit %d\n%s%s\nwant %q", r.code, r.stdout, r.stderr, want)
+	}
+}
