@@ -181,6 +181,60 @@ func benchReplay(repo string, environ []string, oldRange, newRange string, warm 
 	fmt.Printf("\nreplay of %d title/similar pairs (--replay on a warm review): +%.3f s\n", len(pairs), added.Seconds())
 	fmt.Printf("%d plain git merge-tree --write-tree calls:               %.3f s\n", len(pairs), plain.t.wall.Seconds())
 	fmt.Printf("ratio replay / plain merge-tree:    %.2f  (want about 1)\n", added.Seconds()/plain.t.wall.Seconds())
+	if len(pairs) == 0 {
+		return nil
+	}
+	return benchBlame(repo, environ, pairs, runs)
+}
+
+// benchBlame times the blame of a changed pair, both sides, as the UI's
+// blame column and show --blame do it (limited to the commits after the
+// fork point), against a plain whole-history git blame of the new
+// commit's files in its parent, which is what the column used to run.
+func benchBlame(repo string, environ []string, pairs [][2]string, runs int) error {
+	// The first pair whose new commit changes files (an empty commit has
+	// nothing to blame).
+	var pair [2]string
+	var files []string
+	for _, p := range pairs {
+		c := exec.Command("git", "diff-tree", "--no-commit-id", "--name-only", "-r", p[1]+"^", p[1])
+		c.Dir, c.Env = repo, environ
+		out, err := c.Output()
+		if err != nil {
+			return err
+		}
+		if files = strings.Fields(string(out)); len(files) > 0 {
+			pair = p
+			break
+		}
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	show := best(runs, func() (timing, error) {
+		return measure(repo, environ, []string{"git", "review-rebase", "show", "--blame", "--width=200", pair[0], pair[1]})
+	})
+	if show.err != nil {
+		return show.err
+	}
+	plain := best(runs, func() (timing, error) {
+		t0 := time.Now()
+		for _, f := range files {
+			for _, rev := range []string{pair[0] + "^", pair[1] + "^"} {
+				c := exec.Command("git", "blame", "--porcelain", rev, "--", f)
+				c.Dir, c.Env = repo, environ
+				_ = c.Run() // a file new on one side has no blame there
+			}
+		}
+		return timing{wall: time.Since(t0)}, nil
+	})
+	if plain.err != nil {
+		return plain.err
+	}
+	fmt.Printf("\nblame of a changed pair (%d file(s), both sides):\n", len(files))
+	fmt.Printf("show --blame (limited to the fork point, layout included): %.3f s  (want <= 1 s)\n", show.t.wall.Seconds())
+	fmt.Printf("plain whole-history git blame of the same files:           %.3f s\n", plain.t.wall.Seconds())
+	fmt.Printf("ratio show --blame / plain blame:   %.2f\n", show.t.wall.Seconds()/plain.t.wall.Seconds())
 	return nil
 }
 
