@@ -117,6 +117,24 @@ func TestExplainTwoUpstreamCommits(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, want) {
 		t.Errorf("explain: exit %d\n%s%s\nwant\n%s", r.code, r.stdout, r.stderr, want)
 	}
+	explainThenCheck(t, fx, "note.txt", "v1..old", "v2..new")
+}
+
+// explainThenCheck runs explain for real, pins the note it wrote on the
+// new tip (golden name), and checks --check --replay then passes.
+func explainThenCheck(t *testing.T, fx *repos.Fixture, name string, ranges ...string) {
+	t.Helper()
+	if r := runIn(t, fx, fx.Dir, append([]string{"explain"}, ranges...)...); r.code != 0 || !strings.Contains(r.stdout, "explained ") {
+		t.Fatalf("explain: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	note, err := fx.Env.Git(fx.Dir, "notes", "show", "new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, name, note+"\n")
+	if r := runIn(t, fx, fx.Dir, append([]string{"--check", "--replay"}, ranges...)...); r.code != 0 {
+		t.Errorf("--check after explain: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }
 
 // A file renamed upstream: the patch follows it to its new path, and the
@@ -143,5 +161,34 @@ func TestExplainRenamedUpstream(t *testing.T) {
 	want := " - new.c: " + move[:12] + " (\"upstream: move f.c\")\n"
 	if r.code != 0 || !strings.Contains(r.stdout, want) {
 		t.Errorf("explain: exit %d\n%s%s\nwant %q", r.code, r.stdout, r.stderr, want)
+	}
+	explainThenCheck(t, fx, "note.txt", "v1..old", "v2..new")
+}
+
+// Context moved by upstream (lines inserted above the patch): the replay
+// is identical, nothing needs explaining, and --check --replay passes.
+func TestExplainContextMoved(t *testing.T) {
+	sc := repos.NewScratch(t)
+	g := sc.Git
+	sc.Write("f.c", "l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\n")
+	g("add", "f.c")
+	g("commit", "-qm", "base")
+	g("tag", "v1")
+	sc.Write("f.c", "u1\nu2\nl1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\n")
+	g("commit", "-qam", "upstream: two lines on top")
+	g("tag", "v2")
+	g("checkout", "-q", "-b", "old", "v1")
+	sc.Write("f.c", "l1\nl2\nl3\nl4\nl5\nl6\nP7\nl8\n")
+	g("commit", "-qam", "the patch")
+	g("checkout", "-q", "-b", "new", "v2")
+	sc.Write("f.c", "u1\nu2\nl1\nl2\nl3\nl4\nl5\nl6\nP7\nl8\n")
+	g("commit", "-qam", "the patch")
+	fx := &repos.Fixture{Dir: sc.Dir, Env: sc.Env}
+	r := runIn(t, fx, sc.Dir, "explain", "v1..old", "v2..new")
+	if r.code != 0 || !strings.Contains(r.stdout, "nothing to explain") {
+		t.Errorf("explain: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runIn(t, fx, sc.Dir, "--check", "--replay", "v1..old", "v2..new"); r.code != 0 {
+		t.Errorf("--check --replay: exit %d\n%s", r.code, r.stdout)
 	}
 }
