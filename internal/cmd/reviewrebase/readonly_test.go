@@ -66,6 +66,7 @@ func TestReadOnlyCommands(t *testing.T) {
 		append([]string{"--format=json"}, rng...),
 		{"replay", oldSHA, newSHA},
 		{"replay", "--compare", work, newSHA, "--force"},
+		append([]string{"explain", "--dry-run"}, rng...),
 	} {
 		r := runIn(t, fx, work, args...)
 		if r.code > 1 {
@@ -73,6 +74,19 @@ func TestReadOnlyCommands(t *testing.T) {
 		}
 		before.diff(t, strings.Join(args, " "), stateOf(t, fx.Env, work))
 	}
+	// explain for real writes only the notes ref: index, status and the
+	// other refs stay.
+	if r := runIn(t, fx, work, append([]string{"explain"}, rng...)...); r.code != 0 || !strings.Contains(r.stdout, "explained ") {
+		t.Fatalf("explain: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	after := stateOf(t, fx.Env, work)
+	if after.index != before.index || after.status != before.status {
+		t.Error("explain changed the index or the status")
+	}
+	if got, want := withoutNotes(after.refs), withoutNotes(before.refs); got != want {
+		t.Errorf("explain changed refs other than notes:\n%s\n->\n%s", want, got)
+	}
+	before = after
 	// compare refuses a directory that is not a replay worktree.
 	if r := runIn(t, fx, work, "replay", "--compare", work, newSHA); r.code != 2 || !strings.Contains(r.stderr, "is not a replay worktree") {
 		t.Errorf("compare of the main work tree without --force: exit %d %s", r.code, r.stderr)
@@ -115,4 +129,14 @@ func TestSuggestedCommandIsQuoted(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, want) {
 		t.Fatalf("--worktree: exit %d, want %q in\n%s%s", r.code, want, r.stdout, r.stderr)
 	}
+}
+
+func withoutNotes(refs string) string {
+	var keep []string
+	for _, l := range strings.Split(refs, "\n") {
+		if !strings.Contains(l, "refs/notes/") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
