@@ -33,17 +33,10 @@ type ExplainedFile struct {
 // upstream commit explains the change: a reviewer has to read it.
 func Explain(ctx context.Context, repo *git.Repo, res *Result, row *Row, oldPatch, newPatch string) (*Explanation, error) {
 	e := &Explanation{Row: row}
-	lay := sbs.New(oldPatch, newPatch)
-	lines := map[string][]int{}
-	var files []string
-	for _, r := range lay.Rows {
-		if !r.Differs || !r.Right.Present || r.Right.PreLine == 0 || r.File == "" {
-			continue
-		}
-		if _, ok := lines[r.File]; !ok {
-			files = append(files, r.File)
-		}
-		lines[r.File] = append(lines[r.File], r.Right.PreLine)
+	lines := sbs.New(oldPatch, newPatch).PreLines(1, true)
+	files := make([]string, 0, len(lines))
+	for f := range lines {
+		files = append(files, f)
 	}
 	sort.Strings(files)
 	titles := map[string]string{}

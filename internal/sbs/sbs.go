@@ -322,3 +322,25 @@ func trimFirst(ss []Span) []Span {
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
 }
+
+// Side returns the row's left (0) or right (1) side.
+func (r Row) Side(side int) Side {
+	if side == 1 {
+		return r.Right
+	}
+	return r.Left
+}
+
+// PreLines lists, per file, the pre-image line numbers of one side (0
+// left, 1 right): its context and removed lines, what a blame of the
+// patch's parent looks up. With differing, only the rows that differ.
+func (lay *Layout) PreLines(side int, differing bool) map[string][]int {
+	lines := map[string][]int{}
+	for _, r := range lay.Rows {
+		s := r.Side(side)
+		if s.Present && s.PreLine > 0 && r.File != "" && (!differing || r.Differs) {
+			lines[r.File] = append(lines[r.File], s.PreLine)
+		}
+	}
+	return lines
+}

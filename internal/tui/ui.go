@@ -496,16 +496,7 @@ func (u *UI) loadBlame() {
 			if c == nil {
 				continue
 			}
-			lines := map[string][]int{}
-			for _, row := range v.Layout().Rows {
-				s := row.Left
-				if side == 1 {
-					s = row.Right
-				}
-				if s.Present && s.PreLine > 0 {
-					lines[row.File] = append(lines[row.File], s.PreLine)
-				}
-			}
+			lines := v.Layout().PreLines(side, false)
 			data[side] = map[string]map[int]string{}
 			total, done := len(lines), 0
 			for file, ls := range lines {

@@ -106,34 +106,43 @@ func runShow(ctx context.Context, o *ShowOptions) error {
 	return writeShowBlamed(ctx, o.IO.Out, repo, shas[0], shas[1], base, to)
 }
 
+// pairLayout lays out the patches of old and new side by side, as the
+// terminal UI shows them.
+func pairLayout(ctx context.Context, repo *git.Repo, old, new string) (*sbs.Layout, error) {
+	var patches [2]string
+	for i, sha := range []string{old, new} {
+		p, err := repo.ShowCommit(ctx, sha, git.ShowOptions{Format: patchFormat})
+		if err != nil {
+			return nil, err
+		}
+		patches[i] = p
+	}
+	return sbs.New(patches[0], patches[1]), nil
+}
+
+// writeShow writes the side-by-side of old and new.
+func writeShow(ctx context.Context, w io.Writer, repo *git.Repo, old, new string, to sbs.TextOptions) error {
+	lay, err := pairLayout(ctx, repo, old, new)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, sbs.Text(lay, to))
+	return err
+}
+
 // writeShowBlamed is writeShow with every context and removed line
 // annotated by the commit that last changed it in the parent of its side,
 // since base (blank when older).
 func writeShowBlamed(ctx context.Context, w io.Writer, repo *git.Repo, old, new, base string, to sbs.TextOptions) error {
-	var patches [2]string
-	shas := [2]string{old, new}
-	for i, sha := range shas {
-		p, err := repo.ShowCommit(ctx, sha, git.ShowOptions{Format: patchFormat})
-		if err != nil {
-			return err
-		}
-		patches[i] = p
+	lay, err := pairLayout(ctx, repo, old, new)
+	if err != nil {
+		return err
 	}
-	lay := sbs.New(patches[0], patches[1])
+	shas := [2]string{old, new}
 	var blamed [2]map[string]map[int]string
 	for side := range shas {
-		lines := map[string][]int{}
-		for _, r := range lay.Rows {
-			s := r.Left
-			if side == 1 {
-				s = r.Right
-			}
-			if s.Present && s.PreLine > 0 {
-				lines[r.File] = append(lines[r.File], s.PreLine)
-			}
-		}
 		blamed[side] = map[string]map[int]string{}
-		for file, ls := range lines {
+		for file, ls := range lay.PreLines(side, false) {
 			bl, err := repo.BlameSince(ctx, base, shas[side]+"^", file, git.LineRanges(ls)...)
 			if err != nil {
 				return fmt.Errorf("blame %s: %w", file, err)
@@ -149,33 +158,12 @@ func writeShowBlamed(ctx context.Context, w io.Writer, repo *git.Repo, old, new,
 	}
 	to.Annotate = func(row, side int) string {
 		r := lay.Rows[row]
-		s := r.Left
-		if side == 1 {
-			s = r.Right
-		}
-		if c := blamed[side][r.File][s.PreLine]; s.PreLine > 0 && c != "" {
-			return c[:8]
+		if s := r.Side(side); s.PreLine > 0 && blamed[side][r.File][s.PreLine] != "" {
+			return blamed[side][r.File][s.PreLine][:8]
 		}
 		return "        "
 	}
-	_, err := io.WriteString(w, sbs.Text(lay, to))
-	return err
-}
-
-// writeShow writes the side-by-side of old and new ("" for a side absent).
-func writeShow(ctx context.Context, w io.Writer, repo *git.Repo, old, new string, to sbs.TextOptions) error {
-	var patches [2]string
-	for i, sha := range []string{old, new} {
-		if sha == "" {
-			continue
-		}
-		p, err := repo.ShowCommit(ctx, sha, git.ShowOptions{Format: patchFormat})
-		if err != nil {
-			return err
-		}
-		patches[i] = p
-	}
-	_, err := io.WriteString(w, sbs.Text(sbs.New(patches[0], patches[1]), to))
+	_, err = io.WriteString(w, sbs.Text(lay, to))
 	return err
 }
 
