@@ -3,6 +3,8 @@ package sbs
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/patchqueue/pqtools/internal/safetext"
 )
 
 // TextOptions say how Text renders a layout.
@@ -98,8 +100,8 @@ func renderSide(s Side, w int, o TextOptions, row, side int) string {
 				cells = append(cells, cell{r: ' ', changed: ch})
 				col++
 			}
-		case r < 0x20 || r == 0x7f || r == utf8.RuneError && size == 1:
-			for _, c := range escapeRune(s.Text[p : p+size]) {
+		case safetext.Line(s.Text[p:p+size]) != s.Text[p:p+size]:
+			for _, c := range safetext.Line(s.Text[p : p+size]) {
 				cells = append(cells, cell{r: c, changed: ch})
 			}
 		default:
@@ -155,24 +157,4 @@ func renderSide(s Side, w int, o TextOptions, row, side int) string {
 type cell struct {
 	r       rune
 	changed bool
-}
-
-// escapeRune writes a control character or invalid byte visibly.
-func escapeRune(s string) string {
-	const digits = "0123456789abcdef"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case 0x1b:
-			b.WriteString(`\e`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			b.WriteString(`\x`)
-			b.WriteByte(digits[c>>4])
-			b.WriteByte(digits[c&15])
-		}
-	}
-	return b.String()
 }
