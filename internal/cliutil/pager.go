@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/proc"
 )
 
@@ -162,4 +163,14 @@ func (s *IO) GitPager(ctx context.Context, repo GitConfig, command string, noPag
 		return func() {}
 	}
 	return s.StartPager(ctx, RepoConfig(ctx, repo), PagerOptions{Command: command, NoPager: noPager, Pager: pager})
+}
+
+// Paged runs a command's output through the pager git would use for
+// command, with the repository (if any) around s.Dir giving the
+// configuration: git --no-pager <command> (GIT_PAGER=cat) and
+// pager.<command>=false turn it off, as for git's own commands.
+func (s *IO) Paged(ctx context.Context, command string, run func() error) error {
+	stop := s.GitPager(ctx, &git.Repo{Dir: s.Dir, Env: s.GitEnv}, command, false)
+	defer stop()
+	return run()
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
-	"github.com/patchqueue/pqtools/internal/git"
 )
 
 // Main runs git import-srpm with args (args[0] is the program name) on
@@ -32,25 +31,16 @@ func runOptions(ctx context.Context, opts any) error {
 		return runVerify(ctx, o)
 	case *RenumberOptions:
 		if o.DryRun {
-			return paged(ctx, o.IO, func() error { return runRenumber(ctx, o) })
+			return o.IO.Paged(ctx, "import-srpm", func() error { return runRenumber(ctx, o) })
 		}
 		return runRenumber(ctx, o)
 	case *SyncOptions:
 		if o.DryRun {
-			return paged(ctx, o.IO, func() error { return runSync(ctx, o) })
+			return o.IO.Paged(ctx, "import-srpm", func() error { return runSync(ctx, o) })
 		}
 		return runSync(ctx, o)
 	}
 	return fmt.Errorf("no run function for %T", opts)
-}
-
-// paged runs a --dry-run, whose diff can be long, through the pager git
-// would use, on a terminal: git --no-pager import-srpm (GIT_PAGER=cat) or
-// pager.import-srpm=false turn it off, as for git's own commands.
-func paged(ctx context.Context, stdio *cliutil.IO, run func() error) error {
-	stop := stdio.GitPager(ctx, &git.Repo{Dir: stdio.Dir, Env: stdio.GitEnv}, "import-srpm", false)
-	defer stop()
-	return run()
 }
 
 // newApp wires the command line into the options of the default action and

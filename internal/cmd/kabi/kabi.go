@@ -15,7 +15,6 @@ import (
 	"os"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
-	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/urfave/cli/v2"
 )
 
@@ -32,30 +31,21 @@ func runOptions(ctx context.Context, opts any) error {
 	case *CommitOptions:
 		return runCommit(ctx, o)
 	case *ListOptions:
-		return paged(ctx, o.IO, func() error { return runList(ctx, o) })
+		return o.IO.Paged(ctx, "kabi", func() error { return runList(ctx, o) })
 	case *CollectOptions:
 		return runCollect(ctx, o)
 	case *ConsolidateOptions:
 		return runConsolidate(ctx, o)
 	case *CompareOptions:
-		return paged(ctx, o.IO, func() error { return runCompare(ctx, o) })
+		return o.IO.Paged(ctx, "kabi", func() error { return runCompare(ctx, o) })
 	case *CheckOptions:
 		return runCheck(ctx, o)
 	case *ReportOptions:
-		return paged(ctx, o.IO, func() error { return runReport(ctx, o) })
+		return o.IO.Paged(ctx, "kabi", func() error { return runReport(ctx, o) })
 	case *BlameOptions:
-		return paged(ctx, o.IO, func() error { return runBlame(ctx, o) })
+		return o.IO.Paged(ctx, "kabi", func() error { return runBlame(ctx, o) })
 	}
 	return fmt.Errorf("no run function for %T", opts)
-}
-
-// paged runs a subcommand whose output can be long through the pager git
-// would use, on a terminal: git --no-pager kabi (GIT_PAGER=cat) or
-// pager.kabi=false turn it off, as for git's own commands.
-func paged(ctx context.Context, stdio *cliutil.IO, run func() error) error {
-	stop := stdio.GitPager(ctx, &git.Repo{Dir: stdio.Dir, Env: stdio.GitEnv}, "kabi", false)
-	defer stop()
-	return run()
 }
 
 // newApp wires the command line into the options of each subcommand and
