@@ -19,27 +19,9 @@ import (
 // as "X and B1". It returns the repository, its git runner, old and new.
 func worktreeRepo(t *testing.T) (*git.Repo, func(args ...string) string, string, string) {
 	t.Helper()
-	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
 	sc := repos.NewScratch(t)
 	work, g, env := sc.Dir, sc.Git, sc.Env
-	write := func(content string) { t.Helper(); sc.Write("f.c", content) }
-	write("a\nb\nc\n")
-	g("add", "f.c")
-	g("commit", "-qm", "base")
-	g("branch", "old-queue")
-	write("a\nX\nc\n")
-	g("commit", "-qam", "upstream: change b")
-	write("a\nX and B1\nc\n")
-	g("commit", "-qam", "queue: change b")
-	newSHA := g("rev-parse", "HEAD")
-	g("checkout", "-q", "old-queue")
-	write("a\nB1\nc\n")
-	g("commit", "-qam", "queue: change b")
-	oldSHA := g("rev-parse", "HEAD")
-	g("checkout", "-q", "main")
+	oldSHA, newSHA := sc.ReplayConflict()
 	repo, err := git.Open(context.Background(), work)
 	if err != nil {
 		t.Fatal(err)

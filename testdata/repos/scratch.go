@@ -53,3 +53,26 @@ func (s *Scratch) Write(name, content string) {
 		s.t.Fatal(err)
 	}
 }
+
+// ReplayConflict writes the smallest rebase whose replay conflicts: on the
+// base, old changes line b of f.c to B1; upstream changes it to X; new, on
+// upstream, resolves it as "X and B1". HEAD is left on main (upstream and
+// new); it returns old and new.
+func (s *Scratch) ReplayConflict() (old, new string) {
+	s.t.Helper()
+	s.Write("f.c", "a\nb\nc\n")
+	s.Git("add", "f.c")
+	s.Git("commit", "-qm", "base")
+	s.Git("branch", "old-queue")
+	s.Write("f.c", "a\nX\nc\n")
+	s.Git("commit", "-qam", "upstream: change b")
+	s.Write("f.c", "a\nX and B1\nc\n")
+	s.Git("commit", "-qam", "queue: change b")
+	new = s.Git("rev-parse", "HEAD")
+	s.Git("checkout", "-q", "old-queue")
+	s.Write("f.c", "a\nB1\nc\n")
+	s.Git("commit", "-qam", "queue: change b")
+	old = s.Git("rev-parse", "HEAD")
+	s.Git("checkout", "-q", "main")
+	return old, new
+}

@@ -15,21 +15,7 @@ import (
 func TestReplayWorktreeCompareClean(t *testing.T) {
 	sc := repos.NewScratch(t)
 	dir, env, work, g := filepath.Dir(sc.Dir), sc.Env, sc.Dir, sc.Git
-	write := func(content string) { t.Helper(); sc.Write("f.c", content) }
-	write("a\nb\nc\n")
-	g("add", "f.c")
-	g("commit", "-qm", "base")
-	g("branch", "old-queue")
-	write("a\nX\nc\n")
-	g("commit", "-qam", "upstream: change b")
-	write("a\nX and B1\nc\n")
-	g("commit", "-qam", "queue: change b")
-	newSHA := g("rev-parse", "HEAD")
-	g("checkout", "-q", "old-queue")
-	write("a\nB1\nc\n")
-	g("commit", "-qam", "queue: change b")
-	oldSHA := g("rev-parse", "HEAD")
-	g("checkout", "-q", "main")
+	oldSHA, newSHA := sc.ReplayConflict()
 
 	fx := &repos.Fixture{Env: env}
 	wt := filepath.Join(work, ".git", "review-rebase", "worktrees", oldSHA[:12]+"-"+newSHA[:12])
