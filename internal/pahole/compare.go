@@ -66,6 +66,8 @@ type Fit struct {
 	BitOffset int    `json:"bit_offset"` // for a bitfield in a bit hole
 	Space     int    `json:"space"`      // bytes (bits for a bit hole) free there in the old layout
 	After     string `json:"after"`      // the old member the space follows
+	// InPlace: the new layout already has the member there.
+	InPlace bool `json:"in_place"`
 }
 
 type flat struct {
@@ -200,16 +202,42 @@ func fits(old *Layout, rows []Row) []Fit {
 		}
 		spaces = append(spaces, space{where: "tail_padding", start: old.Size - old.Padding, end: old.Size, after: after})
 	}
-	var out []Fit
+	var added []Row
 	for _, r := range rows {
-		if r.Status != Added || r.Depth != 0 {
+		if r.Status == Added && r.Depth == 0 {
+			added = append(added, r)
+		}
+	}
+	// Members already in free room of the old layout stay there.
+	out := make([]Fit, len(added))
+	placed := make([]bool, len(added))
+	for k, r := range added {
+		m := r.New
+		for i := range spaces {
+			s := &spaces[i]
+			if m.BitSize > 0 && s.where == "bit_hole" && m.Offset == s.unit && m.Size == s.usize &&
+				m.BitOffset >= s.start && m.BitOffset+m.BitSize <= s.end ||
+				m.BitSize == 0 && s.where != "bit_hole" && m.Offset >= s.start && m.Offset+m.Size <= s.end {
+				out[k] = Fit{Member: fitName(r), Size: m.Size, BitSize: m.BitSize, Where: s.where,
+					Offset: m.Offset, BitOffset: m.BitOffset, Space: s.end - s.start, After: s.after, InPlace: true}
+				// The room before the member is not offered to the
+				// others: simpler, and never a wrong fit.
+				if m.BitSize > 0 {
+					s.start = m.BitOffset + m.BitSize
+				} else {
+					s.start = m.Offset + m.Size
+				}
+				placed[k] = true
+				break
+			}
+		}
+	}
+	for k, r := range added {
+		if placed[k] {
 			continue
 		}
 		m := r.New
-		f := Fit{Member: m.Name, Size: m.Size, BitSize: m.BitSize, Where: "none"}
-		if f.Member == "" {
-			f.Member = r.Key
-		}
+		f := Fit{Member: fitName(r), Size: m.Size, BitSize: m.BitSize, Where: "none"}
 		for i := range spaces {
 			s := &spaces[i]
 			if m.BitSize > 0 {
@@ -230,9 +258,16 @@ func fits(old *Layout, rows []Row) []Fit {
 				break
 			}
 		}
-		out = append(out, f)
+		out[k] = f
 	}
 	return out
+}
+
+func fitName(r Row) string {
+	if r.New.Name != "" {
+		return r.New.Name
+	}
+	return r.Key
 }
 
 // align is the alignment assumed for a member of size n: the largest

@@ -37,7 +37,7 @@ type Member struct {
 	BitSize   int      `json:"bit_size"`   // 0 unless a bitfield
 	Hole      int      `json:"hole"`       // bytes of hole after this member
 	BitHole   int      `json:"bit_hole"`   // bits of hole after this bitfield
-	Members   []Member `json:"members,omitempty"`
+	Members   []Member `json:"members"`    // of an inline struct or union; empty, not null, otherwise
 }
 
 // TypeName is "struct foo", "union u" or the typedef name.
@@ -150,10 +150,7 @@ func finish(l *Layout, top *frame, line string) *Layout {
 			l.Kind = "" // a typedef of an anonymous type goes by its name alone
 		}
 	}
-	l.Members = top.members
-	if l.Members == nil {
-		l.Members = []Member{}
-	}
+	l.Members = nonNil(top.members)
 	if l.Size == 0 {
 		for _, m := range l.Members {
 			l.Size = max(l.Size, m.Offset+m.Size)
@@ -163,6 +160,18 @@ func finish(l *Layout, top *frame, line string) *Layout {
 		l.Cachelines = (l.Size + CachelineSize - 1) / CachelineSize
 	}
 	return l
+}
+
+// nonNil gives every member list a value, so that JSON has one shape:
+// "members": [] rather than null.
+func nonNil(ms []Member) []Member {
+	if ms == nil {
+		return []Member{}
+	}
+	for i := range ms {
+		ms[i].Members = nonNil(ms[i].Members)
+	}
+	return ms
 }
 
 // closeFrame pops an inline type at its closing line, "} name; /* off

@@ -131,6 +131,17 @@ func (d *Diff) Summary() []string {
 
 // String is the fix recipe for one added member.
 func (f Fit) String() string {
+	if f.InPlace {
+		if f.BitSize > 0 {
+			return fmt.Sprintf("ok: bitfield `%s:%d` is in the %d-bit hole at offset %d after `%s`: it moves nothing",
+				f.Member, f.BitSize, f.Space, f.Offset, f.After)
+		}
+		where := fmt.Sprintf("%d-byte hole at offset %d after `%s`", f.Space, f.Offset, f.After)
+		if f.Where == "tail_padding" {
+			where = fmt.Sprintf("%d bytes of tail padding at offset %d", f.Space, f.Offset)
+		}
+		return fmt.Sprintf("ok: member `%s` (%s) is in the %s: it moves nothing", f.Member, byteCount(f.Size), where)
+	}
 	switch f.Where {
 	case "hole":
 		return fmt.Sprintf("fix: member `%s` (%s) fits in the %d-byte hole at offset %d after `%s`: move it there and the layout keeps every old offset",
