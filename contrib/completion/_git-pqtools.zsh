@@ -106,7 +106,7 @@ _git-import-srpm () {
 _git-kabi () {
 	if (( CURRENT == 2 )); then
 		local -a cmds
-		cmds=(commit revert list collect consolidate compare check report blame)
+		cmds=(commit revert list collect consolidate compare check report blame layout)
 		_describe command cmds
 		return
 	fi
@@ -135,5 +135,9 @@ _git-kabi () {
 	(blame)
 		_arguments '--repo=[kernel work tree]:directory:_directories' \
 			'1:old symtypes:_files' '2:new symtypes:_files' '3:range:__git_commit_ranges' ;;
+	(layout)
+		_arguments '--old=[baseline object with debug information]:object:_files' \
+			'--new=[comparison object with debug information]:object:_files' \
+			'--format=[output format]:format:(text json)' '1:struct or union name:' ;;
 	esac
 }

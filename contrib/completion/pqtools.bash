@@ -109,7 +109,7 @@ _git_import_srpm ()
 _git_kabi ()
 {
 	__pqtools_value && return
-	local subs="commit revert list collect consolidate compare check report blame"
+	local subs="commit revert list collect consolidate compare check report blame layout"
 	local sub="$(__git_find_on_cmdline "$subs")"
 	if [ -z "$sub" ]; then
 		case "$cur" in
@@ -142,6 +142,8 @@ _git_kabi ()
 		__gitcomp "--no-print-symbols --print-missing --help"; return ;;
 	check,-*)
 		__gitcomp "--kabi= --symvers= --symtypes-kabi= --symtypes-build= --help"; return ;;
+	layout,-*)
+		__gitcomp "--old= --new= --format= --help"; return ;;
 	*)
 		__pqtools_files; return ;;
 	esac

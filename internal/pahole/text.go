@@ -14,14 +14,14 @@ import (
 var marks = map[string]string{Same: " ", Moved: "~", Changed: "!", Added: "+", Removed: "-"}
 
 // WriteText writes the two layouts side by side in width columns (at
-// least 60; 0 means 120): each row a member with its offset and size,
+// least 60; 0 means 100): each row a member with its offset and size,
 // marked ~ moved, ! type or size changed, + added, - removed; the holes
 // of each side under the member they follow; then the size change, the
 // members that moved, and where each added member fits without moving
 // any old offset.
 func (d *Diff) WriteText(w io.Writer, width int) error {
 	if width == 0 {
-		width = 120
+		width = 100
 	}
 	width = max(width, 60)
 	cell := (width - 5) / 2

@@ -20,7 +20,7 @@ type LayoutOptions struct {
 }
 
 // howToGetObjects is what to do without objects with debug information.
-const howToGetObjects = "give a vmlinux built with CONFIG_DEBUG_INFO=y, or the one object defining a variable of the type, " +
+const howToGetObjects = "give a vmlinux built with CONFIG_DEBUG_INFO=y, or a .o that uses the type, " +
 	"built with debug information (make path/to/file.o with CONFIG_DEBUG_INFO=y, or gcc -g -c)"
 
 func layoutCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
@@ -33,7 +33,7 @@ func layoutCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli
 			"side by side: members that moved (~), changed type or size (!), were added (+) or removed (-),\n" +
 			"the holes and padding of each. For each member added at the outer level, it says whether the\n" +
 			"old layout has a hole or tail padding that holds it, so that no old offset moves.\n" +
-			"Exits 1 when an old member moved or the size changed.",
+			"Exits 1 when an old member moved, changed size or went away, or the size changed.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "old", Usage: "baseline object `OBJ` with debug information (required)"},
 			&cli.StringFlag{Name: "new", Usage: "comparison object `OBJ` with debug information (required)"},
@@ -96,7 +96,7 @@ func loadLayout(ctx context.Context, obj, typ string) (*pahole.Layout, error) {
 	case errors.Is(err, pahole.ErrNotObject):
 		return nil, fmt.Errorf("%s is not an ELF object: %s", obj, howToGetObjects)
 	case errors.Is(err, pahole.ErrTypeNotFound):
-		return nil, fmt.Errorf("no struct or union %s in %s", typ, obj)
+		return nil, fmt.Errorf("no struct or union %s in %s (an object's debug information holds only the types it uses)", typ, obj)
 	}
 	return nil, err
 }

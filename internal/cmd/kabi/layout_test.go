@@ -10,6 +10,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/proc"
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 // needLayoutTools skips without gcc or pahole, except in CI, where
@@ -76,11 +77,22 @@ func TestLayoutGolden(t *testing.T) {
 		{"stdout.txt", []string{"layout", "kabi_demo", "--old", old, "--new", new}},
 		{"stdout.json", []string{"layout", "struct kabi_demo", "--old", old, "--new", new, "--format", "json"}},
 	} {
-		r := kabi(t, &cliutil.IO{Width: 110}, c.args...)
+		r := kabi(t, nil, c.args...)
 		if r.code != 1 || r.stderr != "" {
 			t.Fatalf("%q: exit %d, stderr %q", c.args, r.code, r.stderr)
 		}
-		golden(t, c.file, []byte(strings.ReplaceAll(r.stdout, dir+string(filepath.Separator), "")))
+		out := strings.ReplaceAll(r.stdout, dir+string(filepath.Separator), "")
+		golden(t, c.file, []byte(out))
+		if c.file == "stdout.txt" {
+			// The README's worked example is this run.
+			readme, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(t), "README.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(readme), "--old old.o --new new.o\n"+out+"```") {
+				t.Errorf("README.md's example of git kabi layout is not the output of this test:\n%s", out)
+			}
+		}
 	}
 	// The fixed struct, refcount where the recipe says, keeps the layout.
 	fixed := compileC(t, dir, "fixed", strings.Replace(strings.Replace(layoutNew, "\tint refcount;\n", "", 1),
@@ -106,7 +118,7 @@ func TestLayoutErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"layout", "nope", "--old", obj, "--new", obj}, 1, "git kabi: no struct or union nope in " + obj + "\n"},
+		{[]string{"layout", "nope", "--old", obj, "--new", obj}, 1, "git kabi: no struct or union nope in " + obj + " (an object's debug information holds only the types it uses)\n"},
 		{[]string{"layout", "kabi_demo", "--old", obj, "--new", plain}, 1, "git kabi: " + plain + " has no debug information: give a vmlinux built with CONFIG_DEBUG_INFO=y"},
 		{[]string{"layout", "kabi_demo", "--old", text, "--new", obj}, 1, "git kabi: " + text + " is not an ELF object: give a vmlinux"},
 		{[]string{"layout", "kabi_demo", "--old", missing, "--new", obj}, 1, "git kabi: cannot read " + missing + ": no such file or directory\n"},
