@@ -88,25 +88,30 @@ func Compare(old, new *Layout) *Diff {
 	for _, f := range nf {
 		inNew[f.key] = true
 	}
-	next := 0 // first old member not yet placed
-	flush := func(upTo int) {
-		for ; next < upTo; next++ {
-			if !inNew[of[next].key] {
-				s := of[next].slot
-				d.Rows = append(d.Rows, Row{Status: Removed, Key: of[next].key, Depth: of[next].depth, Old: &s})
-			}
+	// A removed member goes right after the row of the old member
+	// before it that is still there (first when there is none).
+	after := map[string][]flat{}
+	prev := ""
+	for _, f := range of {
+		if inNew[f.key] {
+			prev = f.key
+		} else {
+			after[prev] = append(after[prev], f)
 		}
 	}
+	removed := func(key string) {
+		for _, f := range after[key] {
+			s := f.slot
+			d.Rows = append(d.Rows, Row{Status: Removed, Key: f.key, Depth: f.depth, Old: &s})
+		}
+	}
+	removed("")
 	for _, f := range nf {
 		s := f.slot
 		i, ok := oldAt[f.key]
 		if !ok {
 			d.Rows = append(d.Rows, Row{Status: Added, Key: f.key, Depth: f.depth, New: &s})
 			continue
-		}
-		if i >= next {
-			flush(i)
-			next = i + 1
 		}
 		o := of[i].slot
 		st := Same
@@ -117,8 +122,8 @@ func Compare(old, new *Layout) *Diff {
 			st = Moved
 		}
 		d.Rows = append(d.Rows, Row{Status: st, Key: f.key, Depth: f.depth, Old: &o, New: &s})
+		removed(f.key)
 	}
-	flush(len(of))
 
 	d.Kept = old.Size == new.Size
 	for _, r := range d.Rows {
@@ -177,22 +182,38 @@ type space struct {
 	start, end  int // bytes; for a bit hole, bits within the unit
 	unit, usize int // a bit hole's storage unit: offset and size
 	after       string
+	// The keys of the old members around the room, "" for the end: the
+	// room is still there in the new layout when both stay put.
+	prevKey, nextKey string
 }
 
 // fits places each member added at the outer level, in order, in the
 // first hole of the old layout that holds it at its alignment, then in
 // the tail padding; a placed member uses up its room.
 func fits(old *Layout, rows []Row) []Fit {
+	var keys []string // of the old members at the outer level
+	for _, f := range flatten(old.Members) {
+		if f.depth == 0 {
+			keys = append(keys, f.key)
+		}
+	}
+	keyAt := func(i int) string {
+		if i < len(keys) {
+			return keys[i]
+		}
+		return ""
+	}
 	var spaces []space
-	for _, m := range old.Members {
+	for i, m := range old.Members {
 		if m.BitHole > 0 && m.BitSize > 0 {
 			start := m.BitOffset + m.BitSize
 			spaces = append(spaces, space{where: "bit_hole", start: start, end: start + m.BitHole,
-				unit: m.Offset, usize: m.Size, after: m.Name})
+				unit: m.Offset, usize: m.Size, after: m.Name, prevKey: keyAt(i)}) // within the unit: next does not matter
 		}
 		if m.Hole > 0 {
 			start := m.Offset + m.Size
-			spaces = append(spaces, space{where: "hole", start: start, end: start + m.Hole, after: m.Name})
+			spaces = append(spaces, space{where: "hole", start: start, end: start + m.Hole, after: m.Name,
+				prevKey: keyAt(i), nextKey: keyAt(i + 1)})
 		}
 	}
 	if old.Padding > 0 {
@@ -200,7 +221,21 @@ func fits(old *Layout, rows []Row) []Fit {
 		if n := len(old.Members); n > 0 {
 			after = old.Members[n-1].Name
 		}
-		spaces = append(spaces, space{where: "tail_padding", start: old.Size - old.Padding, end: old.Size, after: after})
+		spaces = append(spaces, space{where: "tail_padding", start: old.Size - old.Padding, end: old.Size, after: after,
+			prevKey: keyAt(len(keys) - 1)})
+	}
+	for i := range spaces {
+		if spaces[i].after == "" {
+			spaces[i].after = spaces[i].prevKey
+		}
+	}
+	// stays: the old member is at its old offset with its old size.
+	stays := map[string]bool{"": true}
+	for _, r := range rows {
+		if r.Old != nil && r.New != nil && r.Old.Offset == r.New.Offset && r.Old.Size == r.New.Size &&
+			r.Old.BitOffset == r.New.BitOffset && r.Old.BitSize == r.New.BitSize {
+			stays[r.Key] = true
+		}
 	}
 	var added []Row
 	for _, r := range rows {
@@ -215,6 +250,9 @@ func fits(old *Layout, rows []Row) []Fit {
 		m := r.New
 		for i := range spaces {
 			s := &spaces[i]
+			if !stays[s.prevKey] || !stays[s.nextKey] {
+				continue
+			}
 			if m.BitSize > 0 && s.where == "bit_hole" && m.Offset == s.unit && m.Size == s.usize &&
 				m.BitOffset >= s.start && m.BitOffset+m.BitSize <= s.end ||
 				m.BitSize == 0 && s.where != "bit_hole" && m.Offset >= s.start && m.Offset+m.Size <= s.end {

@@ -133,3 +133,62 @@ func TestCompareScenarios(t *testing.T) {
 		})
 	}
 }
+
+func mustParse(t *testing.T, in string) *Layout {
+	t.Helper()
+	l, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// Rows follow the new order, removed members where they were; fits use
+// up the room they take. No compiler needed.
+func TestCompareTable(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		rows           string
+		kept           bool
+		fits           []string
+	}{{
+		name: "reordered and removed",
+		old:  "struct s {\n\tint a; /* 0 4 */\n\tint b; /* 4 4 */\n\tint c; /* 8 4 */\n};\n",
+		new:  "struct s {\n\tint c; /* 0 4 */\n\tint a; /* 4 4 */\n};\n",
+		rows: "~c ~a -b",
+	}, {
+		name: "two members, one hole",
+		old:  "struct s {\n\tchar a; /* 0 1 */\n\n\t/* XXX 7 bytes hole, try to pack */\n\n\tlong b; /* 8 8 */\n\t/* size: 16, cachelines: 1, members: 2 */\n};\n",
+		new:  "struct s {\n\tint x; /* 0 4 */\n\tint y; /* 4 4 */\n\tchar a; /* 8 1 */\n\n\t/* XXX 7 bytes hole, try to pack */\n\n\tlong b; /* 16 8 */\n\tint z; /* 24 4 */\n\t/* size: 32, cachelines: 1, members: 5 */\n};\n",
+		rows: "+x +y ~a ~b +z",
+		fits: []string{
+			"fix: member `x` (4 bytes) fits in the 7-byte hole at offset 4 after `a`: move it there and the layout keeps every old offset",
+			"no fit: member `y` (4 bytes) fits in no hole or tail padding of the old layout",
+			"no fit: member `z` (4 bytes) fits in no hole or tail padding of the old layout",
+		},
+	}, {
+		name: "unchanged",
+		old:  "union u {\n\tint i; /* 0 4 */\n\tchar c[4]; /* 0 4 */\n};\n",
+		new:  "union u {\n\tint i; /* 0 4 */\n\tchar c[4]; /* 0 4 */\n};\n",
+		rows: " i  c",
+		kept: true,
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Compare(mustParse(t, tc.old), mustParse(t, tc.new))
+			if got := statuses(d); got != tc.rows {
+				t.Errorf("rows %q, want %q", got, tc.rows)
+			}
+			if d.Kept != tc.kept {
+				t.Errorf("kept %v", d.Kept)
+			}
+			var fits []string
+			for _, f := range d.Fits {
+				fits = append(fits, f.String())
+			}
+			if strings.Join(fits, "\n") != strings.Join(tc.fits, "\n") {
+				t.Errorf("fits:\n%s\nwant:\n%s", strings.Join(fits, "\n"), strings.Join(tc.fits, "\n"))
+			}
+		})
+	}
+}
