@@ -26,6 +26,10 @@ var (
 	ErrBadTypeName = errors.New("not a C struct or union name")
 )
 
+// maxAliases bounds the typedefs Load follows (a hostile object could
+// hold a cycle).
+const maxAliases = 8
+
 var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // TypeName returns the tag pahole looks for in "struct foo", "union foo"
@@ -43,8 +47,9 @@ func TypeName(typ string) (string, error) {
 
 // Load runs pahole on obj for the struct or union typ ("foo", "struct
 // foo" or "union foo") and parses its layout. The errors wrap
-// ErrNotObject, ErrNoDebugInfo, ErrTypeNotFound, ErrBadTypeName,
-// proc.ErrNotInstalled (no pahole) or an fs error.
+// ErrNotObject, ErrNoDebugInfo, ErrTypeNotFound, ErrNotStructOrUnion,
+// ErrBadTypeName, proc.ErrNotInstalled (no pahole) or an fs error. A
+// typedef of a struct or union is followed to it.
 func Load(ctx context.Context, obj, typ string) (*Layout, error) {
 	name, err := TypeName(typ)
 	if err != nil {
@@ -53,16 +58,30 @@ func Load(ctx context.Context, obj, typ string) (*Layout, error) {
 	if err := checkObject(obj); err != nil {
 		return nil, err
 	}
-	out, err := proc.Run(ctx, proc.Cmd{Program: "pahole", Args: []string{"--class_name=" + name, "--", obj}, Env: proc.Environ(nil, "LC_ALL=C")})
-	if err != nil {
-		return nil, fmt.Errorf("pahole %s: %w", obj, err)
-	}
-	l, err := Parse(bytes.NewReader(out))
-	if errors.Is(err, ErrNoLayout) {
-		return nil, fmt.Errorf("%s in %s: %w", name, obj, ErrTypeNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s in %s: %w", name, obj, err)
+	var l *Layout
+	var chain []string // typedefs followed
+	for {
+		out, err := proc.Run(ctx, proc.Cmd{Program: "pahole", Args: []string{"--class_name=" + name, "--", obj}, Env: proc.Environ(nil, "LC_ALL=C")})
+		if err != nil {
+			return nil, fmt.Errorf("pahole %s: %w", obj, err)
+		}
+		l, err = Parse(bytes.NewReader(out))
+		var alias *AliasError
+		switch {
+		case err == nil:
+		case errors.As(err, &alias) && len(chain) < maxAliases:
+			chain = append(chain, alias.Error())
+			name = alias.Target
+			continue
+		case errors.Is(err, ErrNoLayout) && len(chain) > 0:
+			// A typedef of a base type: pahole -C int prints nothing.
+			return nil, fmt.Errorf("%s in %s: %w", strings.Join(chain, ", "), obj, ErrNotStructOrUnion)
+		case errors.Is(err, ErrNoLayout):
+			return nil, fmt.Errorf("%s in %s: %w", name, obj, ErrTypeNotFound)
+		default:
+			return nil, fmt.Errorf("%s in %s: %w", name, obj, err)
+		}
+		break
 	}
 	l.Object = obj
 	if l.Kind == "union" && l.Padding == 0 {

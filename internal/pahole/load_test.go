@@ -147,7 +147,8 @@ func TestLoadMatchesDWARF(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	needTools(t)
 	dir := t.TempDir()
-	obj := compile(t, dir, "s", "struct s { int a; } s;\n")
+	obj := compile(t, dir, "s", "struct s { int a; } s;\ntypedef struct s s_t; typedef s_t s_t2; s_t2 v;\n"+
+		"typedef int myint; myint i;\nenum e { E0 } e;\ntypedef struct { char c; } anon_t; anon_t av;\n")
 	plain := filepath.Join(dir, "plain.o")
 	if _, err := proc.Run(context.Background(), proc.Cmd{Program: "gcc", Args: []string{"-c", "-o", plain, filepath.Join(dir, "s.c")}}); err != nil {
 		t.Fatal(err)
@@ -167,6 +168,8 @@ func TestLoadErrors(t *testing.T) {
 		{plain, "s", ErrNoDebugInfo, plain + ": no debug information"},
 		{text, "s", ErrNotObject, text + ": not an ELF object"},
 		{filepath.Join(dir, "missing.o"), "s", os.ErrNotExist, "cannot read " + filepath.Join(dir, "missing.o")},
+		{obj, "myint", ErrNotStructOrUnion, "myint is a typedef of int in " + obj + ": not a struct or union"},
+		{obj, "e", ErrNotStructOrUnion, "not a struct or union: an enum"},
 	}
 	for _, tc := range tests {
 		_, err := Load(context.Background(), tc.obj, tc.typ)
@@ -174,9 +177,10 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("Load(%s, %s) = %v, want %v and %q", tc.obj, tc.typ, err, tc.want, tc.msg)
 		}
 	}
-	for _, typ := range []string{"s", "struct s"} {
-		if l, err := Load(context.Background(), obj, typ); err != nil || l.TypeName() != "struct s" || l.Object != obj {
-			t.Errorf("Load(%q): %v %+v", typ, err, l)
+	// Typedefs lead to the struct they name.
+	for typ, want := range map[string]string{"s": "struct s", "struct s": "struct s", "s_t": "struct s", "s_t2": "struct s", "anon_t": "anon_t"} {
+		if l, err := Load(context.Background(), obj, typ); err != nil || l.TypeName() != want || l.Object != obj || len(l.Members) != 1 {
+			t.Errorf("Load(%q): %v %+v, want %s", typ, err, l, want)
 		}
 	}
 }

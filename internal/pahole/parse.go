@@ -52,8 +52,25 @@ func (l *Layout) TypeName() string {
 // (pahole prints nothing for a type it does not find).
 var ErrNoLayout = errors.New("no struct or union in pahole's output")
 
+// ErrNotStructOrUnion is returned by Parse for an enum, and by Load for a
+// typedef of something else than a struct or union.
+var ErrNotStructOrUnion = errors.New("not a struct or union")
+
+// AliasError is returned by Parse when pahole printed a typedef of a
+// named type ("typedef struct bar foo;"): the layout is that of Target.
+type AliasError struct {
+	Name   string // the typedef
+	Target string // the tag or typedef it names, without struct or union
+}
+
+func (e *AliasError) Error() string {
+	return fmt.Sprintf("%s is a typedef of %s", e.Name, e.Target)
+}
+
 var (
 	headerRE = regexp.MustCompile(`^(typedef\s+)?(struct|union)(\s+([A-Za-z_][A-Za-z0-9_]*))?\s*\{$`)
+	aliasRE  = regexp.MustCompile(`^typedef\s+(?:(?:struct|union)\s+)?([A-Za-z_][A-Za-z0-9_]*)\s+([A-Za-z_][A-Za-z0-9_]*);$`)
+	enumRE   = regexp.MustCompile(`^(typedef\s+)?enum(\s+[A-Za-z_][A-Za-z0-9_]*)?\s*\{$`)
 	openRE   = regexp.MustCompile(`^(struct|union|enum)(\s+[A-Za-z_][A-Za-z0-9_]*)?\s*\{$`)
 	holeRE   = regexp.MustCompile(`^/\*\s*XXX\s+(\d+)\s+(bytes?|bits?)\s+hole`)
 	sizeRE   = regexp.MustCompile(`^/\*\s*size:\s*(\d+),\s*cachelines:\s*(\d+)`)
@@ -89,7 +106,13 @@ func Parse(r io.Reader) (*Layout, error) {
 		if l == nil {
 			m := headerRE.FindStringSubmatch(line)
 			if m == nil {
-				continue // pahole's own warnings, other types
+				if a := aliasRE.FindStringSubmatch(line); a != nil {
+					return nil, &AliasError{Name: a[2], Target: a[1]}
+				}
+				if enumRE.MatchString(line) {
+					return nil, fmt.Errorf("%w: an enum", ErrNotStructOrUnion)
+				}
+				continue // pahole's own warnings
 			}
 			l = &Layout{Kind: m[2], Name: m[4]}
 			stack = []*frame{{kind: m[2]}}
