@@ -192,3 +192,34 @@ func TestCompareTable(t *testing.T) {
 		})
 	}
 }
+
+func FuzzCompare(f *testing.F) {
+	f.Add("struct s {\n\tint a; /* 0 4 */\n\n\t/* XXX 4 bytes hole, try to pack */\n\n\tlong b; /* 8 8 */\n};\n",
+		"struct s {\n\tint x; /* 0 4 */\n\tint a; /* 4 4 */\n\tlong b; /* 8 8 */\n\tunion {\n\t\tint y; /* 16 4 */\n\t}; /* 16 4 */\n};\n")
+	f.Add("struct bf {\n\tunsigned int f1:3; /* 0: 0 4 */\n\n\t/* XXX 29 bits hole, try to pack */\n\n\tint x; /* 4 4 */\n};\n",
+		"struct bf {\n\tunsigned int f1:3; /* 0: 0 4 */\n\tunsigned int f2:3; /* 0: 3 4 */\n\tint x; /* 4 4 */\n};\n")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		old, err := Parse(strings.NewReader(a))
+		if err != nil {
+			return
+		}
+		new, err := Parse(strings.NewReader(b))
+		if err != nil {
+			return
+		}
+		d := Compare(old, new)
+		for _, r := range d.Rows {
+			if r.Old == nil && r.New == nil {
+				t.Fatalf("empty row %+v", r)
+			}
+			if r.Status == Removed && d.Kept {
+				t.Fatalf("kept with %s removed", r.Key)
+			}
+		}
+		var buf strings.Builder
+		if err := d.WriteText(&buf, 60); err != nil {
+			t.Fatal(err)
+		}
+		_ = d.Summary()
+	})
+}
