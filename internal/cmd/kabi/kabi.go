@@ -44,6 +44,8 @@ func runOptions(ctx context.Context, opts any) error {
 		return o.IO.Paged(ctx, "kabi", func() error { return runReport(ctx, o) })
 	case *BlameOptions:
 		return o.IO.Paged(ctx, "kabi", func() error { return runBlame(ctx, o) })
+	case *SmokeOptions:
+		return runSmoke(ctx, o)
 	}
 	return fmt.Errorf("no run function for %T", opts)
 }
@@ -60,6 +62,7 @@ func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 			commitCommand(stdio, run), revertCommand(stdio, run), listCommand(stdio, run),
 			collectCommand(stdio, run), consolidateCommand(stdio, run), compareCommand(stdio, run),
 			checkCommand(stdio, run), reportCommand(stdio, run), blameCommand(stdio, run),
+			smokeCommand(stdio, run),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
