@@ -46,6 +46,8 @@ func runOptions(ctx context.Context, opts any) error {
 		return o.IO.Paged(ctx, "kabi", func() error { return runBlame(ctx, o) })
 	case *SmokeOptions:
 		return runSmoke(ctx, o)
+	case *LockedListOptions:
+		return runLockedList(ctx, o)
 	}
 	return fmt.Errorf("no run function for %T", opts)
 }
@@ -62,7 +64,7 @@ func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 			commitCommand(stdio, run), revertCommand(stdio, run), listCommand(stdio, run),
 			collectCommand(stdio, run), consolidateCommand(stdio, run), compareCommand(stdio, run),
 			checkCommand(stdio, run), reportCommand(stdio, run), blameCommand(stdio, run),
-			smokeCommand(stdio, run),
+			smokeCommand(stdio, run), lockedListCommand(stdio, run),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
