@@ -106,7 +106,7 @@ func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 		Usage:     "show which exports and types differ between two Symtypes files (exit 1 if any)",
 		ArgsUsage: "<old-symtypes> <new-symtypes>",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "no-print-symbols", Usage: "do not list the exports whose CRC differs"},
+			&cli.BoolFlag{Name: "no-print-symbols", Aliases: []string{"no-print-symbol"}, Usage: "do not list the exports whose CRC differs"},
 			&cli.BoolFlag{Name: "print-missing", Usage: "list the exports found on one side only"},
 		},
 		Action: func(c *cli.Context) error {
@@ -180,7 +180,7 @@ func consolidateCommand(stdio *cliutil.IO, run func(context.Context, any) error)
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "collected Symtypes to read (required)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write (required)"},
-			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, "no arguments besides -i and -o"); err != nil {
@@ -238,7 +238,7 @@ func collectCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 		ArgsUsage: "<build-dir>",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Symtypes.build", Usage: "file to write"},
-			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"minimize-kabi"}, Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 1, "one build directory"); err != nil {
@@ -252,9 +252,18 @@ func collectCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 }
 
 func runCollect(ctx context.Context, o *CollectOptions) error {
+	s, err := collectDir(ctx, o.BuildDir)
+	if err != nil {
+		return err
+	}
+	return filterAndWrite(s, o.Kabi, o.Output, o.IO.Out)
+}
+
+// collectDir merges every *.symtypes under a kernel build directory.
+func collectDir(ctx context.Context, buildDir string) (*symtypes.Set, error) {
 	s := symtypes.NewSet()
 	n := 0
-	err := filepath.WalkDir(o.BuildDir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(buildDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -264,7 +273,7 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 		if d.IsDir() || !strings.HasSuffix(d.Name(), ".symtypes") {
 			return nil
 		}
-		rel, err := filepath.Rel(o.BuildDir, path)
+		rel, err := filepath.Rel(buildDir, path)
 		if err != nil {
 			return err
 		}
@@ -276,13 +285,13 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 		return s.AddFile(bytes.NewReader(b), filepath.ToSlash(rel))
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n == 0 {
-		return fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=y first", o.BuildDir)
+		return nil, fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=y first", buildDir)
 	}
 	s.FinishCollect()
-	return filterAndWrite(s, o.Kabi, o.Output, o.IO.Out)
+	return s, nil
 }
 
 // ---- check
@@ -300,8 +309,8 @@ func checkCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.
 		Usage:     "check a build's Module.symvers against the locked Module.kabi (exit 1 on breakage)",
 		ArgsUsage: "-k <Module.kabi> -s <Module.symvers> [-K <Symtypes.kabi> -S <Symtypes.build>]",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "locked `Module.kabi` (required)"},
-			&cli.StringFlag{Name: "symvers", Aliases: []string{"s"}, Usage: "the build's `Module.symvers` (required)"},
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"k", "symvers-kabi"}, Usage: "locked `Module.kabi` (required)"},
+			&cli.StringFlag{Name: "symvers", Aliases: []string{"s", "symvers-build"}, Usage: "the build's `Module.symvers` (required)"},
 			&cli.StringFlag{Name: "symtypes-kabi", Aliases: []string{"K"}, Usage: "locked `Symtypes.kabi`, to show type differences (with -S)"},
 			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "the build's `Symtypes.build`, to show type differences (with -K)"},
 		},
