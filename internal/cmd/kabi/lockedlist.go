@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -140,7 +141,11 @@ func undefinedSymbols(path string) ([]string, error) {
 		if errors.As(err, &pe) {
 			return nil, fmt.Errorf("cannot read %s: %w", path, pe.Err)
 		}
-		return nil, fmt.Errorf("%s is not a kernel module (ELF object): %w", path, err)
+		var fe *elf.FormatError
+		if errors.As(err, &fe) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("%s is not a kernel module: not an ELF object", path)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer f.Close()
 	all, err := f.Symbols()

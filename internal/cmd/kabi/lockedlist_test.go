@@ -116,7 +116,7 @@ func TestLockedListErrors(t *testing.T) {
 		{[]string{"lockedlist", out}, 2, "git kabi: lockedlist: expected an output file and at least one driver directory"},
 		{[]string{"lockedlist", out, empty}, 1, "git kabi: no *.ko under " + empty + ": build the driver first\n"},
 		{[]string{"lockedlist", out, filepath.Join(dir, "none")}, 1, "git kabi: cannot read " + filepath.Join(dir, "none") + ": no such file or directory\n"},
-		{[]string{"lockedlist", out, bad}, 1, "git kabi: " + filepath.Join(bad, "x.ko") + " is not a kernel module (ELF object): bad magic number"},
+		{[]string{"lockedlist", out, bad}, 1, "git kabi: " + filepath.Join(bad, "x.ko") + " is not a kernel module: not an ELF object\n"},
 		{[]string{"lockedlist", out, good, other}, 2, "git kabi: lockedlist: " + good + " and " + other + " would both be section [drv]"},
 		{[]string{"lockedlist", "--append", notList, good}, 1, "git kabi: " + notList + ":1: symbol \"kfree\" before the first [driver] line\n"},
 	} {

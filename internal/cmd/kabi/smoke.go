@@ -1,10 +1,8 @@
 package kabi
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/symtypes"
@@ -48,15 +46,10 @@ func runSmoke(_ context.Context, o *SmokeOptions) error {
 	if err != nil {
 		return err
 	}
-	b, err := readFile(o.Symvers)
+	kabi, err := parseSymversWarn(o.IO, o.Symvers)
 	if err != nil {
 		return err
 	}
-	kabi, dupes, err := symtypes.ParseSymversDuplicates(bytes.NewReader(b), o.Symvers)
-	if err != nil {
-		return err
-	}
-	warnDuplicates(o.IO, o.Symvers, dupes)
 	warnDuplicates(o.IO, o.Symtypes, st.DuplicateExports())
 	locked, err := parseListFile(o.LockedLst)
 	if err != nil {
@@ -78,16 +71,6 @@ func warnDuplicates(stdio *cliutil.IO, path string, dupes []string) {
 	if len(dupes) == 0 {
 		return
 	}
-	const show = 10
-	list := dupes
-	more := ""
-	if len(list) > show {
-		list, more = list[:show], fmt.Sprintf(" and %d more", len(dupes)-show)
-	}
-	what := "symbols"
-	if len(dupes) == 1 {
-		what = "symbol"
-	}
-	fmt.Fprintf(stdio.ErrOut, "warning: %s lists %d %s more than once: %s%s\n",
-		path, len(dupes), what, strings.Join(list, ", "), more)
+	fmt.Fprintf(stdio.ErrOut, "warning: %s lists %d %s more than once: %s\n",
+		path, len(dupes), plural(len(dupes), "symbol", "symbols"), listSome(dupes, 10))
 }

@@ -32,12 +32,19 @@ func parseListFile(path string) (map[string]bool, error) {
 	return symtypes.ParseSymbolList(bytes.NewReader(b), path)
 }
 
-func parseSymversFile(path string) (map[string]symtypes.Symver, error) {
+// parseSymversWarn reads a Module.symvers or Module.kabi, warning about
+// symbols it lists more than once.
+func parseSymversWarn(stdio *cliutil.IO, path string) (map[string]symtypes.Symver, error) {
 	b, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return symtypes.ParseSymvers(bytes.NewReader(b), path)
+	m, dupes, err := symtypes.ParseSymversDuplicates(bytes.NewReader(b), path)
+	if err != nil {
+		return nil, err
+	}
+	warnDuplicates(stdio, path, dupes)
+	return m, nil
 }
 
 func writeSet(path string, s *symtypes.Set) error {
@@ -78,6 +85,10 @@ func runReport(_ context.Context, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(s.Exports()) == 0 {
+		return fmt.Errorf("%s exports no symbol: nothing to report (is it a Symtypes file?)", o.Symtypes)
+	}
+	warnDuplicates(o.IO, o.Symtypes, s.DuplicateExports())
 	rep, err := s.Report()
 	if err != nil {
 		return err
@@ -201,24 +212,49 @@ func runConsolidate(_ context.Context, o *ConsolidateOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := filterAndWrite(s, o.Kabi, o.Output, o.IO.Out); err != nil {
+	if err := filterAndWrite(s, o.Kabi, o.Output, o.IO); err != nil {
 		return err
 	}
 	return nil
 }
 
-func filterAndWrite(s *symtypes.Set, kabi, output string, stdout io.Writer) error {
+// filterAndWrite keeps what the list kabi names ("" keeps everything) and
+// writes the set, warning about what would make the result useless: a
+// list naming no symbol, type references left without a definition.
+func filterAndWrite(s *symtypes.Set, kabi, output string, stdio *cliutil.IO) error {
 	if kabi != "" {
 		keep, err := parseListFile(kabi)
 		if err != nil {
 			return err
 		}
+		if len(keep) == 0 {
+			fmt.Fprintf(stdio.ErrOut, "warning: %s lists no symbol: %s keeps no export\n", kabi, output)
+		}
 		red := s.Filter(keep)
-		if _, err := io.WriteString(stdout, red.String()); err != nil {
+		if _, err := io.WriteString(stdio.Out, red.String()); err != nil {
 			return err
 		}
 	}
+	if d := s.Dangling(); len(d) > 0 {
+		fmt.Fprintf(stdio.ErrOut, "warning: %s references %d %s defined nowhere (%s): the CRCs of exports using %s cannot be computed\n",
+			output, len(d), plural(len(d), "type", "types"), listSome(d, 5), plural(len(d), "it", "them"))
+	}
 	return writeSet(output, s)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// listSome joins the first max items and says how many more there are.
+func listSome(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:max], ", "), len(items)-max)
 }
 
 // ---- collect
@@ -256,7 +292,7 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 	if err != nil {
 		return err
 	}
-	return filterAndWrite(s, o.Kabi, o.Output, o.IO.Out)
+	return filterAndWrite(s, o.Kabi, o.Output, o.IO)
 }
 
 // collectDir merges every *.symtypes under a kernel build directory.
@@ -333,11 +369,11 @@ func checkCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.
 }
 
 func runCheck(_ context.Context, o *CheckOptions) error {
-	kabi, err := parseSymversFile(o.ModuleKabi)
+	kabi, err := parseSymversWarn(o.IO, o.ModuleKabi)
 	if err != nil {
 		return err
 	}
-	build, err := parseSymversFile(o.ModuleSymvers)
+	build, err := parseSymversWarn(o.IO, o.ModuleSymvers)
 	if err != nil {
 		return err
 	}
@@ -368,13 +404,21 @@ func runCheck(_ context.Context, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	var both []string
+	var both, absent []string
 	for _, sym := range r.Changed {
 		_, ok1 := stKabi.ExportFile(sym)
 		_, ok2 := stBuild.ExportFile(sym)
 		if ok1 && ok2 {
 			both = append(both, sym)
+		} else {
+			absent = append(absent, sym)
 		}
+	}
+	if len(absent) > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "warning: %d changed %s not in both %s and %s (%s): no type difference can be shown for %s;"+
+			" collect the Symtypes from the same builds as the Module.kabi and Module.symvers\n",
+			len(absent), plural(len(absent), "symbol is", "symbols are"), o.SymtypesKabi, o.SymtypesBuild,
+			listSome(absent, 5), plural(len(absent), "it", "them"))
 	}
 	changes, err := symtypes.ChangedTypes(stKabi, stBuild, both)
 	if err != nil {
