@@ -106,7 +106,7 @@ _git-import-srpm () {
 _git-kabi () {
 	if (( CURRENT == 2 )); then
 		local -a cmds
-		cmds=(commit revert list collect consolidate compare check report blame layout)
+		cmds=(commit revert list collect consolidate compare check report blame layout smoke lockedlist debug)
 		_describe command cmds
 		return
 	fi
@@ -117,21 +117,30 @@ _git-kabi () {
 		_arguments '*:range:__git_commit_ranges' ;;
 	(collect)
 		_arguments '(-o --output)'{-o,--output=}'[file to write]:file:_files' \
-			'--kabi=[keep only these exports]:file:_files' '1:build directory:_directories' ;;
+			'(--kabi --minimize-kabi)'{--kabi=,--minimize-kabi=}'[keep only these exports]:file:_files' '1:build directory:_directories' ;;
 	(consolidate)
 		_arguments '(-i --input)'{-i,--input=}'[collected Symtypes]:file:_files' \
 			'(-o --output)'{-o,--output=}'[file to write]:file:_files' \
-			'--kabi=[keep only these exports]:file:_files' ;;
+			'(-k --kabi)'{-k,--kabi=}'[keep only these exports]:file:_files' ;;
 	(compare)
-		_arguments '--no-print-symbols[do not list the exports]' \
+		_arguments '(--no-print-symbols --no-print-symbol)'{--no-print-symbols,--no-print-symbol}'[do not list the exports]' \
 			'--print-missing[list exports found on one side only]' '*:symtypes:_files' ;;
 	(check)
-		_arguments '(-k --kabi)'{-k,--kabi=}'[locked Module.kabi]:file:_files' \
-			'(-s --symvers)'{-s,--symvers=}"[the build's Module.symvers]:file:_files" \
+		_arguments '(-k --kabi --symvers-kabi)'{-k,--kabi=,--symvers-kabi=}'[locked Module.kabi]:file:_files' \
+			'(-s --symvers --symvers-build)'{-s,--symvers=,--symvers-build=}"[the build's Module.symvers]:file:_files" \
 			'(-K --symtypes-kabi)'{-K,--symtypes-kabi=}'[locked Symtypes.kabi]:file:_files' \
 			'(-S --symtypes-build)'{-S,--symtypes-build=}"[the build's Symtypes.build]:file:_files" ;;
 	(report)
 		_arguments '1:symtypes:_files' ;;
+	(smoke)
+		_arguments '(-t --symtypes)'{-t,--symtypes=}"[the kABI's Symtypes]:file:_files" \
+			'(-v --symvers)'{-v,--symvers=}'[its Module.kabi]:file:_files' \
+			'(-l --lockedlist)'{-l,--lockedlist=}'[its locked list]:file:_files' ;;
+	(lockedlist)
+		_arguments '--append[add the sections to an existing locked list]' \
+			'1:output file:_files' '*:driver directory:_directories' ;;
+	(debug)
+		_arguments '1:build directory:_directories' '2:symtypes:_files' ;;
 	(blame)
 		_arguments '--repo=[kernel work tree]:directory:_directories' \
 			'1:old symtypes:_files' '2:new symtypes:_files' '3:range:__git_commit_ranges' ;;

@@ -35,7 +35,7 @@ __pqtools_value ()
 		__gitcomp "auto always never"; return 0 ;;
 	--onto|--old-base|--new-base|--onto-tag)
 		__git_complete_refs; return 0 ;;
-	--srpm-repo|--code-repo|--spec|--sources|--output|-o|--input|-i|--kabi|-k|--symvers|-s|--symtypes-kabi|-K|--symtypes-build|-S|--repo)
+	--srpm-repo|--code-repo|--spec|--sources|--output|-o|--input|-i|--kabi|-k|--symvers|-s|--symtypes-kabi|-K|--symtypes-build|-S|--repo|--symtypes|--lockedlist|--symvers-kabi|--symvers-build|--minimize-kabi)
 		__pqtools_files; return 0 ;;
 	esac
 	return 1
@@ -109,7 +109,7 @@ _git_import_srpm ()
 _git_kabi ()
 {
 	__pqtools_value && return
-	local subs="commit revert list collect consolidate compare check report blame layout"
+	local subs="commit revert list collect consolidate compare check report blame layout smoke lockedlist debug"
 	local sub="$(__git_find_on_cmdline "$subs")"
 	if [ -z "$sub" ]; then
 		case "$cur" in
@@ -135,15 +135,22 @@ _git_kabi ()
 		fi
 		return ;;
 	collect,-*)
-		__gitcomp "--output= --kabi= --help"; return ;;
+		__gitcomp "--output= --kabi= --minimize-kabi= --help"; return ;;
 	consolidate,-*)
 		__gitcomp "--input= --output= --kabi= --help"; return ;;
 	compare,-*)
-		__gitcomp "--no-print-symbols --print-missing --help"; return ;;
+		__gitcomp "--no-print-symbols --no-print-symbol --print-missing --help"; return ;;
 	check,-*)
 		__gitcomp "--kabi= --symvers= --symtypes-kabi= --symtypes-build= --help"; return ;;
 	layout,-*)
 		__gitcomp "--old= --new= --format= --help"; return ;;
+		__gitcomp "--kabi= --symvers-kabi= --symvers= --symvers-build= --symtypes-kabi= --symtypes-build= --help"; return ;;
+	smoke,-*)
+		__gitcomp "--symtypes= --symvers= --lockedlist= --help"; return ;;
+	lockedlist,-*)
+		__gitcomp "--append --help"; return ;;
+	debug,-*)
+		__gitcomp "--help"; return ;;
 	*)
 		__pqtools_files; return ;;
 	esac
