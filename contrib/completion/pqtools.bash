@@ -141,10 +141,9 @@ _git_kabi ()
 	compare,-*)
 		__gitcomp "--no-print-symbols --no-print-symbol --print-missing --help"; return ;;
 	check,-*)
-		__gitcomp "--kabi= --symvers= --symtypes-kabi= --symtypes-build= --help"; return ;;
+		__gitcomp "--kabi= --symvers-kabi= --symvers= --symvers-build= --symtypes-kabi= --symtypes-build= --help"; return ;;
 	layout,-*)
 		__gitcomp "--old= --new= --format= --help"; return ;;
-		__gitcomp "--kabi= --symvers-kabi= --symvers= --symvers-build= --symtypes-kabi= --symtypes-build= --help"; return ;;
 	smoke,-*)
 		__gitcomp "--symtypes= --symvers= --lockedlist= --help"; return ;;
 	lockedlist,-*)
