@@ -35,11 +35,22 @@ type matcher struct {
 	split      map[*Commit][]*Commit
 	squash     map[*Commit]*Commit
 	groupScore map[*Commit]float64
+	tune       tuning
 }
+
+// tuning holds the thresholds of the diff-based tiers: the constants, but
+// for the measurements that vary them (split_measure_test.go).
+type tuning struct {
+	similar     float64 // minSimilarity
+	part, whole float64 // minPartExplained, minWholeCovered
+	slack       bool    // allow slackLines (split.go)
+}
+
+var defaultTuning = tuning{similar: minSimilarity, part: minPartExplained, whole: minWholeCovered, slack: true}
 
 func newMatcher(old, new, up []*Commit) *matcher {
 	return &matcher{old: old, new: new, up: up, newPaired: map[*Commit]bool{},
-		queue: map[*Commit]match{}, upstream: map[*Commit]match{}}
+		queue: map[*Commit]match{}, upstream: map[*Commit]match{}, tune: defaultTuning}
 }
 
 // strong runs every tier but "similar": same commit, patch-id in the new
@@ -310,7 +321,7 @@ func (m *matcher) leftovers() (olds, news []*Commit) {
 func (m *matcher) similar(sigs map[string]signature) {
 	m.sigs = sigs
 	olds, news := m.leftovers()
-	for _, p := range pairSimilar(olds, news, sigs) {
+	for _, p := range pairSimilarAt(olds, news, sigs, m.tune.similar) {
 		m.pair(p.o, p.n, EvidenceSimilar, p.score)
 	}
 }

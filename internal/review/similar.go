@@ -90,6 +90,12 @@ type simPair struct {
 // best first, each at most once. An inverted index keeps it near linear
 // when the leftovers are many and unrelated.
 func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
+	return pairSimilarAt(olds, news, sigs, minSimilarity)
+}
+
+// pairSimilarAt is pairSimilar with the threshold given (measurements vary
+// it: split_measure_test.go).
+func pairSimilarAt(olds, news []*Commit, sigs map[string]signature, threshold float64) []simPair {
 	index := map[uint64][]*Commit{}
 	for _, n := range news {
 		for h := range sigs[n.SHA] {
@@ -113,7 +119,7 @@ func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
 				if len(sn) < minSimilarLines {
 					continue
 				}
-				if s := jaccard(so, sn); s >= minSimilarity {
+				if s := jaccard(so, sn); s >= threshold {
 					cands = append(cands, simPair{o, n, s})
 				}
 			}
