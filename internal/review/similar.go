@@ -21,9 +21,6 @@ type signature map[uint64]struct{}
 // flip is the key of the same line with the other sign.
 func flip(k uint64) uint64 { return k ^ 1 }
 
-// added reports whether a key is an added line.
-func added(k uint64) bool { return k&1 == 1 }
-
 // minSimilarity is the Jaccard index two diffs need to pair as "similar".
 // A wrong pairing is worse than a missed one: a reworded patch usually keeps
 // most of its lines, unrelated patches share almost none.

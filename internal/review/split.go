@@ -128,11 +128,10 @@ func fitParts(whole signature, parts []signature) groupFit {
 
 // groupCand is a split or squash the tier may record.
 type groupCand struct {
-	one     *Commit   // the original (split) or the combination (squash)
-	parts   []*Commit // the other side, in range order
-	split   bool      // one is an old commit
-	score   float64
-	partner *Commit // one's weak one-to-one match, now one of the parts
+	one   *Commit   // the original (split) or the combination (squash)
+	parts []*Commit // the other side, in range order
+	split bool      // one is an old commit
+	score float64
 }
 
 // choosePartsFor narrows pool (commits of the other side sharing a line
@@ -238,7 +237,7 @@ func findGroups(s groupSides, split bool, sigs map[string]signature, tune tuning
 				continue
 			}
 		}
-		out = append(out, groupCand{one: w, parts: parts, split: split, score: score, partner: partner})
+		out = append(out, groupCand{one: w, parts: parts, split: split, score: score})
 	}
 	return out
 }
