@@ -171,8 +171,8 @@ type jsonRow struct {
 	Note         string      `json:"note"`
 	AlsoUpstream string      `json:"also_upstream,omitempty"`
 	Evidence     Evidence    `json:"evidence,omitempty"`
-	Replay       string      `json:"replay,omitempty"`
 	Group        int         `json:"group,omitempty"`
+	Replay       string      `json:"replay,omitempty"`
 }
 
 type jsonSummary struct {
@@ -237,7 +237,7 @@ func writeJSON(w io.Writer, res *Result, check *jsonCheck) error {
 	for i := range res.Rows {
 		r := &res.Rows[i]
 		jr := jsonRow{Status: r.Status, Upstream: r.Upstream, Old: toJSONCommit(r.Old), New: toJSONCommit(r.New),
-			Note: r.Note, Evidence: r.Evidence, Replay: r.Replay, Group: r.Group}
+			Note: r.Note, Evidence: r.Evidence, Group: r.Group, Replay: r.Replay}
 		if r.AlsoUpstream != nil {
 			jr.AlsoUpstream = r.AlsoUpstream.SHA
 		}
