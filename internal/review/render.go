@@ -19,7 +19,8 @@ const noCommit = "------------"
 
 // Mark is the one-character sign of a row, after git range-diff's
 // (= unchanged, ! changed, < only old, > only new), with ^ for a patch now
-// upstream.
+// upstream, { for a part of a split (one old opens into several new) and }
+// for a commit squashed into another (several old close into one new).
 func Mark(r *Row) string {
 	switch {
 	case r.Upstream:
@@ -28,6 +29,10 @@ func Mark(r *Row) string {
 		return "="
 	case r.Status == StatusTitle || r.Status == StatusSimilar:
 		return "!"
+	case r.Status == StatusSplit:
+		return "{"
+	case r.Status == StatusSquashed:
+		return "}"
 	case r.Status == StatusDropped:
 		return "<"
 	default:
@@ -39,6 +44,7 @@ func Mark(r *Row) string {
 var statusColor = map[Status]string{
 	StatusSame: "\x1b[32m", StatusPatchID: "\x1b[32m", StatusTitle: "\x1b[33m",
 	StatusSimilar: "\x1b[33m", StatusDropped: "\x1b[31m", StatusAdded: "\x1b[36m",
+	StatusSplit: "\x1b[35m", StatusSquashed: "\x1b[35m",
 }
 
 const (
@@ -70,10 +76,7 @@ func TextLine(r *Row) string {
 	if r.New != nil {
 		n = Short(r.New.SHA)
 	}
-	status := string(r.Status)
-	if r.Upstream {
-		status += " upstream"
-	}
+	status := StatusText(r)
 	// Titles come from anyone's commits: escape sequences in them are
 	// shown, never sent to the terminal.
 	line := fmt.Sprintf("%s %s %s %-17s %s", o, Mark(r), n, status, safetext.Line(RowTitle(r)))
@@ -81,6 +84,20 @@ func TextLine(r *Row) string {
 		line += " [replay: " + r.Replay + "]"
 	}
 	return line
+}
+
+// StatusText is a row's status as text output shows it: with "upstream"
+// for a patch now upstream, with the group number for split and squashed
+// rows ("split #1").
+func StatusText(r *Row) string {
+	status := string(r.Status)
+	if r.Upstream {
+		status += " upstream"
+	}
+	if r.Group > 0 {
+		status += fmt.Sprintf(" #%d", r.Group)
+	}
+	return status
 }
 
 // WriteText writes the review as text: a line per row, the note of an old
@@ -126,7 +143,9 @@ func SummaryLine(res *Result) string {
 	s := res.Summarize()
 	var parts []string
 	for _, st := range Statuses {
-		parts = append(parts, fmt.Sprintf("%d %s", s.Counts[st], st))
+		if s.Counts[st] > 0 || !st.Optional() {
+			parts = append(parts, fmt.Sprintf("%d %s", s.Counts[st], st))
+		}
 	}
 	return fmt.Sprintf("%d old, %d new, %d upstream commits: %s; %d now upstream",
 		res.Stats.OldCommits, res.Stats.NewCommits, res.Stats.UpstreamCommits, strings.Join(parts, ", "), s.Upstream)
@@ -152,14 +171,19 @@ type jsonRow struct {
 	Note         string      `json:"note"`
 	AlsoUpstream string      `json:"also_upstream,omitempty"`
 	Evidence     Evidence    `json:"evidence,omitempty"`
+	Group        int         `json:"group,omitempty"`
 	Replay       string      `json:"replay,omitempty"`
 }
 
 type jsonSummary struct {
-	Same     int `json:"same"`
-	PatchID  int `json:"patch-id"`
-	Title    int `json:"title"`
-	Similar  int `json:"similar"`
+	Same    int `json:"same"`
+	PatchID int `json:"patch-id"`
+	Title   int `json:"title"`
+	Similar int `json:"similar"`
+	// Absent when zero: a review without splits and squashes reads as
+	// before they existed.
+	Split    int `json:"split,omitempty"`
+	Squashed int `json:"squashed,omitempty"`
 	Dropped  int `json:"dropped"`
 	Added    int `json:"added"`
 	Upstream int `json:"upstream"`
@@ -213,7 +237,7 @@ func writeJSON(w io.Writer, res *Result, check *jsonCheck) error {
 	for i := range res.Rows {
 		r := &res.Rows[i]
 		jr := jsonRow{Status: r.Status, Upstream: r.Upstream, Old: toJSONCommit(r.Old), New: toJSONCommit(r.New),
-			Note: r.Note, Evidence: r.Evidence, Replay: r.Replay}
+			Note: r.Note, Evidence: r.Evidence, Group: r.Group, Replay: r.Replay}
 		if r.AlsoUpstream != nil {
 			jr.AlsoUpstream = r.AlsoUpstream.SHA
 		}
@@ -221,7 +245,7 @@ func writeJSON(w io.Writer, res *Result, check *jsonCheck) error {
 	}
 	s := res.Summarize()
 	out.Summary = jsonSummary{Same: s.Counts[StatusSame], PatchID: s.Counts[StatusPatchID], Title: s.Counts[StatusTitle],
-		Similar: s.Counts[StatusSimilar], Dropped: s.Counts[StatusDropped], Added: s.Counts[StatusAdded], Upstream: s.Upstream}
+		Similar: s.Counts[StatusSimilar], Split: s.Counts[StatusSplit], Squashed: s.Counts[StatusSquashed], Dropped: s.Counts[StatusDropped], Added: s.Counts[StatusAdded], Upstream: s.Upstream}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
@@ -241,10 +265,25 @@ const (
 	ProblemChangedWithoutExplanation = "changed-without-explanation"
 )
 
-// Check lists the rows that lack a written reason.
+// Check lists the rows that lack a written reason. A split or squash is
+// one change: it is listed once, at its first row, and an explanation in
+// any new commit of the group (message or note) answers for it.
 func Check(res *Result) []Offender {
 	var out []Offender
+	explained := map[int]bool{}
+	for _, r := range res.Rows {
+		if r.Group > 0 && r.Explained {
+			explained[r.Group] = true
+		}
+	}
+	asked := map[int]bool{}
 	for i := range res.Rows {
+		if g := res.Rows[i].Group; g > 0 {
+			if explained[g] || asked[g] {
+				continue
+			}
+			asked[g] = true
+		}
 		if why, bad := res.Rows[i].NeedsExplanation(); bad {
 			kind := ProblemChangedWithoutExplanation
 			if res.Rows[i].Status == StatusDropped {

@@ -87,6 +87,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := groupCommits(ctx, repo, m, o, res); err != nil {
+		return nil, err
+	}
 	if err := assemble(ctx, repo, m, old, res); err != nil {
 		return nil, err
 	}
