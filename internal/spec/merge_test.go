@@ -78,11 +78,11 @@ func (s mspec) declared() []numFile {
 }
 
 var mergeCases = []struct {
-	name                string
-	base, theirs, ours  mspec
-	want                mspec
-	shift               int
-	added, removed      int
+	name               string
+	base, theirs, ours mspec
+	want               mspec
+	shift              int
+	added, removed     int
 }{
 	{name: "insertion mid-list, renumbered by them",
 		base:   mspec{their: []string{"0 a.patch", "1 b.patch", "2 c.patch"}},
