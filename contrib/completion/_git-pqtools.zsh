@@ -29,6 +29,7 @@ _git-review-rebase () {
 		'(-v --verbose)'{-v,--verbose}'[report bases, counts and cache use]'
 		'--demo[review a generated example repository]'
 		'--replay[replay title and similar matches]'
+		'--all-layers[review the upstream vendor patches too, from X/pre-base]'
 	)
 	if (( CURRENT > 2 )) && [[ $words[2] == explain ]]; then
 		_arguments \

@@ -63,7 +63,7 @@ _git_review_rebase ()
 		return ;;
 	,-*)
 		__gitcomp "--format= --check --no-cache --no-similar --onto= --old-base=
-			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --help"
+			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --all-layers --help"
 		return ;;
 	esac
 	if __git_has_doubledash; then

@@ -33,7 +33,7 @@ type Result struct {
 	Tag     string // the upstream tag as named
 	PreBase string // commit of the tag
 	Tip     string // last commit of the import
-	// VendorBase is the commit after the upstream vendor's last patch
+	// VendorBase is the commit of the upstream vendor's last patch
 	// (the branch prefix/vendor-base); empty when the spec has no marker.
 	VendorBase string
 	Prefix     string // branch prefix; the branches exist unless NoRefs
