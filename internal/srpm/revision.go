@@ -157,7 +157,7 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 		// rpm leaves an undefined (or self-referencing) macro as it is
 		// written; in a branch or tag name it would only puzzle later.
 		if m := leftMacro.FindString(v); m != "" {
-			return nil, fmt.Errorf("%s: %s %q: macro %s is not defined", r.SpecPath, f.tag, v, m)
+			return nil, fmt.Errorf("%s: %w", r.SpecPath, &UndefinedMacroError{Tag: f.tag, Value: v, Macro: m})
 		}
 		*f.dst = v
 	}
@@ -226,6 +226,22 @@ func vendorStart(marker int, applied []spec.Patch) int {
 		}
 	}
 	return start
+}
+
+// UndefinedMacroError is a Name, Version or Release whose value uses a
+// macro nothing defined (%{dist} without ReadOptions.DistSet, say).
+type UndefinedMacroError struct {
+	Tag, Value string
+	Macro      string // as written: %{dist}, %dist
+}
+
+func (e *UndefinedMacroError) Error() string {
+	return fmt.Sprintf("%s %q: macro %s is not defined", e.Tag, e.Value, e.Macro)
+}
+
+// Name is the macro's name: dist for %{dist}, %{?dist} or %dist.
+func (e *UndefinedMacroError) Name() string {
+	return strings.TrimLeft(strings.Trim(e.Macro, "%{}"), "?!")
 }
 
 // leftMacro finds a macro reference that expansion left in a value.
