@@ -348,3 +348,29 @@ func BenchmarkMergeSpecSmall(b *testing.B) {
 		_, _ = MergeSpec([]byte(c.base.String()), []byte(c.theirs.String()), []byte(c.ours.String()), nil)
 	}
 }
+
+func TestPrepNumber(t *testing.T) {
+	for _, c := range []struct {
+		text   string
+		at     int
+		digits string
+		n      int
+	}{
+		{"%patch3 -p1", 6, "3", 1},
+		{"  %patch012", 8, "012", 1},
+		{"%patch -P 7 -p1", 10, "7", 1},
+		{"%patch -P7", 9, "7", 1},
+		{"%patch 4", 7, "4", 1},
+		{"%patch -p 1 5", 12, "5", 1},
+		{"%patch -P 1 -P 2", 0, "", 2},
+		{"%patch 1 2", 0, "", 2},
+		{"%patch -p1", 0, "", 0},
+		{"%autosetup -p1", 0, "", 0},
+		{"%patchlist", 0, "", 0},
+	} {
+		at, digits, n := prepNumber(c.text)
+		if at != c.at || digits != c.digits || n != c.n {
+			t.Errorf("%q: %d %q %d, want %d %q %d", c.text, at, digits, n, c.at, c.digits, c.n)
+		}
+	}
+}
