@@ -5,10 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/spec"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
 )
 
@@ -129,5 +131,38 @@ func TestMergeSpecConflictAndErrors(t *testing.T) {
 	}
 	if code, _, stderr := runIn(t, dir, "merge-spec", old, newer, filepath.Join(dir, "missing.spec")); code != 1 || !strings.Contains(stderr, "missing.spec: no such file") {
 		t.Errorf("missing file: exit %d, %q", code, stderr)
+	}
+}
+
+// Layer 1 for merge-spec: the command line fills the options.
+func TestParseMergeSpec(t *testing.T) {
+	stdio := &cliutil.IO{Dir: "/w"}
+	for _, c := range []struct {
+		args []string
+		want *MergeSpecOptions
+	}{
+		{[]string{"merge-spec", "a", "b", "c"}, &MergeSpecOptions{IO: stdio, TheirOld: "a", TheirNew: "b", Ours: "c", VendorMarker: spec.DefaultVendorMarker}},
+		{[]string{"merge-spec", "v1:S/k.spec", "v2:S/k.spec", "k.spec", "-n", "--vendor-marker", "# X"},
+			&MergeSpecOptions{IO: stdio, TheirOld: "v1:S/k.spec", TheirNew: "v2:S/k.spec", Ours: "k.spec", DryRun: true, VendorMarker: "# X"}},
+		{[]string{"merge-spec", "-o", "out.spec", "a", "b", "HEAD:k.spec"},
+			&MergeSpecOptions{IO: stdio, TheirOld: "a", TheirNew: "b", Ours: "HEAD:k.spec", Output: "out.spec", VendorMarker: spec.DefaultVendorMarker}},
+	} {
+		got, code, stderr := parse(t, stdio, c.args...)
+		if code != 0 || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: exit %d %q\noptions %+v\nwant    %+v", c.args, code, stderr, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"merge-spec", "a", "b"}, "merge-spec takes <their-old-spec> <their-new-spec> <our-spec>, got 2 argument(s)"},
+		{[]string{"merge-spec", "--vendor-marker=", "a", "b", "c"}, "--vendor-marker must not be empty"},
+		{[]string{"merge-spec", "-n", "-o", "x", "a", "b", "c"}, "--dry-run writes nothing"},
+	} {
+		got, code, stderr := parse(t, &cliutil.IO{}, c.args...)
+		if got != nil || code != cliutil.ExitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, stderr, c.want)
+		}
 	}
 }
