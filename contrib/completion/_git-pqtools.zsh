@@ -29,6 +29,7 @@ _git-review-rebase () {
 		'(-v --verbose)'{-v,--verbose}'[report bases, counts and cache use]'
 		'--demo[review a generated example repository]'
 		'--replay[replay title and similar matches]'
+		'--all-layers[review the upstream vendor patches too, from X/pre-base]'
 	)
 	if (( CURRENT > 2 )) && [[ $words[2] == explain ]]; then
 		_arguments \
@@ -82,6 +83,11 @@ _git-import-srpm () {
 		_arguments '(-n --dry-run)'{-n,--dry-run}'[print the change as a diff]' \
 			'--vendor-marker=[comment line that starts the vendor block]:text' \
 			'1:spec:_files -g "*.spec"' '2:start' '3:offset' ;;
+	(merge-spec)
+		_arguments '(-n --dry-run)'{-n,--dry-run}'[print the change as a diff]' \
+			'(-o --output)'{-o,--output=}'[write the result to this file]:file:_files' \
+			'--vendor-marker=[comment line that starts our layer]:text' \
+			'1:their old spec:_files -g "*.spec"' '2:their new spec:_files -g "*.spec"' '3:our spec:_files -g "*.spec"' ;;
 	(sync)
 		_arguments '--spec=[the spec to edit]:spec:_files -g "*.spec"' \
 			'--sources=[where patch files are]:directory:_directories' \
@@ -99,7 +105,7 @@ _git-import-srpm () {
 			'--all[import every revision]' \
 			'(-j --jobs)'{-j,--jobs=}'[imports run at once]:number' \
 			'1:revision or command:->first'
-		[[ $state == first ]] && { _describe command '(verify renumber sync)'; __git_revisions } ;;
+		[[ $state == first ]] && { _describe command '(verify renumber sync merge-spec)'; __git_revisions } ;;
 	esac
 }
 

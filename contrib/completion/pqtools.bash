@@ -63,7 +63,7 @@ _git_review_rebase ()
 		return ;;
 	,-*)
 		__gitcomp "--format= --check --no-cache --no-similar --onto= --old-base=
-			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --help"
+			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --all-layers --help"
 		return ;;
 	esac
 	if __git_has_doubledash; then
@@ -79,11 +79,15 @@ _git_review_rebase ()
 _git_import_srpm ()
 {
 	__pqtools_value && return
-	local sub="$(__git_find_on_cmdline "verify renumber sync")"
+	local sub="$(__git_find_on_cmdline "verify renumber sync merge-spec")"
 	case "$sub,$cur" in
 	renumber,-*)
 		__gitcomp "--dry-run --vendor-marker= --help"; return ;;
 	renumber,*)
+		__pqtools_files; return ;;
+	merge-spec,-*)
+		__gitcomp "--dry-run --output= --vendor-marker= --help"; return ;;
+	merge-spec,*)
 		__pqtools_files; return ;;
 	sync,-*)
 		__gitcomp "--spec= --sources= --code-repo= --onto-tag= --old-base= --new-base=
@@ -102,7 +106,7 @@ _git_import_srpm ()
 	esac
 	__git_complete_refs
 	if [ -z "$sub" ]; then
-		__gitcomp_nl_append "$(printf '%s\n' verify renumber sync)"
+		__gitcomp_nl_append "$(printf '%s\n' verify renumber sync merge-spec)"
 	fi
 }
 

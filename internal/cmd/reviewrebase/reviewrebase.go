@@ -41,6 +41,9 @@ type Options struct {
 	Verbose   bool
 	Demo      bool
 	Replay    bool // replay title and similar matches (replay.go)
+	// AllLayers reviews the whole queue of an import-srpm branch X/base,
+	// not only our layer from X/vendor-base.
+	AllLayers bool
 	Args      []string
 	Paths     []string
 }
@@ -59,6 +62,7 @@ var flags = []cli.Flag{
 	&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "`N` parallel git processes", DefaultText: "number of CPUs"},
 	&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "report bases, counts and cache use on stderr"},
 	&cli.BoolFlag{Name: "demo", Usage: "review a generated example repository (no setup needed)"},
+	&cli.BoolFlag{Name: "all-layers", Usage: "for an import-srpm branch X/base with X/vendor-base: review the whole queue from X/pre-base, the upstream vendor's patches too (default: our layer only)"},
 	&cli.BoolFlag{Name: "replay", Usage: "replay title and similar matches: identical, changed or conflicted (--check then accepts identical title matches)"},
 }
 
@@ -117,6 +121,7 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 			o.Verbose = c.Bool("verbose")
 			o.Demo = c.Bool("demo")
 			o.Replay = c.Bool("replay")
+			o.AllLayers = c.Bool("all-layers")
 			o.Args = c.Args().Slice()
 			if err := validate(o); err != nil {
 				return err
@@ -293,7 +298,7 @@ func resolveRanges(ctx context.Context, repo *git.Repo, o *Options) (review.Opti
 	}
 	r.OldBase, r.NewBase = o.OldBase, o.Onto
 	if r.OldBase == "" || r.NewBase == "" {
-		b, err := review.InferBases(ctx, repo, r.OldTip, r.NewTip, review.Bases{OldBase: r.OldBase, NewBase: r.NewBase})
+		b, err := review.InferBases(ctx, repo, r.OldTip, r.NewTip, review.Bases{OldBase: r.OldBase, NewBase: r.NewBase, OurLayer: !o.AllLayers})
 		if err != nil {
 			return r, explain(err)
 		}
