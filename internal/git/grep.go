@@ -110,11 +110,15 @@ func parseGrepWords(out []byte, tree string, found map[string][]string) (map[str
 		}
 		line := out[:nl]
 		out = out[nl+1:]
-		z := bytes.IndexByte(line, 0)
-		if z < 0 || !bytes.HasPrefix(line, prefix) {
+		if !bytes.HasPrefix(line, prefix) {
 			return nil, fmt.Errorf("git grep: unexpected line %.80q", line)
 		}
-		path, word := string(line[len(prefix):z]), string(line[z+1:])
+		rest := line[len(prefix):]
+		z := bytes.IndexByte(rest, 0)
+		if z < 0 {
+			return nil, fmt.Errorf("git grep: unexpected line %.80q", line)
+		}
+		path, word := string(rest[:z]), string(rest[z+1:])
 		if path == "" || word == "" {
 			return nil, fmt.Errorf("git grep: unexpected line %.80q", line)
 		}

@@ -67,12 +67,12 @@ type Drift struct {
 
 // DriftLine is the text of one drift, without indentation or colour.
 func DriftLine(d Drift) string {
-	s := "drift: " + d.Ident + " was removed upstream"
+	s := "drift: " + d.Ident + " removed upstream"
 	if d.Upstream != "" {
-		s += " by " + Short(d.Upstream) + " " + d.UpstreamTitle
+		s += " by " + Short(d.Upstream) + " (\"" + d.UpstreamTitle + "\")"
 	}
 	if d.NewName != "" {
-		s += " (now " + d.NewName + ")"
+		s += "; now " + d.NewName
 	}
 	return safetext.Line(s)
 }
@@ -106,6 +106,9 @@ type driftStage struct {
 func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, o Options) *driftStage {
 	ctx, cancel := context.WithCancel(ctx)
 	d := &driftStage{res: res, cancel: cancel}
+	if o.NoDrift {
+		return d
+	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()

@@ -42,6 +42,9 @@ type Options struct {
 	// Progress, if set, is told about slow stages (it may be called from
 	// several goroutines).
 	Progress func(stage string, done, total int)
+
+	// NoDrift skips the drift check (drift.go).
+	NoDrift bool
 }
 
 // Run performs a review: it resolves the ranges, reads the two queues
