@@ -43,6 +43,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/notes"
@@ -75,6 +76,19 @@ func DriftLine(d Drift) string {
 		s += "; now " + d.NewName
 	}
 	return safetext.Line(s)
+}
+
+// DriftText is the drift lines of a row, each ending in a newline; "" when
+// it has none.
+func DriftText(r *Row) string {
+	if r == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, d := range r.Drift {
+		b.WriteString(DriftLine(d) + "\n")
+	}
+	return b.String()
 }
 
 // driftOffenders are --check's drift problems: a drift neither the
@@ -164,6 +178,7 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 	if oldBase == newBase || len(nw) == 0 {
 		return nil, nil, nil
 	}
+	start := time.Now()
 	toks, err := queueTokensOf(ctx, repo, nw, noCache)
 	if err != nil {
 		return nil, nil, err
@@ -197,9 +212,11 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 		if err := cache.save(); err != nil {
 			details = append(details, "drift: cannot write the cache: "+err.Error())
 		}
-		details = append(details, fmt.Sprintf("drift: %d identifiers added by the new queue checked; %s; %d removed upstream", len(sorted), steps, len(removed)))
+		details = append(details, fmt.Sprintf("drift: %d identifiers added by the new queue checked; %s; %d removed upstream (%.2f s)",
+			len(sorted), steps, len(removed), time.Since(start).Seconds()))
 	} else {
-		details = append(details, fmt.Sprintf("drift: %d identifiers added by the new queue checked; %d removed upstream (cached)", len(sorted), len(removed)))
+		details = append(details, fmt.Sprintf("drift: %d identifiers added by the new queue checked; %d removed upstream (cached, %.2f s)",
+			len(sorted), len(removed), time.Since(start).Seconds()))
 	}
 	if len(removed) == 0 {
 		return nil, details, nil
