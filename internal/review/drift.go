@@ -204,7 +204,7 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 	var details []string
 	if !cached {
 		var steps string
-		removed, steps, err = removedUpstream(ctx, repo, oldBase, newBase, sorted)
+		removed, steps, err = removedUpstream(ctx, repo, oldBase, newBase, sorted, queueFiles(nw))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -332,17 +332,59 @@ func driftCandidates(nw []*Commit, toks map[string]queueTokens) map[string]bool 
 	return cands
 }
 
+// queueFiles are the files the commits of nw change, sorted.
+func queueFiles(nw []*Commit) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range nw {
+		for _, f := range c.Files {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // removedUpstream returns the identifiers of cands (sorted) that upstream
 // removed, with the commit that did and the new name; steps says how far
 // each step narrowed them, for -v.
-func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase string, cands []string) ([]removedIdent, string, error) {
-	changes, err := repo.DiffTreeRaw(ctx, oldBase, newBase)
-	if err != nil {
-		return nil, "", err
-	}
+func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase string, cands, queueFiles []string) ([]removedIdent, string, error) {
 	want := make(map[string]bool, len(cands))
 	for _, c := range cands {
 		want[c] = true
+	}
+	// Step 1b: most identifiers a patch uses are used in the files it
+	// changes: drop those the new base's versions of them hold (a few
+	// hundred small files, where the changed files may be thousands).
+	var names []string
+	for _, f := range queueFiles {
+		if !strings.ContainsAny(f, "\n\x00") {
+			names = append(names, newBase+":"+f)
+		}
+	}
+	err := repo.ReadObjects(ctx, names, git.ObjectOptions{}, func(obj git.Object) error {
+		if !obj.Missing && obj.Type == "blob" && !isBinary(obj.Data) {
+			eachIdent(obj.Data, func(w []byte) {
+				if want[string(w)] {
+					delete(want, string(w))
+				}
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("read the new base's versions of the queue's files: %w", err)
+	}
+	inQueueFiles := len(cands) - len(want)
+	if len(want) == 0 {
+		return nil, fmt.Sprintf("all %d in the new base's versions of the queue's %d files", inQueueFiles, len(names)), nil
+	}
+	changes, err := repo.DiffTreeRaw(ctx, oldBase, newBase)
+	if err != nil {
+		return nil, "", err
 	}
 	// Step 2: which candidates the old versions of the changed files hold.
 	var oldBlobs []string
@@ -357,24 +399,7 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 			oldPaths = append(oldPaths, c.Path)
 		}
 	}
-	files := map[string][]string{} // candidate -> changed files holding it in the old base
-	i := 0
-	err = repo.ReadObjects(ctx, oldBlobs, git.ObjectOptions{}, func(obj git.Object) error {
-		path := oldPaths[i]
-		i++
-		if obj.Missing || isBinary(obj.Data) {
-			return nil
-		}
-		seen := map[string]bool{}
-		eachIdent(obj.Data, func(w []byte) {
-			if want[string(w)] && !seen[string(w)] {
-				s := string(w)
-				seen[s] = true
-				files[s] = append(files[s], path)
-			}
-		})
-		return nil
-	})
+	files, err := scanBlobs(ctx, repo, oldBlobs, oldPaths, newWordSet(want))
 	if err != nil {
 		return nil, "", fmt.Errorf("read the old base's changed files: %w", err)
 	}
@@ -437,7 +462,8 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 			}
 		}
 	}
-	steps := fmt.Sprintf("%d in the old base's %d changed files; %d gone from the new ones", inOld, len(oldBlobs), gone)
+	steps := fmt.Sprintf("%d in the new base's versions of the queue's %d files; of the others %d in the old base's %d changed files, %d gone from the new ones",
+		inQueueFiles, len(names), inOld, len(oldBlobs), gone)
 	// Step 5: who removed each, and what took its place.
 	out := make([]removedIdent, len(survivors))
 	errs := make([]error, len(survivors))
@@ -459,6 +485,85 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 		}
 	}
 	return out, steps, nil
+}
+
+// scanBlobs reads blobs (the versions of paths) in two cat-file shards
+// and returns, for each word of want they hold, the paths holding it, in
+// the order of paths.
+func scanBlobs(ctx context.Context, repo *git.Repo, blobs, paths []string, want *wordSet) (map[string][]string, error) {
+	const shards = 2
+	type hit struct {
+		word string
+		at   int
+	}
+	found := make([][]hit, shards)
+	per := (len(blobs) + shards - 1) / shards
+	fns := make([]func() error, 0, shards)
+	for shard := 0; shard < shards; shard++ {
+		lo, hi := min(shard*per, len(blobs)), min((shard+1)*per, len(blobs))
+		fns = append(fns, func() error {
+			i := lo
+			return repo.ReadObjects(ctx, blobs[lo:hi], git.ObjectOptions{}, func(obj git.Object) error {
+				at := i
+				i++
+				if obj.Missing || isBinary(obj.Data) {
+					return nil
+				}
+				seen := map[string]bool{}
+				eachIdent(obj.Data, func(w []byte) {
+					if want.has(w) && !seen[string(w)] {
+						word := string(w)
+						seen[word] = true
+						found[shard] = append(found[shard], hit{word, at})
+					}
+				})
+				return nil
+			})
+		})
+	}
+	if err := parallel(fns...); err != nil {
+		return nil, err
+	}
+	files := map[string][]string{}
+	for _, hs := range found {
+		for _, h := range hs {
+			files[h.word] = append(files[h.word], paths[h.at])
+		}
+	}
+	return files, nil
+}
+
+// wordSet is a set of words with a bitmap in front of the map: most
+// words of a file are not in the set, and the bitmap says so for most of
+// them without hashing the whole word.
+type wordSet struct {
+	m    map[string]bool
+	bits [1 << 16 / 64]uint64
+}
+
+func newWordSet(words map[string]bool) *wordSet {
+	s := &wordSet{m: words}
+	for w := range words {
+		k := quickKey([]byte(w))
+		s.bits[k/64] |= 1 << (k % 64)
+	}
+	return s
+}
+
+func (s *wordSet) has(w []byte) bool {
+	k := quickKey(w)
+	return s.bits[k/64]&(1<<(k%64)) != 0 && s.m[string(w)]
+}
+
+// quickKey hashes a word's length and four of its bytes into 16 bits.
+func quickKey(w []byte) uint32 {
+	n := len(w)
+	h := uint32(n) * 0x9e3779b1
+	h = (h ^ uint32(w[0])) * 0x01000193
+	h = (h ^ uint32(w[n-1])) * 0x01000193
+	h = (h ^ uint32(w[n/2])) * 0x01000193
+	h = (h ^ uint32(w[n/3])) * 0x01000193
+	return (h ^ h>>16) & 0xffff
 }
 
 // whoRemoved finds the newest upstream commit that changed how often ident
