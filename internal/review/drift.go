@@ -30,14 +30,12 @@ package review
 //  5. git log -S finds the commit that removed each survivor, and its
 //     patch the name it put in the same place.
 //
-// The verdict is cached per pair of bases and set of identifiers.
+// The verdicts are cached per pair of bases and identifier.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"sort"
@@ -165,12 +163,14 @@ type queueTokens struct {
 
 const driftTokensMagic = "pqtools drift tokens v1\n"
 
-// removedIdent is a cached verdict: an identifier removed upstream.
+// removedIdent is a cached verdict on an identifier: whether upstream
+// removed it, and if so by which commit and for what.
 type removedIdent struct {
 	Ident, Commit, Title, NewName string
+	Removed                       bool
 }
 
-const driftMagic = "pqtools drift v1\n"
+const driftMagic = "pqtools drift v2\n"
 
 // findDrift returns the drifts of each new-queue commit, by commit id, and
 // what it did, for -v.
@@ -192,32 +192,49 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 		sorted = append(sorted, t)
 	}
 	sort.Strings(sorted)
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", oldBase, newBase)
-	for _, t := range sorted {
-		h.Write([]byte(t))
-		h.Write([]byte{0})
+	// Whether upstream removed an identifier depends on the bases only:
+	// verdicts are cached per pair of bases, so a queue changed since
+	// the last run costs only its new identifiers.
+	key := oldBase + " " + newBase
+	cache := loadCommitCache[map[string]removedIdent](repo, "drift", driftMagic, noCache)
+	verdicts, _ := cache.get(key)
+	if verdicts == nil {
+		verdicts = map[string]removedIdent{}
 	}
-	key := hex.EncodeToString(h.Sum(nil))
-	cache := loadCommitCache[[]removedIdent](repo, "drift", driftMagic, noCache)
-	removed, cached := cache.get(key)
+	var unknown []string
+	for _, t := range sorted {
+		if _, ok := verdicts[t]; !ok {
+			unknown = append(unknown, t)
+		}
+	}
 	var details []string
-	if !cached {
-		var steps string
-		removed, steps, err = removedUpstream(ctx, repo, oldBase, newBase, sorted, queueFiles(nw))
+	steps := "all cached"
+	if len(unknown) > 0 {
+		found, s, err := removedUpstream(ctx, repo, oldBase, newBase, unknown, queueFiles(nw))
 		if err != nil {
 			return nil, nil, err
 		}
-		cache.put(key, removed)
+		steps = fmt.Sprintf("%d not cached: %s", len(unknown), s)
+		for _, t := range unknown {
+			verdicts[t] = removedIdent{Ident: t}
+		}
+		for _, r := range found {
+			r.Removed = true
+			verdicts[r.Ident] = r
+		}
+		cache.put(key, verdicts)
 		if err := cache.save(); err != nil {
 			details = append(details, "drift: cannot write the cache: "+err.Error())
 		}
-		details = append(details, fmt.Sprintf("drift: %d identifiers added by the new queue checked; %s; %d removed upstream (%.2f s)",
-			len(sorted), steps, len(removed), time.Since(start).Seconds()))
-	} else {
-		details = append(details, fmt.Sprintf("drift: %d identifiers added by the new queue checked; %d removed upstream (cached, %.2f s)",
-			len(sorted), len(removed), time.Since(start).Seconds()))
 	}
+	var removed []removedIdent
+	for _, t := range sorted {
+		if r := verdicts[t]; r.Removed {
+			removed = append(removed, r)
+		}
+	}
+	details = append(details, fmt.Sprintf("drift: %d identifiers added by the new queue checked; %s; %d removed upstream (%.2f s)",
+		len(sorted), steps, len(removed), time.Since(start).Seconds()))
 	if len(removed) == 0 {
 		return nil, details, nil
 	}

@@ -37,6 +37,11 @@ func TestDriftGolden(t *testing.T) {
 	if !strings.Contains(v.stderr, "drift: ") || !strings.Contains(v.stderr, "removed upstream") {
 		t.Errorf("-v does not report the drift check:\n%s", v.stderr)
 	}
+	// The verdicts are cached per pair of bases: a second run asks git
+	// nothing about the identifiers, and says the same.
+	if w := runIn(t, fx, fx.Dir, append([]string{"-v", "--format=json"}, args...)...); !strings.Contains(w.stderr, "all cached") || w.stdout != j.stdout {
+		t.Errorf("second run:\n%s", w.stderr)
+	}
 	n := runIn(t, fx, fx.Dir, append([]string{"--no-drift"}, args...)...)
 	if n.code != 0 || strings.Contains(n.stdout, "drift") {
 		t.Errorf("--no-drift: exit %d\n%s", n.code, n.stdout)
@@ -54,6 +59,7 @@ func TestDriftCheck(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	golden(t, "check.txt", r.stdout)
 	for name, ident := range map[string]string{"c-rename": "foo_init", "py-rename": "SR.SROSError", "member": "priv_flags"} {
 		if want := git.Short(d.Commits["new:"+name]) + " uses " + ident + ", which upstream removed"; !strings.Contains(r.stdout, want) {
 			t.Errorf("--check does not say %q:\n%s", want, r.stdout)
