@@ -469,12 +469,12 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 			words = append(words, w)
 		}
 		sort.Strings(words)
-		found, err := repo.GrepWords(ctx, newBase, words, nil)
+		found, err := inTree(ctx, repo, newBase, words)
 		if err != nil {
 			return nil, "", err
 		}
 		for _, w := range words {
-			if len(found[w]) == 0 {
+			if !found[w] {
 				survivors = append(survivors, w)
 			}
 		}
@@ -581,6 +581,48 @@ func quickKey(w []byte) uint32 {
 	h = (h ^ uint32(w[n/2])) * 0x01000193
 	h = (h ^ uint32(w[n/3])) * 0x01000193
 	return (h ^ h>>16) & 0xffff
+}
+
+// guardGrepMax is the most words the guard asks git grep for: it matches
+// each separately, so beyond a few dozen reading the tree here is faster.
+var guardGrepMax = 32
+
+// inTree reports which of words occur anywhere in tree.
+func inTree(ctx context.Context, repo *git.Repo, tree string, words []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	if len(words) <= guardGrepMax {
+		paths, err := repo.GrepWords(ctx, tree, words, nil)
+		for w := range paths {
+			found[w] = true
+		}
+		return found, err
+	}
+	paths, err := repo.ListTree(ctx, tree, true)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, p := range paths {
+		if !strings.ContainsAny(p, "\n\x00") {
+			names = append(names, tree+":"+p)
+		}
+	}
+	want := map[string]bool{}
+	for _, w := range words {
+		want[w] = true
+	}
+	set := newWordSet(want)
+	err = repo.ReadObjects(ctx, names, git.ObjectOptions{}, func(obj git.Object) error {
+		if obj.Type == "blob" && !isBinary(obj.Data) {
+			eachIdent(obj.Data, func(w []byte) {
+				if set.has(w) {
+					found[string(w)] = true
+				}
+			})
+		}
+		return nil
+	})
+	return found, err
 }
 
 // whoRemoved finds the newest upstream commit that changed how often ident

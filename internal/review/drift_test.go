@@ -77,6 +77,25 @@ func TestDriftCases(t *testing.T) {
 	}
 }
 
+// The guard reads the tree itself when git grep would get too many words;
+// it decides as git grep does.
+func TestDriftGuardWithoutGrep(t *testing.T) {
+	d := repos.NewDrift(t, false)
+	defer func(n int) { guardGrepMax = n }(guardGrepMax)
+	guardGrepMax = 0
+	res := runDrift(t, d, true)
+	var got []string
+	for _, r := range res.Rows {
+		for _, dr := range r.Drift {
+			got = append(got, dr.Ident)
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"SR.SROSError", "foo_init", "priv_flags"}) {
+		t.Errorf("drift %v", got)
+	}
+}
+
 // A message or a note naming the identifier satisfies --check.
 func TestDriftMentioned(t *testing.T) {
 	d := repos.NewDrift(t, true)
