@@ -19,6 +19,7 @@ _git-review-rebase () {
 		'--check[exit 1 on unexplained drops and changes]'
 		'--no-cache[neither read nor write the caches]'
 		'--no-similar[do not pair commits by similar diffs]'
+		'--no-drift[do not look for identifiers upstream removed]'
 		'--onto=[new base]:revision:__git_revisions'
 		'--old-base=[old base]:revision:__git_revisions'
 		'--color=[colour text output]:when:(auto always never)'

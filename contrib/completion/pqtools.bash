@@ -62,7 +62,7 @@ _git_review_rebase ()
 		__git_complete_refs
 		return ;;
 	,-*)
-		__gitcomp "--format= --check --no-cache --no-similar --onto= --old-base=
+		__gitcomp "--format= --check --no-cache --no-similar --no-drift --onto= --old-base=
 			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --all-layers --help"
 		return ;;
 	esac

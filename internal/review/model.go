@@ -115,6 +115,9 @@ type Row struct {
 	// (internal/replay: identical, changed, conflicted), when asked for;
 	// empty otherwise.
 	Replay string
+	// Drift lists identifiers the new commit adds lines with that
+	// upstream removed (drift.go).
+	Drift []Drift
 }
 
 // Range is a resolved queue range base..tip.

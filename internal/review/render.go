@@ -118,6 +118,9 @@ func WriteText(w io.Writer, res *Result, color bool) error {
 		if r.AlsoUpstream != nil {
 			fmt.Fprintf(&b, "    also upstream: %s %s\n", Short(r.AlsoUpstream.SHA), safetext.Line(r.AlsoUpstream.Title))
 		}
+		for _, d := range r.Drift {
+			fmt.Fprintf(&b, "    %s\n", DriftLine(d))
+		}
 		if r.Note != "" {
 			for j, l := range strings.Split(strings.TrimRight(r.Note, "\n"), "\n") {
 				l = safetext.Line(l)
@@ -173,6 +176,14 @@ type jsonRow struct {
 	Evidence     Evidence    `json:"evidence,omitempty"`
 	Group        int         `json:"group,omitempty"`
 	Replay       string      `json:"replay,omitempty"`
+	Drift        []jsonDrift `json:"drift,omitempty"`
+}
+
+// jsonDrift is one Drift: new_name and upstream are "" when unknown.
+type jsonDrift struct {
+	Identifier string `json:"identifier"`
+	Upstream   string `json:"upstream"`
+	NewName    string `json:"new_name"`
 }
 
 type jsonSummary struct {
@@ -241,6 +252,9 @@ func writeJSON(w io.Writer, res *Result, check *jsonCheck) error {
 		if r.AlsoUpstream != nil {
 			jr.AlsoUpstream = r.AlsoUpstream.SHA
 		}
+		for _, d := range r.Drift {
+			jr.Drift = append(jr.Drift, jsonDrift{Identifier: d.Ident, Upstream: d.Upstream, NewName: d.NewName})
+		}
 		out.Rows = append(out.Rows, jr)
 	}
 	s := res.Summarize()
@@ -263,6 +277,9 @@ type Offender struct {
 const (
 	ProblemDroppedWithoutNote        = "dropped-without-note"
 	ProblemChangedWithoutExplanation = "changed-without-explanation"
+	// ProblemDrift: the new commit adds lines using an identifier upstream
+	// removed, and neither its message nor its note mentions it.
+	ProblemDrift = "drift"
 )
 
 // Check lists the rows that lack a written reason. A split or squash is
@@ -291,6 +308,7 @@ func Check(res *Result) []Offender {
 			}
 			out = append(out, Offender{Row: &res.Rows[i], Kind: kind, Reason: why})
 		}
+		out = append(out, driftOffenders(&res.Rows[i])...)
 	}
 	return out
 }
@@ -304,12 +322,18 @@ func WriteCheck(w io.Writer, offenders []Offender) error {
 		fmt.Fprintf(&b, "review-rebase: %d commit(s) need a written reason:\n", len(offenders))
 		for _, o := range offenders {
 			c := o.Row.Old
-			if c == nil {
+			if c == nil || o.Kind == ProblemDrift {
 				c = o.Row.New
 			}
 			fmt.Fprintf(&b, "  %s %s: %s\n", Short(c.SHA), o.Reason, safetext.Line(c.Title))
 		}
 		b.WriteString("Add a note to dropped commits (git notes add <sha>) and explain conflict resolutions in the new commit messages.\n")
+		for _, o := range offenders {
+			if o.Kind == ProblemDrift {
+				b.WriteString("For drift, fix the patch, or name the identifier in its message or note if the use is intended.\n")
+				break
+			}
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

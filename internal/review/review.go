@@ -42,6 +42,9 @@ type Options struct {
 	// Progress, if set, is told about slow stages (it may be called from
 	// several goroutines).
 	Progress func(stage string, done, total int)
+
+	// NoDrift skips the drift check (drift.go).
+	NoDrift bool
 }
 
 // Run performs a review: it resolves the ranges, reads the two queues
@@ -72,6 +75,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The drift check (drift.go) runs alongside; its findings are put on
+	// the rows when Run returns.
+	defer startDrift(ctx, repo, res, nw, o).attach()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
 	deltas, ups, err := queueIDs(ctx, ids, old, nw, up)
 	if err != nil {

@@ -260,6 +260,9 @@ func (u *UI) showNote() {
 	default:
 		u.note.SetText("")
 	}
+	if d := review.DriftText(r); d != "" { // drift goes first: the patch needs a look
+		u.note.SetText(d + u.note.GetText(false))
+	}
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {

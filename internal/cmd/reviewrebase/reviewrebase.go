@@ -31,6 +31,7 @@ type Options struct {
 	Check     bool
 	NoCache   bool
 	NoSimilar bool
+	NoDrift   bool
 	Onto      string
 	OldBase   string
 	Color     string // auto, always, never
@@ -50,9 +51,10 @@ type Options struct {
 
 var flags = []cli.Flag{
 	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: the terminal UI on a terminal, text otherwise)"},
-	&cli.BoolFlag{Name: "check", Usage: "exit 1 listing dropped commits without a note and changed patches without a conflict explanation"},
+	&cli.BoolFlag{Name: "check", Usage: "exit 1 listing dropped commits without a note, changed patches without a conflict explanation, and unmentioned drift"},
 	&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the caches (patch-ids, changed files, upstream digests, pruned candidates, diff signatures)"},
 	&cli.BoolFlag{Name: "no-similar", Usage: "do not pair commits by similar diffs"},
+	&cli.BoolFlag{Name: "no-drift", Usage: "do not look for identifiers the new queue uses that upstream removed"},
 	&cli.StringFlag{Name: "onto", Usage: "new base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "old-base", Usage: "old base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour text output: `WHEN` is auto, always or never (default: color.reviewrebase, then color.ui)"},
@@ -111,6 +113,7 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 			o.Check = c.Bool("check")
 			o.NoCache = c.Bool("no-cache")
 			o.NoSimilar = c.Bool("no-similar")
+			o.NoDrift = c.Bool("no-drift")
 			o.Onto = c.String("onto")
 			o.OldBase = c.String("old-base")
 			o.Color = c.String("color")
@@ -214,6 +217,7 @@ func run(ctx context.Context, o *Options) error {
 		}
 	}
 	ropts.Paths, ropts.NoCache, ropts.NoSimilar, ropts.Jobs = o.Paths, o.NoCache, o.NoSimilar, o.Jobs
+	ropts.NoDrift = o.NoDrift
 	if useTUI(o) {
 		return runTUI(ctx, repo, ropts, o.Replay)
 	}
