@@ -195,17 +195,24 @@ func ImpactOf(old, new *Set, c *Comparison, uses ModuleUses) []Impact {
 
 // WriteImpact writes the impact of each changed type, in the order given:
 // a heading line with the counts, then the exports and the modules,
-// wrapped at 100 columns.
-func WriteImpact(w io.Writer, impacts []Impact) error {
+// wrapped at 100 columns. Without modules (no locked list), the modules
+// are not counted.
+func WriteImpact(w io.Writer, impacts []Impact, modules bool) error {
 	var b strings.Builder
 	b.WriteString("*** IMPACT ***\n\n")
 	if len(impacts) == 0 {
 		b.WriteString("No type differences.\n")
 	}
 	for _, im := range impacts {
-		fmt.Fprintf(&b, "%s: %s, %s\n", TypeTitle(im.Change.Name), plural(len(im.Exports), "export"), plural(len(im.Modules), "module"))
+		fmt.Fprintf(&b, "%s: %s", TypeTitle(im.Change.Name), plural(len(im.Exports), "export"))
+		if modules {
+			fmt.Fprintf(&b, ", %s", plural(len(im.Modules), "module"))
+		}
+		b.WriteByte('\n')
 		wrapList(&b, "  exports:", im.Exports)
-		wrapList(&b, "  modules:", im.Modules)
+		if modules {
+			wrapList(&b, "  modules:", im.Modules)
+		}
 		b.WriteByte('\n')
 	}
 	_, err := io.WriteString(w, b.String())

@@ -95,7 +95,7 @@ s#lone: [e] []
 		t.Errorf("impact:\n%s\nwant:\n%s", b.String(), want)
 	}
 	var out bytes.Buffer
-	if err := WriteImpact(&out, got); err != nil {
+	if err := WriteImpact(&out, got, true); err != nil {
 		t.Fatal(err)
 	}
 	wantText := `*** IMPACT ***
@@ -117,6 +117,13 @@ struct lone: 1 export, 0 modules
 `
 	if out.String() != wantText {
 		t.Errorf("text:\n%s\nwant:\n%s", out.String(), wantText)
+	}
+	out.Reset()
+	if err := WriteImpact(&out, got[:1], false); err != nil {
+		t.Fatal(err)
+	}
+	if want := "*** IMPACT ***\n\nstruct inner: 4 exports\n  exports: a b c e\n\n"; out.String() != want {
+		t.Errorf("without modules: %q, want %q", out.String(), want)
 	}
 }
 
@@ -276,7 +283,7 @@ func BenchmarkCompareImpactReal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := WriteImpact(io.Discard, ImpactOf(o, n, c, uses)); err != nil {
+		if err := WriteImpact(io.Discard, ImpactOf(o, n, c, uses), true); err != nil {
 			b.Fatal(err)
 		}
 	}
