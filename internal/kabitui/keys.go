@@ -23,6 +23,9 @@ func k(key tcell.Key, label, help, action string) tui.Binding {
 
 // TypeKeys are the keys of the table of changed types.
 var TypeKeys = []tui.Binding{
+	// The table moves its selection itself: these two only document it.
+	r('j', "next type (also Down)", "move"),
+	r('k', "previous type (also Up)", "move"),
 	k(tcell.KeyEnter, "Enter", "scroll the diff of the selected type (also Tab)", "diff"),
 	k(tcell.KeyTab, "Tab", "scroll the diff of the selected type", "diff"),
 	r('i', "scroll the impacted exports and modules", "impact"),
