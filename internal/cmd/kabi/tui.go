@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
@@ -81,7 +82,7 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 		return err
 	}
 	var old, new *symtypes.Set
-	opts := kabitui.Options{Title: "baseline " + o.Old + ", comparison " + o.New, Layout: layoutHook(o)}
+	opts := kabitui.Options{Title: filepath.Base(o.Old) + " vs " + filepath.Base(o.New), Layout: layoutHook(o)}
 	if blame != nil {
 		opts.Blame = func(ctx context.Context, ch symtypes.TypeChange) (string, error) { return blame(ctx, old, new, ch) }
 	}
