@@ -425,3 +425,19 @@ func TestModelSearchAndFilter(t *testing.T) {
 		t.Error("Item outside Visible")
 	}
 }
+
+// FuzzColorDiff: no text makes ColorDiff panic or pass an escape
+// character through, and it keeps the number of lines.
+func FuzzColorDiff(f *testing.F) {
+	f.Add("--- a\n+++ b\n@@ -1 +1 @@\n-int x;\n+long x; /* [N] */\n")
+	f.Add("+\n-\n \n\x1b[2J\n+\"unterminated\n")
+	f.Fuzz(func(t *testing.T, diff string) {
+		got := ColorDiff(diff)
+		if strings.ContainsRune(got, '\x1b') {
+			t.Fatalf("escape in %q", got)
+		}
+		if strings.Count(got, "\n") != strings.Count(diff, "\n") {
+			t.Fatalf("%d lines became %d", strings.Count(diff, "\n"), strings.Count(got, "\n"))
+		}
+	})
+}
