@@ -71,11 +71,15 @@ func compactSorted(s []string) []string {
 }
 
 // refGraph is the reverse reference graph of one set: for each type or
-// export (by base name, without "@crc"), what refers to it.
+// export (by base name, without "@crc"), what refers to it. The users of
+// node n are users[start[n]:start[n+1]]: two flat slices, not one slice
+// per node, since a kernel's set has tens of thousands of nodes and a
+// hostile one millions.
 type refGraph struct {
 	ids   map[string]int32
 	names []string
-	users [][]int32
+	start []int32
+	users []int32
 }
 
 func (g *refGraph) id(name string) int32 {
@@ -85,24 +89,37 @@ func (g *refGraph) id(name string) int32 {
 	i := int32(len(g.names))
 	g.ids[name] = i
 	g.names = append(g.names, name)
-	g.users = append(g.users, nil)
 	return i
 }
 
 func newRefGraph(s *Set) *refGraph {
-	g := &refGraph{ids: make(map[string]int32, len(s.defs))}
+	g := &refGraph{ids: make(map[string]int32, len(s.defs)), names: make([]string, 0, len(s.defs))}
+	var from, to []int32 // the edges, to -> from in the reverse graph
 	for name, d := range s.defs {
 		base := name
 		if i := strings.IndexByte(name, '@'); i >= 0 {
 			base = name[:i]
 		}
-		from := g.id(base)
+		f := g.id(base)
 		for _, t := range d.Tokens {
 			if isRef(t) {
-				to := g.id(t)
-				g.users[to] = append(g.users[to], from)
+				from = append(from, f)
+				to = append(to, g.id(t))
 			}
 		}
+	}
+	g.start = make([]int32, len(g.names)+1)
+	for _, t := range to {
+		g.start[t+1]++
+	}
+	for i := 1; i < len(g.start); i++ {
+		g.start[i] += g.start[i-1]
+	}
+	g.users = make([]int32, len(to))
+	fill := append([]int32(nil), g.start[:len(g.names)]...)
+	for i, t := range to {
+		g.users[fill[t]] = from[i]
+		fill[t]++
 	}
 	return g
 }
@@ -124,7 +141,7 @@ func (g *refGraph) reaching(name string, want map[string]bool, seen []bool, out 
 		if want[g.names[n]] {
 			out[g.names[n]] = true
 		}
-		for _, u := range g.users[n] {
+		for _, u := range g.users[g.start[n]:g.start[n+1]] {
 			if !seen[u] {
 				seen[u] = true
 				queue = append(queue, u)
