@@ -95,7 +95,11 @@ func paint(b *testing.B, load Loader) (first, table time.Duration) {
 			b.Fatal("nothing painted in 60 s")
 		}
 	}
-	if !strings.Contains(strings.Join(tui.ScreenText(sim), "\n"), "s#trace_seq") && !strings.Contains(strings.Join(tui.ScreenText(sim), "\n"), "struct trace_seq") {
+	// Read on the UI goroutine, once the draw is over: tview calls the
+	// after-draw function before it shows the screen.
+	read := make(chan string)
+	go ui.App().QueueUpdate(func() { read <- strings.Join(tui.ScreenText(sim), "\n") })
+	if !strings.Contains(<-read, "struct trace_seq") {
 		b.Fatal("the table does not show the most impactful type")
 	}
 	ui.App().Stop()
