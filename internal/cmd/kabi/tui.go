@@ -3,7 +3,6 @@ package kabi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/git"
 	rules "github.com/patchqueue/pqtools/internal/kabi"
 	"github.com/patchqueue/pqtools/internal/kabitui"
+	"github.com/patchqueue/pqtools/internal/pahole"
 	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/urfave/cli/v2"
 )
@@ -176,14 +176,31 @@ func layoutHook(o *TUIOptions) kabitui.LayoutFunc {
 	if o.OldObj == "" {
 		return nil
 	}
+	width := 0 // pahole's default of 100 columns; the page scrolls sideways
+	if o.IO.Width > 62 {
+		width = o.IO.Width - 2 // the page's border
+	}
 	return func(ctx context.Context, typeName string) (string, error) {
-		return layoutText(ctx, typeName, o.OldObj, o.NewObj)
+		return layoutText(ctx, typeName, o.OldObj, o.NewObj, width)
 	}
 }
 
-// layoutText renders the layout of a type in two objects, old and new
-// side by side. The integrator wires it to the layout command's renderer
-// (internal/pahole); until then it says so.
-func layoutText(_ context.Context, typeName, oldObj, newObj string) (string, error) {
-	return "", fmt.Errorf("layout of %s in %s and %s: not available in this build", typeName, oldObj, newObj)
+// layoutText is what git kabi layout prints for a type of the UI ("struct
+// foo", "typedef foo" of a struct): both layouts side by side, the holes,
+// and where an added member fits without moving an offset.
+func layoutText(ctx context.Context, typeName, oldObj, newObj string, width int) (string, error) {
+	typ := strings.TrimPrefix(typeName, "typedef ")
+	old, err := loadLayout(ctx, oldObj, typ)
+	if err != nil {
+		return "", err
+	}
+	new, err := loadLayout(ctx, newObj, typ)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := pahole.Compare(old, new).WriteText(&b, width); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }

@@ -366,3 +366,27 @@ func TestKabiUIUnderTmux(t *testing.T) {
 	keys("q")
 	waitExit()
 }
+
+// The layout panel shows, for the selected type, what git kabi layout
+// prints; a typedef of the struct is followed, a type pahole cannot show
+// is one error.
+func TestLayoutPanelMatchesLayout(t *testing.T) {
+	needLayoutTools(t)
+	dir := t.TempDir()
+	old := compileC(t, dir, "old", layoutOld, "-g")
+	new := compileC(t, dir, "new", layoutNew, "-g")
+	full := kabi(t, nil, "layout", "kabi_demo", "--old", old, "--new", new)
+	hook := layoutHook(&TUIOptions{IO: &cliutil.IO{}, OldObj: old, NewObj: new})
+	for _, name := range []string{"struct kabi_demo", "typedef kabi_demo"} {
+		got, err := hook(t.Context(), name)
+		if err != nil || got != full.stdout || !strings.Contains(got, "fix: member `refcount`") {
+			t.Errorf("%s: %v\npanel:\n%s\nlayout:\n%s", name, err, got, full.stdout)
+		}
+	}
+	if _, err := hook(t.Context(), "enum mode"); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("enum: %v", err)
+	}
+	if layoutHook(&TUIOptions{IO: &cliutil.IO{}}) != nil {
+		t.Error("a layout hook without objects")
+	}
+}
