@@ -8,7 +8,6 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
-	rules "github.com/patchqueue/pqtools/internal/kabi"
 	"github.com/patchqueue/pqtools/internal/kabitui"
 	"github.com/patchqueue/pqtools/internal/pahole"
 	"github.com/patchqueue/pqtools/internal/symtypes"
@@ -146,27 +145,18 @@ func blameSetup(ctx context.Context, o *TUIOptions) (blameFunc, error) {
 		return nil, err
 	}
 	return func(ctx context.Context, old, new *symtypes.Set, ch symtypes.TypeChange) (string, error) {
-		return blameType(ctx, repo, revs, old, new, ch)
+		return blameType(ctx, repo, revs, o.Range, old, new, ch)
 	}, nil
 }
 
-// blameType is what `git kabi blame` prints for one changed type: the
-// files defining it, the differing lines, the commits of the range that
-// touched them, each with its git kabi commit line.
-func blameType(ctx context.Context, repo *git.Repo, revs []string, old, new *symtypes.Set, ch symtypes.TypeChange) (string, error) {
-	do, _ := old.Lookup(ch.Old)
-	dn, _ := new.Lookup(ch.New)
-	b := typeBlame{Title: symtypes.TypeTitle(ch.Name)}
-	b.Removed, b.Added = rules.LineDiff(pretty(do), pretty(dn))
-	var err error
-	if b.Files, err = definingFiles(ctx, repo, ch.Name, revs); err != nil {
-		return "", err
-	}
-	if b.Commits, err = touchingCommits(ctx, repo, revs, b.Files, rules.Members(append(append([]string{}, b.Removed...), b.Added...))); err != nil {
+// blameType is what git kabi blame prints for one changed type.
+func blameType(ctx context.Context, repo *git.Repo, revs []string, rng string, old, new *symtypes.Set, ch symtypes.TypeChange) (string, error) {
+	b, err := blameChange(ctx, repo, revs, rng, old, new, ch)
+	if err != nil {
 		return "", err
 	}
 	var out strings.Builder
-	writeBlame(&out, &b)
+	writeBlame(&out, b)
 	return out.String(), nil
 }
 

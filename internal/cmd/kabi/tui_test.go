@@ -174,6 +174,14 @@ func TestTUINeedsTerminal(t *testing.T) {
 	}
 }
 
+// devopsV1 is the header of blameRepo's kernel at the base; devopsV2
+// adds a member to struct dev_ops.
+const devopsV1 = "struct dev_ops {\n\tint (*probe)(void *dev);\n\tunsigned long flags;\n};\n\nunion cfg {\n\tint i;\n\tlong l;\n};\n\nenum mode {\n\tMODE_A,\n\tMODE_B,\n};\n"
+
+func devopsV2() string {
+	return strings.Replace(devopsV1, "\tunsigned long flags;\n", "\tunsigned long flags;\n\tvoid (*remove)(void *dev);\n", 1)
+}
+
 // blameRepo is TestBlame's kernel: a header where one commit adds a
 // member to struct dev_ops and another an enumerator to enum mode, with
 // genksyms' Symtypes of both ends.
@@ -197,8 +205,7 @@ func blameRepo(t *testing.T) (work string, env []string, base, guilty, oldST, ne
 	if err := os.MkdirAll(filepath.Dir(header), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	v1 := "struct dev_ops {\n\tint (*probe)(void *dev);\n\tunsigned long flags;\n};\n\nunion cfg {\n\tint i;\n\tlong l;\n};\n\nenum mode {\n\tMODE_A,\n\tMODE_B,\n};\n"
-	v2 := strings.Replace(v1, "\tunsigned long flags;\n", "\tunsigned long flags;\n\tvoid (*remove)(void *dev);\n", 1)
+	v1, v2 := devopsV1, devopsV2()
 	git("init", "-q")
 	if err := os.WriteFile(header, []byte(v1), 0o644); err != nil {
 		t.Fatal(err)
@@ -353,9 +360,28 @@ func TestKabiUIUnderTmux(t *testing.T) {
 	keys("x", "q")
 	waitExit()
 
-	// tui with a range: b blames the type on the commit that changed it.
-	_, waitFor, waitExit = run("tui", "-l", list, "-K", oldST, "-S", newST, "--range", base+"..HEAD")
+	// tui with a range: b blames the type on the commit that changed it;
+	// with objects (when gcc and pahole are here), l shows its layout.
+	args := []string{"tui", "-l", list, "-K", oldST, "-S", newST, "--range", base + "..HEAD"}
+	_, gccErr := exec.LookPath("gcc")
+	_, paholeErr := exec.LookPath("pahole")
+	objects := gccErr == nil && paholeErr == nil
+	if objects {
+		args = append(args, "--old-obj", compileC(t, dir, "old", devopsV1+"struct dev_ops d;\n", "-g"),
+			"--new-obj", compileC(t, dir, "new", devopsV2()+"struct dev_ops d;\n", "-g"))
+	}
+	_, waitFor, waitExit = run(args...)
 	waitFor("the table", func(s string) bool { return strings.Contains(s, "struct dev_ops: diff") })
+	if objects {
+		keys("l")
+		s = waitFor("the layout page", func(s string) bool {
+			return strings.Contains(s, "layout of struct dev_ops (q back)")
+		})
+		if !strings.Contains(s, "old.o") || !strings.Contains(s, "new.o") || !strings.Contains(s, "remove") {
+			t.Errorf("layout page:\n%s", s)
+		}
+		keys("q")
+	}
 	keys("b")
 	s = waitFor("the blame page", func(s string) bool { return strings.Contains(s, "git kabi commit "+guilty[:12]) })
 	if !strings.Contains(s, "devops: add a remove hook") || !strings.Contains(s, "include/linux/devops.h") {
