@@ -113,7 +113,7 @@ _git-import-srpm () {
 _git-kabi () {
 	if (( CURRENT == 2 )); then
 		local -a cmds
-		cmds=(commit revert list collect consolidate compare check report blame layout smoke lockedlist debug)
+		cmds=(commit revert list collect consolidate compare check report blame layout smoke lockedlist debug tui)
 		_describe command cmds
 		return
 	fi
@@ -131,7 +131,18 @@ _git-kabi () {
 			'(-k --kabi)'{-k,--kabi=}'[keep only these exports]:file:_files' ;;
 	(compare)
 		_arguments '(--no-print-symbols --no-print-symbol)'{--no-print-symbols,--no-print-symbol}'[do not list the exports]' \
-			'--print-missing[list exports found on one side only]' '*:symtypes:_files' ;;
+			'--print-missing[list exports found on one side only]' \
+			'--impact[exports and modules each changed type reaches]' \
+			'(-l --lockedlist)'{-l,--lockedlist=}'[locked list]:file:_files' \
+			'--format=[text or JSON instead of the UI]:format:(text json)' '*:symtypes:_files' ;;
+	(tui)
+		_arguments '(-l --lockedlist)'{-l,--lockedlist=}'[locked list]:file:_files' \
+			'(-K --symtypes-kabi)'{-K,--symtypes-kabi=}'[baseline Symtypes.kabi]:file:_files' \
+			'(-S --symtypes-build)'{-S,--symtypes-build=}'[comparison Symtypes.build]:file:_files' \
+			'--range=[commits the blame panel searches]:range:__git_commit_ranges' \
+			'--repo=[kernel work tree]:directory:_directories' \
+			'--old-obj=[baseline object with debug info]:file:_files' \
+			'--new-obj=[comparison object with debug info]:file:_files' '*:symtypes:_files' ;;
 	(check)
 		_arguments '(-k --kabi --symvers-kabi)'{-k,--kabi=,--symvers-kabi=}'[locked Module.kabi]:file:_files' \
 			'(-s --symvers --symvers-build)'{-s,--symvers=,--symvers-build=}"[the build's Module.symvers]:file:_files" \

@@ -37,6 +37,10 @@ __pqtools_value ()
 		__git_complete_refs; return 0 ;;
 	--srpm-repo|--code-repo|--spec|--sources|--output|-o|--input|-i|--kabi|-k|--symvers|-s|--symtypes-kabi|-K|--symtypes-build|-S|--repo|--symtypes|--lockedlist|--symvers-kabi|--symvers-build|--minimize-kabi)
 		__pqtools_files; return 0 ;;
+	-l|--old-obj|--new-obj)
+		__pqtools_files; return 0 ;;
+	--range)
+		__git_complete_revlist; return 0 ;;
 	esac
 	return 1
 }
@@ -113,7 +117,7 @@ _git_import_srpm ()
 _git_kabi ()
 {
 	__pqtools_value && return
-	local subs="commit revert list collect consolidate compare check report blame layout smoke lockedlist debug"
+	local subs="commit revert list collect consolidate compare check report blame layout smoke lockedlist debug tui"
 	local sub="$(__git_find_on_cmdline "$subs")"
 	if [ -z "$sub" ]; then
 		case "$cur" in
@@ -143,7 +147,9 @@ _git_kabi ()
 	consolidate,-*)
 		__gitcomp "--input= --output= --kabi= --help"; return ;;
 	compare,-*)
-		__gitcomp "--no-print-symbols --no-print-symbol --print-missing --help"; return ;;
+		__gitcomp "--no-print-symbols --no-print-symbol --print-missing --impact --lockedlist= --format= --help"; return ;;
+	tui,-*)
+		__gitcomp "--lockedlist= --symtypes-kabi= --symtypes-build= --range= --repo= --old-obj= --new-obj= --help"; return ;;
 	check,-*)
 		__gitcomp "--kabi= --symvers-kabi= --symvers= --symvers-build= --symtypes-kabi= --symtypes-build= --help"; return ;;
 	layout,-*)

@@ -104,27 +104,40 @@ func runBlame(ctx context.Context, o *BlameOptions) error {
 		fmt.Fprintln(&out, "No type differences between the two Symtypes files.")
 	}
 	for _, ch := range cmp.Changes {
-		do, _ := old.Lookup(ch.Old)
-		dn, _ := nw.Lookup(ch.New)
-		b := typeBlame{Title: symtypes.TypeTitle(ch.Name), Name: ch.Name, Range: o.Range}
-		b.Removed, b.Added = rules.LineDiff(pretty(do), pretty(dn))
-		if b.Files, err = definingFiles(ctx, repo, ch.Name, revs); err != nil {
+		b, err := blameChange(ctx, repo, revs, o.Range, old, nw, ch)
+		if err != nil {
 			return err
 		}
-		b.Members = rules.Members(append(append([]string{}, b.Removed...), b.Added...))
-		if do != nil && dn != nil && rules.VisibilityChanged(do.Tokens, dn.Tokens) {
-			b.Visibility = true
-			if b.Includes, err = includingCommits(ctx, repo, revs, b.Files); err != nil {
-				return err
-			}
-		}
-		if b.Commits, err = touchingCommits(ctx, repo, revs, b.Files, b.Members); err != nil {
-			return err
-		}
-		writeBlame(&out, &b)
+		writeBlame(&out, b)
 	}
 	_, err = io.WriteString(o.IO.Out, out.String())
 	return err
+}
+
+// blameChange finds what blame reports for one changed type: the
+// differing lines, the files defining it at either end of revs (the
+// resolved rng), the commits touching those lines and, when the type
+// became visible or hidden, the commits changing the includes.
+func blameChange(ctx context.Context, repo *git.Repo, revs []string, rng string, old, nw *symtypes.Set, ch symtypes.TypeChange) (*typeBlame, error) {
+	do, _ := old.Lookup(ch.Old)
+	dn, _ := nw.Lookup(ch.New)
+	b := &typeBlame{Title: symtypes.TypeTitle(ch.Name), Name: ch.Name, Range: rng}
+	b.Removed, b.Added = rules.LineDiff(pretty(do), pretty(dn))
+	var err error
+	if b.Files, err = definingFiles(ctx, repo, ch.Name, revs); err != nil {
+		return nil, err
+	}
+	b.Members = rules.Members(append(append([]string{}, b.Removed...), b.Added...))
+	if do != nil && dn != nil && rules.VisibilityChanged(do.Tokens, dn.Tokens) {
+		b.Visibility = true
+		if b.Includes, err = includingCommits(ctx, repo, revs, b.Files); err != nil {
+			return nil, err
+		}
+	}
+	if b.Commits, err = touchingCommits(ctx, repo, revs, b.Files, b.Members); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 func pretty(d *symtypes.Def) []string {

@@ -78,6 +78,8 @@ func runOptions(ctx context.Context, opts any) error {
 		return runLockedList(ctx, o)
 	case *DebugOptions:
 		return o.IO.Paged(ctx, "kabi", func() error { return runDebug(ctx, o) })
+	case *TUIOptions:
+		return runTUI(ctx, o)
 	}
 	return fmt.Errorf("no run function for %T", opts)
 }
@@ -96,6 +98,7 @@ func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 			checkCommand(stdio, run), reportCommand(stdio, run), blameCommand(stdio, run),
 			layoutCommand(stdio, run),
 			smokeCommand(stdio, run), lockedListCommand(stdio, run), debugCommand(stdio, run),
+			tuiCommand(stdio, run),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {

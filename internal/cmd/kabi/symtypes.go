@@ -109,6 +109,9 @@ type CompareOptions struct {
 	Old, New     string
 	PrintSymbols bool
 	PrintMissing bool
+	Impact       bool   // --impact: exports and modules reached by each changed type
+	Format       string // "text" or "json"; "" is text (a terminal opens the UI)
+	LockedList   string // -l: the locked list whose sections are the modules
 }
 
 func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
@@ -119,16 +122,27 @@ func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "no-print-symbols", Aliases: []string{"no-print-symbol"}, Usage: "do not list the exports whose CRC differs"},
 			&cli.BoolFlag{Name: "print-missing", Usage: "list the exports found on one side only"},
+			&cli.BoolFlag{Name: "impact", Usage: "for each changed type, the exports reaching it and the modules using them"},
+			&cli.StringFlag{Name: "lockedlist", Aliases: []string{"l"}, Usage: "locked list `FILE` whose [module] sections are the modules of --impact and the UI"},
+			&cli.StringFlag{Name: "format", Usage: "`text` or json instead of the terminal UI"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 2, "two Symtypes files, baseline then comparison"); err != nil {
 				return err
 			}
-			return run(c.Context, &CompareOptions{
+			o := &CompareOptions{
 				IO:  stdio,
 				Old: c.Args().Get(0), New: c.Args().Get(1),
 				PrintSymbols: !c.Bool("no-print-symbols"), PrintMissing: c.Bool("print-missing"),
-			})
+				Impact: c.Bool("impact"), Format: c.String("format"), LockedList: c.String("lockedlist"),
+			}
+			if f := o.Format; f != "" && f != "text" && f != "json" {
+				return cliutil.Usagef("compare: --format is text or json, not %q", f)
+			}
+			if o.Format == "" && stdio.OutTTY {
+				return run(c.Context, &TUIOptions{IO: stdio, Old: o.Old, New: o.New, LockedList: o.LockedList})
+			}
+			return run(c.Context, o)
 		},
 	}
 }
@@ -146,7 +160,7 @@ func runCompare(_ context.Context, o *CompareOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := symtypes.WriteComparison(o.IO.Out, old, new, c, o.PrintMissing, o.PrintSymbols); err != nil {
+	if err := writeCompare(o, old, new, c); err != nil {
 		return err
 	}
 	if len(c.Differ) > 0 {
