@@ -136,13 +136,13 @@ _git-kabi () {
 			'(-l --lockedlist)'{-l,--lockedlist=}'[locked list]:file:_files' \
 			'--format=[text or JSON instead of the UI]:format:(text json)' '*:symtypes:_files' ;;
 	(tui)
-		_arguments '(-l --lockedlist)'{-l,--lockedlist=}'[locked list]:file:_files' \
+		_arguments '(-l --lockedlist --locked-file)'{-l,--lockedlist=,--locked-file=}'[locked list]:file:_files' \
 			'(-K --symtypes-kabi)'{-K,--symtypes-kabi=}'[baseline Symtypes.kabi]:file:_files' \
 			'(-S --symtypes-build)'{-S,--symtypes-build=}'[comparison Symtypes.build]:file:_files' \
-			'--range=[commits the blame panel searches]:range:__git_commit_ranges' \
-			'--repo=[kernel work tree]:directory:_directories' \
-			'--old-obj=[baseline object with debug info]:file:_files' \
-			'--new-obj=[comparison object with debug info]:file:_files' '*:symtypes:_files' ;;
+			'(--range --rev-list)'{--range=,--rev-list=}'[commits the blame panel searches]:range:__git_commit_ranges' \
+			'(-r --repo --repository)'{-r,--repo=,--repository=}'[kernel work tree]:directory:_directories' \
+			'(--old-obj --old-vmlinux)'{--old-obj=,--old-vmlinux=}'[baseline object with debug info]:file:_files' \
+			'(--new-obj --new-vmlinux)'{--new-obj=,--new-vmlinux=}'[comparison object with debug info]:file:_files' '*:symtypes:_files' ;;
 	(check)
 		_arguments '(-k --kabi --symvers-kabi)'{-k,--kabi=,--symvers-kabi=}'[locked Module.kabi]:file:_files' \
 			'(-s --symvers --symvers-build)'{-s,--symvers=,--symvers-build=}"[the build's Module.symvers]:file:_files" \

@@ -82,7 +82,7 @@ func TestEveryOptionIsCompleted(t *testing.T) {
 	bin := build(t)
 	cases := [][]string{
 		{"review-rebase"}, {"review-rebase", "replay"}, {"review-rebase", "show"}, {"review-rebase", "explain"},
-		{"import-srpm"}, {"import-srpm", "verify"}, {"import-srpm", "renumber"}, {"import-srpm", "sync"},
+		{"import-srpm"}, {"import-srpm", "verify"}, {"import-srpm", "renumber"}, {"import-srpm", "sync"}, {"import-srpm", "merge-spec"},
 	}
 	for _, sub := range []string{"commit", "revert", "list", "collect", "consolidate", "compare", "check", "report", "blame", "layout", "smoke", "lockedlist", "debug", "tui"} {
 		cases = append(cases, []string{"kabi", sub})

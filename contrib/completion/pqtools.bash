@@ -149,7 +149,8 @@ _git_kabi ()
 	compare,-*)
 		__gitcomp "--no-print-symbols --no-print-symbol --print-missing --impact --lockedlist= --format= --help"; return ;;
 	tui,-*)
-		__gitcomp "--lockedlist= --symtypes-kabi= --symtypes-build= --range= --repo= --old-obj= --new-obj= --help"; return ;;
+		__gitcomp "--lockedlist= --locked-file= --symtypes-kabi= --symtypes-build= --range= --rev-list= --repo= --repository=
+			--old-obj= --old-vmlinux= --new-obj= --new-vmlinux= --help"; return ;;
 	check,-*)
 		__gitcomp "--kabi= --symvers-kabi= --symvers= --symvers-build= --symtypes-kabi= --symtypes-build= --help"; return ;;
 	layout,-*)

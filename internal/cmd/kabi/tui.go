@@ -30,17 +30,18 @@ func tuiCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Co
 		Name:      "tui",
 		Usage:     "triage a kABI break in a terminal UI: changed types by impact, diff, modules, layout, blame",
 		ArgsUsage: "-l <lockedlist> <old-symtypes> <new-symtypes> | -l <lockedlist> -K <Symtypes.kabi> -S <Symtypes.build>",
-		Description: "The entry point of XCP-ng's Python kabi tool, with its options; git kabi compare opens the\n" +
+		Description: "The entry point of XCP-ng's Python kabi tool, with its options (--locked-file, --repository,\n" +
+			"--rev-list, --old-vmlinux and --new-vmlinux are its names); git kabi compare opens the\n" +
 			"same UI on a terminal. --range (with --repo) fills the blame panel, --old-obj and --new-obj\n" +
 			"(objects built with debug info) the layout panel.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "lockedlist", Aliases: []string{"l"}, Usage: "locked list `FILE` whose [module] sections are the modules"},
+			&cli.StringFlag{Name: "lockedlist", Aliases: []string{"l", "locked-file"}, Usage: "locked list `FILE` whose [module] sections are the modules"},
 			&cli.StringFlag{Name: "symtypes-kabi", Aliases: []string{"K"}, Usage: "baseline `Symtypes.kabi` (instead of the first argument)"},
 			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "comparison `Symtypes.build` (instead of the second argument)"},
-			&cli.StringFlag{Name: "range", Usage: "`<from>..<to>`: the commits the blame panel searches"},
-			&cli.StringFlag{Name: "repo", Usage: "kernel work tree `DIR` for --range (default: the current directory)"},
-			&cli.StringFlag{Name: "old-obj", Usage: "baseline `OBJECT` with debug info (vmlinux or .o) for the layout panel"},
-			&cli.StringFlag{Name: "new-obj", Usage: "comparison `OBJECT` with debug info for the layout panel"},
+			&cli.StringFlag{Name: "range", Aliases: []string{"rev-list"}, Usage: "`<from>..<to>`: the commits the blame panel searches"},
+			&cli.StringFlag{Name: "repo", Aliases: []string{"r", "repository"}, Usage: "kernel work tree `DIR` for --range (default: the current directory)"},
+			&cli.StringFlag{Name: "old-obj", Aliases: []string{"old-vmlinux"}, Usage: "baseline `OBJECT` with debug info (vmlinux or .o) for the layout panel"},
+			&cli.StringFlag{Name: "new-obj", Aliases: []string{"new-vmlinux"}, Usage: "comparison `OBJECT` with debug info for the layout panel"},
 		},
 		Action: func(c *cli.Context) error {
 			o := &TUIOptions{IO: stdio, LockedList: c.String("lockedlist"), Range: c.String("range"), Repo: c.String("repo"),
