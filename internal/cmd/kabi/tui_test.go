@@ -70,6 +70,9 @@ func TestParseTUIOptions(t *testing.T) {
 		{tty, []string{"tui", "--lockedlist", "L", "-K", "a", "-S", "b", "--range", "v1..v2", "--repo", "/k"},
 			&TUIOptions{IO: tty, Old: "a", New: "b", LockedList: "L", Range: "v1..v2", Repo: "/k"}},
 		{tty, []string{"tui", "a", "b", "--old-obj", "o.o", "--new-obj", "n.o"}, &TUIOptions{IO: tty, Old: "a", New: "b", OldObj: "o.o", NewObj: "n.o"}},
+		// The Python tool's own spelling of its tui command.
+		{tty, []string{"tui", "--locked-file", "L", "-r", "/k", "--rev-list", "v1..v2", "--old-vmlinux", "o", "--new-vmlinux", "n", "a", "b"},
+			&TUIOptions{IO: tty, Old: "a", New: "b", LockedList: "L", Range: "v1..v2", Repo: "/k", OldObj: "o", NewObj: "n"}},
 		// compare opens the UI on a terminal, unless a format is asked.
 		{tty, []string{"compare", "a", "b", "-l", "L"}, &TUIOptions{IO: tty, Old: "a", New: "b", LockedList: "L"}},
 		{tty, []string{"compare", "a", "b", "--format", "text"}, &CompareOptions{IO: tty, Old: "a", New: "b", PrintSymbols: true, Format: "text"}},
