@@ -9,6 +9,7 @@
 package sbs
 
 import (
+	"github.com/patchqueue/pqtools/internal/myers"
 	"hash/fnv"
 	"regexp"
 	"sort"
@@ -200,22 +201,22 @@ func (lay *Layout) add(file string, a, b []string) {
 		}
 		return s
 	}
-	es := diff(keys(a), keys(b))
+	es := myers.Diff(keys(a), keys(b), maxD)
 	for x := 0; x < len(es); {
 		e := es[x]
-		if e.op == '=' {
-			lay.Rows = append(lay.Rows, Row{Left: side(a[e.a], &inA, &preA), Right: side(b[e.b], &inB, &preB), File: file})
+		if e.Op == '=' {
+			lay.Rows = append(lay.Rows, Row{Left: side(a[e.A], &inA, &preA), Right: side(b[e.B], &inB, &preB), File: file})
 			x++
 			continue
 		}
 		// A run of deletions and insertions: pair them in order as changed
 		// lines, the surplus stays one-sided.
 		var dels, ins []int
-		for ; x < len(es) && es[x].op != '='; x++ {
-			if es[x].op == '-' {
-				dels = append(dels, es[x].a)
+		for ; x < len(es) && es[x].Op != '='; x++ {
+			if es[x].Op == '-' {
+				dels = append(dels, es[x].A)
 			} else {
-				ins = append(ins, es[x].b)
+				ins = append(ins, es[x].B)
 			}
 		}
 		for k := 0; k < max(len(dels), len(ins)); k++ {
@@ -290,12 +291,12 @@ func tokenDiff(a, b string) ([]Span, []Span) {
 		kb[i] = key("t" + b[t.Start:t.End])
 	}
 	var sa, sb []Span
-	for _, e := range diff(ka, kb) {
-		switch e.op {
+	for _, e := range myers.Diff(ka, kb, maxD) {
+		switch e.Op {
 		case '-':
-			sa = addSpan(sa, ta[e.a])
+			sa = addSpan(sa, ta[e.A])
 		case '+':
-			sb = addSpan(sb, tb[e.b])
+			sb = addSpan(sb, tb[e.B])
 		}
 	}
 	return trimFirst(sa), trimFirst(sb)

@@ -1,6 +1,10 @@
 package spec
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/myers"
+)
 
 // This file is a line-based three-way merge, the one git merge-file does
 // (git's xdiff/xmerge.c, xdl_do_merge at the level XDL_MERGE_EAGER that
@@ -50,19 +54,19 @@ func hunks(a, b []string) []hunk {
 	var hs []hunk
 	in := false
 	for _, e := range diffScript(a, b) {
-		if e.op == '=' {
+		if e.Op == '=' {
 			in = false
 			continue
 		}
 		if !in {
-			hs = append(hs, hunk{b0: e.a, b1: e.a, s0: e.b, s1: e.b})
+			hs = append(hs, hunk{b0: e.A, b1: e.A, s0: e.B, s1: e.B})
 			in = true
 		}
 		h := &hs[len(hs)-1]
-		if e.op == '-' {
-			h.b1 = e.a + 1
+		if e.Op == '-' {
+			h.b1 = e.A + 1
 		} else {
-			h.s1 = e.b + 1
+			h.s1 = e.B + 1
 		}
 	}
 	return hs
@@ -190,120 +194,9 @@ func marker(m, label string) string {
 	return m + " " + label + "\n"
 }
 
-// edit is one step of a shortest edit script between a and b.
-type edit struct {
-	op   byte // '=', '-', '+'
-	a, b int  // indices in a (for '=' and '-') and b (for '=' and '+')
-}
-
 // maxD bounds the work on very different inputs: beyond it the rest is one
 // replacement (which a merge then shows as a conflict, never drops).
 const maxD = 3000
 
-// diffScript returns a shortest edit script from a to b: the common prefix
-// and suffix, and Myers' O(ND) greedy algorithm between them.
-func diffScript(a, b []string) []edit {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	mid := myers(a[pre:len(a)-suf], b[pre:len(b)-suf])
-	out := make([]edit, 0, pre+len(mid)+suf)
-	for i := 0; i < pre; i++ {
-		out = append(out, edit{'=', i, i})
-	}
-	for _, e := range mid {
-		out = append(out, edit{e.op, e.a + pre, e.b + pre})
-	}
-	for i := 0; i < suf; i++ {
-		out = append(out, edit{'=', len(a) - suf + i, len(b) - suf + i})
-	}
-	return out
-}
-
-func replaceAll(n, m int) []edit {
-	out := make([]edit, 0, n+m)
-	for i := 0; i < n; i++ {
-		out = append(out, edit{'-', i, 0})
-	}
-	for j := 0; j < m; j++ {
-		out = append(out, edit{'+', n, j})
-	}
-	return out
-}
-
-func myers(a, b []string) []edit {
-	n, m := len(a), len(b)
-	if n == 0 || m == 0 {
-		return replaceAll(n, m)
-	}
-	limit := min(n+m, maxD)
-	off := limit + 1
-	v := make([]int, 2*limit+3)
-	var trace [][]int // trace[d] is v[off-d .. off+d] before step d
-	dEnd := -1
-	for d := 0; d <= limit && dEnd < 0; d++ {
-		trace = append(trace, append([]int(nil), v[off-d:off+d+1]...))
-		for k := -d; k <= d; k += 2 {
-			var x int
-			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
-				x = v[off+k+1]
-			} else {
-				x = v[off+k-1] + 1
-			}
-			y := x - k
-			for x < n && y < m && a[x] == b[y] {
-				x++
-				y++
-			}
-			v[off+k] = x
-			if x >= n && y >= m {
-				dEnd = d
-				break
-			}
-		}
-	}
-	if dEnd < 0 {
-		return replaceAll(n, m)
-	}
-	at := func(d, k int) int { return trace[d][k+d] }
-	var rev []edit
-	x, y := n, m
-	for d := dEnd; d > 0; d-- {
-		k := x - y
-		var pk int
-		if k == -d || (k != d && at(d, k-1) < at(d, k+1)) {
-			pk = k + 1
-		} else {
-			pk = k - 1
-		}
-		px := at(d, pk)
-		py := px - pk
-		for x > px && y > py {
-			x--
-			y--
-			rev = append(rev, edit{'=', x, y})
-		}
-		if x == px {
-			y--
-			rev = append(rev, edit{'+', x, y})
-		} else {
-			x--
-			rev = append(rev, edit{'-', x, y})
-		}
-	}
-	for x > 0 && y > 0 {
-		x--
-		y--
-		rev = append(rev, edit{'=', x, y})
-	}
-	out := make([]edit, len(rev))
-	for i := range rev {
-		out[i] = rev[len(rev)-1-i]
-	}
-	return out
-}
+// diffScript returns a shortest edit script from a to b.
+func diffScript(a, b []string) []myers.Edit { return myers.Diff(a, b, maxD) }

@@ -299,11 +299,11 @@ func unifiedForTest(a, b string) string {
 	al, bl := splitLines(a), splitLines(b)
 	var out strings.Builder
 	for _, e := range diffScript(al, bl) {
-		switch e.op {
+		switch e.Op {
 		case '-':
-			out.WriteString("-" + al[e.a])
+			out.WriteString("-" + al[e.A])
 		case '+':
-			out.WriteString("+" + bl[e.b])
+			out.WriteString("+" + bl[e.B])
 		}
 	}
 	return out.String()

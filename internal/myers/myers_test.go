@@ -1,4 +1,4 @@
-package sbs
+package myers
 
 import (
 	"math/rand"
@@ -10,27 +10,27 @@ import (
 // is then a shortest one.
 func checkScript(t *testing.T, a, b []uint64) {
 	t.Helper()
-	es := diff(a, b)
+	es := Diff(a, b, 1000)
 	var got []uint64
 	ia, ib, eq := 0, 0, 0
 	for _, e := range es {
-		switch e.op {
+		switch e.Op {
 		case '=':
-			if e.a != ia || e.b != ib || a[e.a] != b[e.b] {
+			if e.A != ia || e.B != ib || a[e.A] != b[e.B] {
 				t.Fatalf("bad '=' %+v at %d,%d", e, ia, ib)
 			}
-			got = append(got, a[e.a])
+			got = append(got, a[e.A])
 			ia, ib, eq = ia+1, ib+1, eq+1
 		case '-':
-			if e.a != ia {
+			if e.A != ia {
 				t.Fatalf("bad '-' %+v at %d", e, ia)
 			}
 			ia++
 		case '+':
-			if e.b != ib {
+			if e.B != ib {
 				t.Fatalf("bad '+' %+v at %d", e, ib)
 			}
-			got = append(got, b[e.b])
+			got = append(got, b[e.B])
 			ib++
 		}
 	}
