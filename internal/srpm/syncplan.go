@@ -219,6 +219,9 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 		if !ok {
 			continue
 		}
+		if r := rowOfNew[c.SHA]; r != nil && r.Old == nil {
+			p.Already++ // an added commit an earlier sync declared
+		}
 		if i < last {
 			return nil, &ReorderError{File: files[i].patch.File, After: files[last].patch.File}
 		}
@@ -733,4 +736,21 @@ func FilePatchID(data []byte) patchid.ID {
 		return patchid.ID{}
 	}
 	return found[0]
+}
+
+// VersionOfTag is the version a tag names under a tag template (the one
+// import maps a version to its tag with: "v%{version}" makes v3.2.3 name
+// 3.2.3); "" when the tag does not fit the template or the template needs
+// more than the version.
+func VersionOfTag(template, tag string) string {
+	t := strings.ReplaceAll(template, "%%", "%")
+	before, after, ok := strings.Cut(t, "%{version}")
+	if !ok || strings.Contains(before+after, "%{") || !strings.HasPrefix(tag, before) || !strings.HasSuffix(tag, after) || len(tag) <= len(before)+len(after) {
+		return ""
+	}
+	v := tag[len(before) : len(tag)-len(after)]
+	if strings.ContainsAny(v, " \t\n%-/") || v == "" || v[0] < '0' || v[0] > '9' {
+		return ""
+	}
+	return v
 }

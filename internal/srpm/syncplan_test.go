@@ -128,7 +128,7 @@ func TestPlanSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(p2.Out) != string(p.Out) || len(p2.Files) != 0 || len(p2.Remove) != 0 || p2.Already != 3 || p2.Unchanged != 2 || len(p2.Summary) != 0 {
+	if string(p2.Out) != string(p.Out) || len(p2.Files) != 0 || len(p2.Remove) != 0 || p2.Already != 4 || p2.Unchanged != 2 || len(p2.Summary) != 0 {
 		t.Errorf("second plan: %+v\n%s", p2, p2.Out)
 	}
 }
@@ -308,4 +308,21 @@ func FuzzFilePatchID(f *testing.F) {
 			t.Fatal("not deterministic")
 		}
 	})
+}
+
+func TestVersionOfTag(t *testing.T) {
+	for _, c := range []struct{ template, tag, want string }{
+		{"v%{version}", "v3.2.3", "3.2.3"},
+		{"v%{version}", "3.2.3", ""},
+		{"%{version}", "3.2.3", "3.2.3"},
+		{"linux-%{version}-rc", "linux-6.1-rc", "6.1"},
+		{"v%{version}", "v", ""},
+		{"v%{version}", "vnext", ""},
+		{"%{name}-%{version}", "x-1", ""},
+		{"v%{version}", "v1.2-3", ""},
+	} {
+		if got := VersionOfTag(c.template, c.tag); got != c.want {
+			t.Errorf("VersionOfTag(%q, %q) = %q, want %q", c.template, c.tag, got, c.want)
+		}
+	}
 }

@@ -80,7 +80,8 @@ func TestSyncRoundTrip(t *testing.T) {
 		"-Patch6: carol.patch\n+Patch6: carol-rebase-to-v4.19.20.patch\n+Patch7: 0007-drivers-add-d.patch\n",
 		"would write " + filepath.Join(f.SRPM, "SOURCES", "carol-rebase-to-v4.19.20.patch"),
 		"would write " + filepath.Join(f.SRPM, "SOURCES", "0007-drivers-add-d.patch"),
-		": 1 upstream, 1 changed, 1 added, 0 dropped, 5 unchanged (3 patch file(s) matched to commits by position)",
+		"would remove " + filepath.Join(f.SRPM, "SOURCES", "carol.patch"),
+		": 1 upstream, 1 changed, 1 added, 0 dropped, 5 unchanged (3 patch file(s) whose patch-id matches no commit paired by position)",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, stdout)
@@ -90,8 +91,9 @@ func TestSyncRoundTrip(t *testing.T) {
 		t.Fatalf("dry run changed the work tree:\n%s", st)
 	}
 
-	code, stdout, stderr = run(t, "sync", "--new-version", "4.19.20", old+"..rebased")
-	if code != 0 || !strings.Contains(stdout, "Version: 4.19.19, now 4.19.20\n") {
+	// The version follows the tag; the release is bumped.
+	code, stdout, stderr = run(t, "sync", old+"..rebased")
+	if code != 0 || !strings.Contains(stdout, "Release (%global xsrel): 1.2, now 1.3\nVersion: 4.19.19, now 4.19.20\n") {
 		t.Fatalf("sync: exit %d\n%s%s", code, stdout, stderr)
 	}
 	after, err := os.ReadFile(specPath)
@@ -99,6 +101,11 @@ func TestSyncRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := strings.NewReplacer(
+		"%global xsrel 1.2\n", "%global xsrel 1.3\n",
+		"%autosetup -p1\n", "%autosetup -p1\n\n%changelog\n* Tue Jan 01 2019 Patch Queue Bot <bot@pq.example> - 4.19.20-1.3\n- Rebase on v4.19.20\n"+
+			"- Patch0 0001-fs-a-alice.patch: upstream as "+upstream[:12]+" fs/a: return 55\n"+
+			"- Patch6 carol.patch: regenerated as carol-rebase-to-v4.19.20.patch ("+fgit(t, f, f.Code, "rev-parse", "--short=12", "rebased~1")+" drivers: carol's change)\n"+
+			"- Patch7 0007-drivers-add-d.patch: added ("+fgit(t, f, f.Code, "rev-parse", "--short=12", "rebased")+" drivers: add d)\n",
 		"Version: 4.19.19\n", "Version: 4.19.20\n",
 		"Source0: kernel-4.19.19.tar.gz\n", "Source0: kernel-4.19.20.tar.gz\n",
 		"Patch0: 0001-fs-a-alice.patch\n", "# Patch0: 0001-fs-a-alice.patch: "+upstream[:12]+" fs/a: return 55\n",
@@ -107,7 +114,7 @@ func TestSyncRoundTrip(t *testing.T) {
 	if string(after) != want {
 		t.Fatalf("spec after sync:\n%s\nwant:\n%s", after, want)
 	}
-	if st := fgit(t, f, f.SRPM, "status", "--porcelain"); st != " M SPECS/kernel.spec\n?? SOURCES/0007-drivers-add-d.patch\n?? SOURCES/carol-rebase-to-v4.19.20.patch" {
+	if st := fgit(t, f, f.SRPM, "status", "--porcelain"); st != "D  SOURCES/0001-fs-a-alice.patch\nD  SOURCES/carol.patch\n M SPECS/kernel.spec\n?? SOURCES/0007-drivers-add-d.patch\n?? SOURCES/carol-rebase-to-v4.19.20.patch" {
 		t.Errorf("status after sync:\n%s", st)
 	}
 	// The regenerated patch is the new commit's, with a stable From line.
@@ -138,13 +145,13 @@ func TestSyncRoundTrip(t *testing.T) {
 	fgit(t, f, f.SRPM, "add", "-A")
 	fgit(t, f, f.SRPM, "commit", "-q", "-m", "rebase onto v4.19.20")
 	code, stdout, stderr = run(t, "--srpm-repo", f.SRPM, "HEAD")
-	if code != 0 || !strings.HasPrefix(stdout, "kernel/xenserver-4.19.20-1.2/base: 7 patch(es) on v4.19.20") {
+	if code != 0 || !strings.HasPrefix(stdout, "kernel/xenserver-4.19.20-1.3/base: 7 patch(es) on v4.19.20") {
 		t.Fatalf("import after sync: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if d := fgit(t, f, f.Code, "diff", "--stat", "rebased", "kernel/xenserver-4.19.20-1.2/base", "--"); d != "" {
+	if d := fgit(t, f, f.Code, "diff", "--stat", "rebased", "kernel/xenserver-4.19.20-1.3/base", "--"); d != "" {
 		t.Errorf("the import of the synced SRPM differs from the rebased branch:\n%s", d)
 	}
-	if a, b := fgit(t, f, f.Code, "rev-parse", "rebased^{tree}"), fgit(t, f, f.Code, "rev-parse", "kernel/xenserver-4.19.20-1.2/base^{tree}"); a != b {
+	if a, b := fgit(t, f, f.Code, "rev-parse", "rebased^{tree}"), fgit(t, f, f.Code, "rev-parse", "kernel/xenserver-4.19.20-1.3/base^{tree}"); a != b {
 		t.Errorf("trees %s and %s differ", a, b)
 	}
 }
@@ -173,9 +180,23 @@ func TestSyncDroppedAndErrors(t *testing.T) {
 	// Drop the readme commit (the 6th of the queue) from the rebase.
 	fgit(t, f, f.Code, "checkout", "-q", "-b", "dropped", "rebased")
 	fgit(t, f, f.Code, "rebase", "-q", "--onto", "rebased~3", "rebased~2")
+	// Without a note it stops sync, listing it as review-rebase --check does.
 	code, stdout, stderr := run(t, "sync", "--dry-run", old+"..dropped")
-	if code != 0 || !strings.Contains(stdout, "dropped, needs a decision: ") ||
-		!strings.Contains(stdout, "(Patch5 readme-no-newline.patch)") ||
+	readme := fgit(t, f, f.Code, "rev-parse", "--short=12", old+"~1")
+	if code != 1 || stdout != "" || stderr != "sync: 1 dropped commit(s) without a note:\n  "+readme+" readme: tweak\n"+
+		"Say why with git notes add <sha> in the code repository (the first line goes into the spec), or give --allow-unexplained.\n" {
+		t.Errorf("dropped without a note: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, "sync", "--dry-run", "--allow-unexplained", old+"..dropped")
+	if code != 0 || !strings.Contains(stdout, "+# Patch5: readme-no-newline.patch: dropped: no note\n") {
+		t.Errorf("--allow-unexplained: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// With a note, its first line says why in the spec and the changelog.
+	fgit(t, f, f.Code, "notes", "add", "-m", "readme: obsolete, the docs moved\n\nMore words.", old+"~1")
+	code, stdout, stderr = run(t, "sync", "--dry-run", old+"..dropped")
+	if code != 0 || !strings.Contains(stdout, "-Patch5: readme-no-newline.patch\n") ||
+		!strings.Contains(stdout, "+# Patch5: readme-no-newline.patch: dropped: readme: obsolete, the docs moved\n") ||
+		!strings.Contains(stdout, "+- Patch5 readme-no-newline.patch: dropped: readme: obsolete, the docs moved\n") ||
 		!strings.Contains(stdout, ": 1 upstream, 1 changed, 1 added, 1 dropped, 4 unchanged") {
 		t.Errorf("dropped: exit %d\n%s%s", code, stdout, stderr)
 	}
