@@ -178,6 +178,9 @@ func Insert(src []byte, ins []Insertion, io InsertOptions, opts *Options) (*Inse
 		before := effective(decls, func(i int) int { return decls[i].num })
 		after := effective(decls, func(i int) int { return newNum[i] })
 		if err := collisions(decls, before, after); err != nil {
+			if shift > 0 {
+				return nil, fmt.Errorf("%w: making room for %d new patch(es) after Patch%d: %w; renumber the other layer first (git import-srpm renumber)", ErrNoRoom, n, prev, err)
+			}
 			return nil, err
 		}
 		var news []int

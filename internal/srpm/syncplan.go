@@ -294,9 +294,19 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 			log = append(log, logLine{-1 - a.Num, fmt.Sprintf("%s: added (%s %s)", a.File, git.Short(c.SHA), c.Title)})
 		}
 		renumbered := map[int]int{}
+		fileOfNum := map[int]string{}
+		if ps, err := in.Spec.Patches(); err == nil {
+			for _, x := range ps {
+				fileOfNum[x.Num] = x.File
+			}
+		}
+		for _, c := range in.Spec.Commented() {
+			file, _, _ := strings.Cut(c.File, ": ")
+			fileOfNum[c.Num] = "(commented out) " + file
+		}
 		for _, r := range ir.Renumbered {
 			renumbered[r.Old] = r.New
-			p.Summary = append(p.Summary, fmt.Sprintf("Patch%d: now Patch%d, to make room", r.Old, r.New))
+			p.Summary = append(p.Summary, fmt.Sprintf("Patch%d %s: now Patch%d, to make room", r.Old, fileOfNum[r.Old], r.New))
 		}
 		for i, l := range log {
 			if to, ok := renumbered[l.num]; ok {

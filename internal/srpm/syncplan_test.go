@@ -77,9 +77,9 @@ func TestPlanSync(t *testing.T) {
 		"Patch1 b.patch: title, now b-rebase-to-v4.19.20.patch (from bbbbbbbbbbbb b v2)",
 		"Patch4 d.patch: dropped (444444444444 d), commented out: obsolete: 100% replaced by b v2",
 		"Patch2 drivers-add-e.patch: added (from eeeeeeeeeeee drivers: add e)",
-		"Patch2: now Patch3, to make room",
-		"Patch3: now Patch4, to make room",
-		"Patch4: now Patch5, to make room",
+		"Patch2 c.patch: now Patch3, to make room",
+		"Patch3 (commented out) gone.patch: now Patch4, to make room",
+		"Patch4 d.patch: now Patch5, to make room",
 	}
 	if !reflect.DeepEqual(p.Summary, wantSummary) {
 		t.Errorf("summary:\n%s\nwant:\n%s", strings.Join(p.Summary, "\n"), strings.Join(wantSummary, "\n"))

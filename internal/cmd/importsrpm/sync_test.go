@@ -9,6 +9,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/patchid"
 	"github.com/patchqueue/pqtools/internal/srpm"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
+	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
 // rebaseFixture imports the fixture's Good revision, then makes upstream
@@ -252,5 +253,131 @@ func TestSyncDroppedAndErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%q: exit %d stderr %q, want 2 and %q", c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// syncEnv points the process at env, as importFixture does.
+func syncEnv(t *testing.T, env *repos.Env) {
+	t.Helper()
+	for _, kv := range env.Vars {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+}
+
+// queueLog is what the round trip must keep of each commit of a queue:
+// tree, subject, author and author date.
+func queueLog(t *testing.T, env *repos.Env, dir, rng string) string {
+	t.Helper()
+	out, err := env.Git(dir, "log", "--reverse", "--format=%T %s|%an <%ae> %ad", "--date=raw", rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSyncV2RoundTrip: for each kind of rebase, import, rebase, sync,
+// commit and import again give the rebased queue (trees, subjects,
+// authors, dates), and a second sync changes no byte.
+func TestSyncV2RoundTrip(t *testing.T) {
+	type tc struct {
+		c       repos.SyncCase
+		layered bool
+	}
+	var cases []tc
+	for _, c := range repos.SyncCases {
+		cases = append(cases, tc{c, true})
+	}
+	cases = append(cases, tc{repos.SyncInsert, false})
+	for _, c := range cases {
+		name := string(c.c)
+		if !c.layered {
+			name += "-no-marker"
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			env, err := repos.NewEnv(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			syncEnv(t, env)
+			f, err := repos.BuildSyncV2(env, dir, c.layered)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := func(d string, args ...string) string {
+				t.Helper()
+				out, err := env.Git(d, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			if code, _, stderr := run(t, "--srpm-repo", f.SRPM, "--code-repo", f.Code, "HEAD"); code != 0 {
+				t.Fatalf("import: %s", stderr)
+			}
+			vendor := "xenserver"
+			if c.layered {
+				vendor = "xcpng"
+			}
+			prefix := "demo/" + vendor + "-1.0-1"
+			if err := f.Rebase(c.c, prefix+"/pre-base", prefix+"/base"); err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(f.SRPM)
+			args := []string{"sync", "--code-repo", f.Code, prefix + "/base..rebased"}
+			if c.c == repos.SyncDroppedNoNote {
+				code, stdout, stderr := run(t, args...)
+				if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "sync: 1 dropped commit(s) without a note:\n  ") || !strings.Contains(stderr, " f0: change 20\n") {
+					t.Fatalf("dropped without a note: exit %d\n%s%s", code, stdout, stderr)
+				}
+				if st := g(f.SRPM, "status", "--porcelain"); st != "" {
+					t.Fatalf("a refused sync changed the work tree:\n%s", st)
+				}
+				args = append(args, "--allow-unexplained")
+			}
+			code, stdout, stderr := run(t, args...)
+			if code != 0 {
+				t.Fatalf("sync: exit %d\n%s%s", code, stdout, stderr)
+			}
+			if !c.layered && !strings.Contains(stderr, "no vendor marker") {
+				t.Errorf("no warning about the missing marker:\n%s", stderr)
+			}
+			spec1, err := os.ReadFile(f.Spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(spec1), "Version: 1.1\nRelease: 2%{?dist}\n") || !strings.HasPrefix(string(spec1), "%global package_srccommit v1.1\n") {
+				t.Errorf("version, release or %%global not updated:\n%s", spec1)
+			}
+			t.Logf("sync:\n%s%s\n%s", stdout, stderr, spec1)
+
+			// A second sync on its own result: exit 0, no byte changed.
+			g(f.SRPM, "add", "-A")
+			code, stdout2, stderr2 := run(t, args...)
+			if code != 0 {
+				t.Fatalf("second sync: exit %d\n%s%s", code, stdout2, stderr2)
+			}
+			if st := g(f.SRPM, "status", "--porcelain", "--untracked-files=all"); strings.Contains(st, "\n ") || strings.HasPrefix(st, " ") || strings.Contains(st, "??") {
+				t.Errorf("the second sync changed the work tree:\n%s\n%s", st, stdout2)
+			}
+			if again, _ := os.ReadFile(f.Spec); string(again) != string(spec1) {
+				t.Errorf("the second sync changed the spec:\n%s", again)
+			}
+
+			g(f.SRPM, "commit", "-q", "-m", "demo 1.1-2")
+			code, stdout, stderr = run(t, "--srpm-repo", f.SRPM, "--code-repo", f.Code, "HEAD")
+			if code != 0 {
+				t.Fatalf("import after sync: exit %d\n%s%s\n%s", code, stdout, stderr, spec1)
+			}
+			want := queueLog(t, env, f.Code, "v1.1..rebased")
+			if got := queueLog(t, env, f.Code, "v1.1..demo/"+vendor+"-1.1-2/base"); got != want {
+				t.Errorf("the import of the synced SRPM is not the rebased queue:\n%s\nwant:\n%s\nspec:\n%s", got, want, spec1)
+			}
+		})
 	}
 }
