@@ -287,16 +287,21 @@ func TestSyncV2RoundTrip(t *testing.T) {
 	type tc struct {
 		c       repos.SyncCase
 		layered bool
+		patchN  bool // %prep applies the patches one by one
 	}
 	var cases []tc
 	for _, c := range repos.SyncCases {
-		cases = append(cases, tc{c, true})
+		cases = append(cases, tc{c: c, layered: true})
 	}
-	cases = append(cases, tc{repos.SyncInsert, false})
+	cases = append(cases, tc{c: repos.SyncInsert}, tc{c: repos.SyncInsert, layered: true, patchN: true},
+		tc{c: repos.SyncDroppedNote, layered: true, patchN: true})
 	for _, c := range cases {
 		name := string(c.c)
 		if !c.layered {
 			name += "-no-marker"
+		}
+		if c.patchN {
+			name += "-patchN"
 		}
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -316,6 +321,9 @@ func TestSyncV2RoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				return out
+			}
+			if c.patchN {
+				perPatch(t, f)
 			}
 			if code, _, stderr := run(t, "--srpm-repo", f.SRPM, "--code-repo", f.Code, "HEAD"); code != 0 {
 				t.Fatalf("import: %s", stderr)
@@ -379,5 +387,114 @@ func TestSyncV2RoundTrip(t *testing.T) {
 				t.Errorf("the import of the synced SRPM is not the rebased queue:\n%s\nwant:\n%s\nspec:\n%s", got, want, spec1)
 			}
 		})
+	}
+}
+
+// perPatch rewrites the fixture's %prep to apply each patch with its own
+// %patchN line, and commits it.
+func perPatch(t *testing.T, f *repos.SyncV2) {
+	t.Helper()
+	src, err := os.ReadFile(f.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prep strings.Builder
+	prep.WriteString("%setup -q\n")
+	for _, l := range strings.Split(string(src), "\n") {
+		if n, ok := strings.CutPrefix(l, "Patch"); ok {
+			num, _, _ := strings.Cut(n, ":")
+			prep.WriteString("%patch" + num + " -p1\n")
+		}
+	}
+	out := strings.Replace(string(src), "%autosetup -p1\n", prep.String(), 1)
+	if err := os.WriteFile(f.Spec, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Env.Git(f.SRPM, "commit", "-q", "-am", "one %patch line a patch"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSyncV2BadInput: what sync refuses, each with one clear message and
+// nothing changed.
+func TestSyncV2BadInput(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		sc      repos.SyncCase
+		prepare func(t *testing.T, f *repos.SyncV2) // before the import
+		before  func(t *testing.T, f *repos.SyncV2) // before the sync
+		want    []string
+	}{
+		{"number collision", repos.SyncInsertVendor, func(t *testing.T, f *repos.SyncV2) {
+			editSpec(t, f, "Patch10:", "Patch3:", "Patch11:", "Patch4:", "Patch12:", "Patch5:")
+		}, nil, []string{"no free patch number: making room for 1 new patch(es) after Patch0", "patch number 3 would be used by lines", "renumber the other layer first"}},
+		{"%patch line applying two patches", repos.SyncInsertVendor, func(t *testing.T, f *repos.SyncV2) {
+			editSpec(t, f, "%autosetup -p1\n", "%setup -q\n%patch -P 0 -P 1 -p1\n%patch2 -p1\n%patch10 -p1\n%patch11 -p1\n%patch12 -p1\n")
+		}, nil, []string{"%prep cannot be edited to follow: %patch line applies several patches (%patch -P 0 -P 1 -p1); add patches 1 to %prep by hand; nothing was changed"}},
+		{"LFS pointer instead of a patch", repos.SyncInsert, nil, func(t *testing.T, f *repos.SyncV2) {
+			ptr := "version https://git-lfs.github.com/spec/v1\noid sha256:" + strings.Repeat("ab", 32) + "\nsize 646\n"
+			if err := os.WriteFile(filepath.Join(f.SRPM, "SOURCES", "0002-f1-change-5.patch"), []byte(ptr), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"0002-f1-change-5.patch is a Git LFS pointer, not the patch; run git lfs pull in the SRPM repository"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			env, err := repos.NewEnv(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			syncEnv(t, env)
+			f, err := repos.BuildSyncV2(env, dir, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.prepare != nil {
+				c.prepare(t, f)
+			}
+			if code, _, stderr := run(t, "--srpm-repo", f.SRPM, "--code-repo", f.Code, "HEAD"); code != 0 {
+				t.Fatalf("import: %s", stderr)
+			}
+			prefix := "demo/xcpng-1.0-1"
+			if err := f.Rebase(c.sc, prefix+"/pre-base", prefix+"/base"); err != nil {
+				t.Fatal(err)
+			}
+			if c.before != nil {
+				c.before(t, f)
+			}
+			st0, _ := env.Git(f.SRPM, "status", "--porcelain")
+			t.Chdir(f.SRPM)
+			code, stdout, stderr := run(t, "sync", "--code-repo", f.Code, prefix+"/base..rebased")
+			if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("exit %d, want 1 and one line\n%s%s", code, stdout, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if st, _ := env.Git(f.SRPM, "status", "--porcelain"); st != st0 {
+				t.Errorf("a refused sync changed the work tree:\n%s", st)
+			}
+		})
+	}
+}
+
+// editSpec replaces pairs of strings in the fixture's spec and commits it.
+func editSpec(t *testing.T, f *repos.SyncV2, oldnew ...string) {
+	t.Helper()
+	src, err := os.ReadFile(f.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.NewReplacer(oldnew...).Replace(string(src))
+	if out == string(src) {
+		t.Fatal("spec unchanged")
+	}
+	if err := os.WriteFile(f.Spec, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Env.Git(f.SRPM, "commit", "-q", "-am", "edit the spec"); err != nil {
+		t.Fatal(err)
 	}
 }
