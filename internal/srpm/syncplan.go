@@ -229,14 +229,14 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 	}
 
 	var edits spec.Edits
-	var log []logLine
+	var log, sum []logLine // changelog and summary lines, by patch number
 	for _, f := range files {
 		ap := f.patch
 		switch f.action {
 		case "upstream":
 			n := f.row.New
 			edits.Upstream = append(edits.Upstream, spec.UpstreamEdit{Num: ap.Num, Commit: git.Short(n.SHA), Title: n.Title})
-			p.Summary = append(p.Summary, fmt.Sprintf("Patch%d %s: upstream as %s %s, commented out", ap.Num, ap.File, git.Short(n.SHA), n.Title))
+			sum = append(sum, logLine{ap.Num, fmt.Sprintf("%s: upstream as %s %s, commented out", ap.File, git.Short(n.SHA), n.Title)})
 			log = append(log, logLine{ap.Num, fmt.Sprintf("%s: upstream as %s %s", ap.File, git.Short(n.SHA), n.Title)})
 		case "dropped":
 			reason := noteLine(f.row.Note)
@@ -244,7 +244,7 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 				reason = "no note"
 			}
 			edits.Dropped = append(edits.Dropped, spec.DroppedEdit{Num: ap.Num, Reason: reason})
-			p.Summary = append(p.Summary, fmt.Sprintf("Patch%d %s: dropped (%s %s), commented out: %s", ap.Num, ap.File, git.Short(f.row.Old.SHA), f.row.Old.Title, reason))
+			sum = append(sum, logLine{ap.Num, fmt.Sprintf("%s: dropped (%s %s), commented out: %s", ap.File, git.Short(f.row.Old.SHA), f.row.Old.Title, reason)})
 			log = append(log, logLine{ap.Num, fmt.Sprintf("%s: dropped: %s", ap.File, reason)})
 		case "regenerate":
 			if in.TagErr != nil {
@@ -253,7 +253,7 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 			file := spec.RebaseFileName(ap.File, in.Tag)
 			edits.Replace = append(edits.Replace, spec.ReplaceEdit{Num: ap.Num, File: file})
 			p.Files = append(p.Files, SyncFile{Name: file, Commit: f.newC.SHA})
-			p.Summary = append(p.Summary, fmt.Sprintf("Patch%d %s: %s, now %s (from %s %s)", ap.Num, ap.File, f.row.Status, file, git.Short(f.newC.SHA), f.newC.Title))
+			sum = append(sum, logLine{ap.Num, fmt.Sprintf("%s: %s, now %s (from %s %s)", ap.File, f.row.Status, file, git.Short(f.newC.SHA), f.newC.Title)})
 			log = append(log, logLine{ap.Num, fmt.Sprintf("%s: regenerated as %s (%s %s)", ap.File, file, git.Short(f.newC.SHA), f.newC.Title)})
 		default:
 			if f.row != nil {
@@ -290,7 +290,7 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 		for k, a := range ir.Added {
 			c := toAdd[k]
 			p.Files = append(p.Files, SyncFile{Name: a.File, Commit: c.SHA})
-			p.Summary = append(p.Summary, fmt.Sprintf("Patch%d %s: added (from %s %s)", a.Num, a.File, git.Short(c.SHA), c.Title))
+			sum = append(sum, logLine{-1 - a.Num, fmt.Sprintf("%s: added (from %s %s)", a.File, git.Short(c.SHA), c.Title)})
 			log = append(log, logLine{-1 - a.Num, fmt.Sprintf("%s: added (%s %s)", a.File, git.Short(c.SHA), c.Title)})
 		}
 		renumbered := map[int]int{}
@@ -304,21 +304,28 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 			file, _, _ := strings.Cut(c.File, ": ")
 			fileOfNum[c.Num] = "(commented out) " + file
 		}
+		var moved []logLine
 		for _, r := range ir.Renumbered {
 			renumbered[r.Old] = r.New
-			p.Summary = append(p.Summary, fmt.Sprintf("Patch%d %s: now Patch%d, to make room", r.Old, fileOfNum[r.Old], r.New))
+			moved = append(moved, logLine{-1 - r.Old, fmt.Sprintf("%s: now Patch%d, to make room", fileOfNum[r.Old], r.New)})
 		}
-		for i, l := range log {
-			if to, ok := renumbered[l.num]; ok {
-				log[i].num = to
+		for _, l := range [][]logLine{log, sum} {
+			for i := range l {
+				if to, ok := renumbered[l[i].num]; ok {
+					l[i].num = to
+				}
 			}
 		}
+		sum = append(sum, moved...)
 		p.Added, p.Renumbered = len(ir.Added), len(ir.Renumbered)
 		if where != "" {
 			p.Warnings = append(p.Warnings, where)
 		}
 	}
 
+	for _, l := range sum {
+		p.Summary = append(p.Summary, l.String())
+	}
 	changed := !bytes.Equal(out, in.Src)
 	oldVersion, _ := in.Spec.Version()
 	if in.NewVersion != "" && oldVersion != in.NewVersion {
@@ -356,11 +363,7 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 		entry := spec.ChangelogEntry{Date: in.Date, Name: in.Name, Email: in.Email, EVR: evr,
 			Lines: []string{"Rebase on " + tag}}
 		for _, l := range log {
-			n := l.num
-			if n < 0 {
-				n = -1 - n // an added patch: numbered as it was added
-			}
-			entry.Lines = append(entry.Lines, fmt.Sprintf("Patch%d %s", n, l.text))
+			entry.Lines = append(entry.Lines, l.String())
 		}
 		if out, err = spec.AddChangelog(out, entry); err != nil {
 			return nil, &EditError{Err: err}
@@ -370,11 +373,20 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 	return finish(p, in, applied, out)
 }
 
-// logLine is a changelog line about patch num (-1-num for an added one,
-// whose number Insert gave after renumbering).
+// logLine is a summary or changelog line about patch num; -1-num keeps
+// the number out of the renumbering (a number Insert gave after it, or
+// one it reports as renumbered).
 type logLine struct {
 	num  int
 	text string
+}
+
+func (l logLine) String() string {
+	n := l.num
+	if n < 0 {
+		n = -1 - n
+	}
+	return fmt.Sprintf("Patch%d %s", n, l.text)
 }
 
 // finish checks the result parses and lists the files nothing declares

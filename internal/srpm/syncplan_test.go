@@ -75,7 +75,7 @@ func TestPlanSync(t *testing.T) {
 		"Version: 4.19.19, now 4.19.20",
 		"Patch0 a.patch: upstream as aaaaaaaaaaaa a upstream, commented out",
 		"Patch1 b.patch: title, now b-rebase-to-v4.19.20.patch (from bbbbbbbbbbbb b v2)",
-		"Patch4 d.patch: dropped (444444444444 d), commented out: obsolete: 100% replaced by b v2",
+		"Patch5 d.patch: dropped (444444444444 d), commented out: obsolete: 100% replaced by b v2",
 		"Patch2 drivers-add-e.patch: added (from eeeeeeeeeeee drivers: add e)",
 		"Patch2 c.patch: now Patch3, to make room",
 		"Patch3 (commented out) gone.patch: now Patch4, to make room",
