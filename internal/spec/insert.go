@@ -64,7 +64,7 @@ type InsertResult struct {
 // number; a %prep that cannot be followed so is refused (ErrPrepLayout)
 // with the reason. The new lines copy the style of a neighbour's PatchN:
 // line. Nothing else changes.
-func Insert(src []byte, ins []Insertion, io InsertOptions, opts *Options) (*InsertResult, error) {
+func Insert(src []byte, ins []Insertion, iopts InsertOptions, opts *Options) (*InsertResult, error) {
 	o := opts.withDefaults()
 	lines := splitLines(string(src))
 	res := &InsertResult{}
@@ -220,8 +220,8 @@ func Insert(src []byte, ins []Insertion, io InsertOptions, opts *Options) (*Inse
 		var text []string
 		for j := 0; j < n; j++ {
 			file := in.Files[j]
-			if io.Name != nil {
-				file = io.Name(gr.ks[j], base+j)
+			if iopts.Name != nil {
+				file = iopts.Name(gr.ks[j], base+j)
 			}
 			if !validFile(file) {
 				return nil, fmt.Errorf("%w: bad file name %q for a new patch", ErrSyntax, file)
