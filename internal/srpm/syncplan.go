@@ -656,7 +656,7 @@ func matchByPosition(files []*fileState, olds []*review.Row, done map[*review.Ro
 	}
 	if len(lf) > 0 {
 		f := files[lf[0]].patch
-		return fmt.Errorf("Patch%d %s is none of the old commits (no patch-id of its own, and not in queue order): %w", f.Num, f.File, errNoCommit)
+		return fmt.Errorf("patch %d (%s) is none of the old commits: its patch-id matches none and it is not where one is missing: %w", f.Num, f.File, errNoCommit)
 	}
 	return nil
 }
