@@ -1,6 +1,11 @@
 package importsrpm
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -496,5 +501,81 @@ func editSpec(t *testing.T, f *repos.SyncV2, oldnew ...string) {
 	}
 	if _, err := f.Env.Git(f.SRPM, "commit", "-q", "-am", "edit the spec"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSyncV2Tarball: when SOURCES/ holds the old Source0 tarball (here a
+// Git LFS pointer to it), sync writes the new version's from the tag,
+// reproducibly, and says SOURCES/ holds LFS pointers.
+func TestSyncV2Tarball(t *testing.T) {
+	dir := t.TempDir()
+	env, err := repos.NewEnv(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncEnv(t, env)
+	f, err := repos.BuildSyncV2(env, dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr := "version https://git-lfs.github.com/spec/v1\noid sha256:" + strings.Repeat("cd", 32) + "\nsize 4096\n"
+	if err := os.WriteFile(filepath.Join(f.SRPM, "SOURCES", "demo-1.0.tar.gz"), []byte(ptr), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Git(f.SRPM, "add", "-A"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Git(f.SRPM, "commit", "-q", "-m", "tarball in LFS"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "--srpm-repo", f.SRPM, "--code-repo", f.Code, "HEAD"); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	prefix := "demo/xcpng-1.0-1"
+	if err := f.Rebase(repos.SyncInsert, prefix+"/pre-base", prefix+"/base"); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(f.SRPM)
+	code, stdout, stderr := run(t, "sync", "--code-repo", f.Code, prefix+"/base..rebased")
+	tarball := filepath.Join(f.SRPM, "SOURCES", "demo-1.1.tar.gz")
+	if code != 0 || !strings.Contains(stdout, "wrote "+tarball) || !strings.Contains(stderr, "holds Git LFS pointers") {
+		t.Fatalf("sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(tarball)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zr.Name != "" || !zr.ModTime.IsZero() {
+		t.Errorf("gzip header: name %q, time %v", zr.Name, zr.ModTime)
+	}
+	tagDate, _ := env.Git(f.Code, "for-each-ref", "--format=%(taggerdate:unix)", "refs/tags/v1.1")
+	tr := tar.NewReader(zr)
+	var names []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+		if fmt.Sprint(h.ModTime.Unix()) != tagDate {
+			t.Errorf("%s dated %d, want the tag's %s", h.Name, h.ModTime.Unix(), tagDate)
+		}
+	}
+	if want := "demo-1.1/ demo-1.1/NEWS demo-1.1/f0.c demo-1.1/f1.c demo-1.1/f2.c demo-1.1/f3.c"; strings.Join(names, " ") != want {
+		t.Errorf("entries %q, want %q", names, want)
+	}
+	// Again: the tarball is there, nothing changes.
+	if code, stdout, stderr := run(t, "sync", "--code-repo", f.Code, prefix+"/base..rebased"); code != 0 || strings.Contains(stdout, "wrote") {
+		t.Errorf("second sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if again, _ := os.ReadFile(tarball); !bytes.Equal(again, data) {
+		t.Error("the second sync rewrote the tarball")
 	}
 }
