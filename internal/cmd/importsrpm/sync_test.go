@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
+	"github.com/patchqueue/pqtools/internal/proc"
 	"github.com/patchqueue/pqtools/internal/srpm"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
 	"github.com/patchqueue/pqtools/testdata/repos"
@@ -368,6 +370,17 @@ func TestSyncV2RoundTrip(t *testing.T) {
 				t.Errorf("version, release or %%global not updated:\n%s", spec1)
 			}
 			t.Logf("sync:\n%s%s\n%s", stdout, stderr, spec1)
+			// rpm reads the changelog entry (rpmspec, the oracle, in the
+			// format of rpm -q --changelog).
+			log, err := proc.Run(context.Background(), proc.Cmd{Program: "rpmspec", Args: []string{"-q", "--srpm", "--qf",
+				"[* %{CHANGELOGTIME:day} %{CHANGELOGNAME}\n%{CHANGELOGTEXT}\n\n]", f.Spec}, Env: []string{"HOME=" + dir, "LC_ALL=C", "PATH=" + os.Getenv("PATH")}})
+			if err != nil {
+				t.Fatalf("rpmspec: %v", err)
+			}
+			if !strings.HasPrefix(string(log), "* Tue Jan 01 2019 Patch Queue Bot <bot@pq.example> - 1.1-2\n- Rebase on v1.1\n- Patch") ||
+				!strings.HasSuffix(string(log), "* Tue Jan 01 2019 Patch Queue Bot <bot@pq.example> - 1.0-1\n- First.\n\n") {
+				t.Errorf("rpmspec reads the changelog as:\n%s", log)
+			}
 
 			// A second sync on its own result: exit 0, no byte changed.
 			g(f.SRPM, "add", "-A")
