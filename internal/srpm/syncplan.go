@@ -148,11 +148,12 @@ func PlanSync(in SyncInput) (*SyncPlan, error) {
 	if len(in.FileIDs) != len(applied) {
 		return nil, fmt.Errorf("%d patch-ids for %d applied patches", len(in.FileIDs), len(applied))
 	}
+	rows := ungroup(in.Rows)
 	var olds []*review.Row
 	var queue []*review.Commit // the new queue, in order
 	rowOfNew := map[string]*review.Row{}
-	for i := range in.Rows {
-		r := &in.Rows[i]
+	for i := range rows {
+		r := &rows[i]
 		if r.Old != nil {
 			olds = append(olds, r)
 		}
@@ -387,6 +388,51 @@ func (l logLine) String() string {
 		n = -1 - n
 	}
 	return fmt.Sprintf("Patch%d %s", n, l.text)
+}
+
+// ungroup turns the rows of a split (one old commit, several rows: one per
+// new part) and of a squash (several old commits, one new one) into the
+// one-to-one rows the plan works with: a split's first part (in the new
+// queue) takes the old commit's patch, the other parts are added after
+// it; a squash's first old commit takes the new one, the others are
+// dropped, their reason saying into what. Rows without a group pass as
+// they are. It goes by the rows' shape, not their status's name.
+func ungroup(in []review.Row) []review.Row {
+	first := map[string]int{} // old sha -> row index of its first part
+	for i, r := range in {
+		if r.Old == nil || r.New == nil || r.Upstream {
+			continue
+		}
+		if j, ok := first[r.Old.SHA]; !ok || r.New.Index < in[j].New.Index {
+			first[r.Old.SHA] = i
+		}
+	}
+	firstOld := map[string]int{} // new sha -> row index of its first old commit
+	for i, r := range in {
+		if r.Old == nil || r.New == nil || r.Upstream {
+			continue
+		}
+		if j, ok := firstOld[r.New.SHA]; !ok || r.Old.Index < in[j].Old.Index {
+			firstOld[r.New.SHA] = i
+		}
+	}
+	out := make([]review.Row, 0, len(in))
+	for i, r := range in {
+		switch {
+		case r.Old == nil || r.New == nil || r.Upstream:
+		case first[r.Old.SHA] != i:
+			r = review.Row{Status: review.StatusAdded, New: r.New} // a later part of a split
+		case firstOld[r.New.SHA] != i:
+			// Squashed into a commit another old one's patch becomes.
+			note := r.Note
+			if noteLine(note) == "" {
+				note = fmt.Sprintf("squashed into %s %s", git.Short(r.New.SHA), r.New.Title)
+			}
+			r = review.Row{Status: review.StatusDropped, Old: r.Old, Note: note}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // finish checks the result parses and lists the files nothing declares

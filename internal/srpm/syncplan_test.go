@@ -3,6 +3,7 @@ package srpm
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -323,6 +324,45 @@ func TestVersionOfTag(t *testing.T) {
 	} {
 		if got := VersionOfTag(c.template, c.tag); got != c.want {
 			t.Errorf("VersionOfTag(%q, %q) = %q, want %q", c.template, c.tag, got, c.want)
+		}
+	}
+}
+
+// TestPlanSyncGroups: review rows of a split (one old commit, two rows) and
+// a squash (two old commits, one new one), as review-rebase gives them
+// with its split and squash tier: the split's first part takes the patch
+// and the second is added after it; the squash's first old commit takes
+// the new one, the second is dropped, saying into what.
+func TestPlanSyncGroups(t *testing.T) {
+	old := func(i int) *review.Commit {
+		return &review.Commit{SHA: sha(string(rune('1' + i))), Title: fmt.Sprintf("p%d", i), PatchID: pid(byte(i + 1)), Index: i}
+	}
+	nw := func(c string, id byte, index int, title string) *review.Commit {
+		return &review.Commit{SHA: sha(c), Title: title, PatchID: pid(id), Index: index}
+	}
+	x := nw("f", 5, 4, "p4")
+	squashed := nw("c", 30, 2, "p2 and p3")
+	rows := []review.Row{
+		{Status: review.StatusSame, Old: old(0), New: nw("a", 1, 0, "p0")},
+		{Status: review.Status("split"), Old: old(1), New: nw("b", 20, 1, "p1")},
+		{Status: review.Status("squashed"), Old: old(2), New: squashed},
+		{Status: review.Status("squashed"), Old: old(3), New: squashed},
+		{Status: review.Status("split"), Old: old(1), New: nw("e", 21, 3, "p1, second half")},
+		{Status: review.StatusSame, Old: old(4), New: x},
+	}
+	src := strings.Replace(planSpec, "# Patch3: gone.patch: 0123456789ab fixed upstream\n", "", 1)
+	src = strings.Replace(src, "Patch4: d.patch\n", "Patch3: d.patch\n", 1)
+	in := planInput(t, src, []patchid.ID{pid(1), pid(2), pid(3), pid(4), pid(5)}, rows)
+	p, err := PlanSync(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Patch0: a.patch\nPatch1: b-rebase-to-v4.19.20.patch\nPatch2: c-rebase-to-v4.19.20.patch\n" +
+			"# Patch3: d.patch: dropped: squashed into cccccccccccc p2 and p3\n\n# XCP-ng patches\nPatch9: p1-second-half.patch\nPatch10: x.patch\n\n",
+	} {
+		if !strings.Contains(string(p.Out), want) {
+			t.Errorf("edited spec lacks %q:\n%s", want, p.Out)
 		}
 	}
 }
