@@ -98,7 +98,11 @@ _git-import-srpm () {
 			'--new-base=[base of the new queue]:revision:__git_revisions' \
 			'(-n --dry-run)'{-n,--dry-run}'[print the spec diff, change nothing]' \
 			'--vendor-marker=[comment line that starts the vendor block]:text' \
-			'--new-version=[also set Version]:version' \
+			'--new-version=[set Version (default: from the onto tag)]:version' \
+			'--base-tag=[tag template mapping a tag to a version]:template' \
+			'--release=[the new release]:release' \
+			'--no-changelog[add no %changelog entry]' \
+			'--allow-unexplained[comment out dropped commits without a note too]' \
 			'*:range:__git_commit_ranges' ;;
 	(*)
 		_arguments $common \

@@ -95,7 +95,8 @@ _git_import_srpm ()
 		__pqtools_files; return ;;
 	sync,-*)
 		__gitcomp "--spec= --sources= --code-repo= --onto-tag= --old-base= --new-base=
-			--dry-run --vendor-marker= --new-version= --help"; return ;;
+			--dry-run --vendor-marker= --new-version= --base-tag= --release= --no-changelog
+			--allow-unexplained --help"; return ;;
 	sync,*)
 		__git_complete_revlist; return ;;
 	verify,-*)

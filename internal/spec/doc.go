@@ -34,4 +34,10 @@
 // were commented out because they are upstream; they are reported by
 // Spec.Commented. A vendor block starts at a marker comment (by default
 // "# XCP-ng patches"); Renumber leaves everything from there on alone.
+//
+// The editors git import-srpm sync uses change only the lines they are
+// about: Edit (upstream, dropped and regenerated patches, Version), Insert
+// (new patches between their neighbours, renumbering the rest of their
+// layer as Renumber does, %patchN lines of %prep following), SetRelease and
+// SetGlobal, and AddChangelog, whose entry rpm's %changelog parser reads.
 package spec

@@ -20,6 +20,13 @@ type UpstreamEdit struct {
 	Title  string
 }
 
+// DroppedEdit comments out patch Num as dropped from the queue:
+// "# PatchN: <file>: dropped: <Reason>".
+type DroppedEdit struct {
+	Num    int
+	Reason string
+}
+
 // ReplaceEdit points patch Num at another file.
 type ReplaceEdit struct {
 	Num  int
@@ -29,6 +36,7 @@ type ReplaceEdit struct {
 // Edits are the changes git import-srpm sync makes to a spec.
 type Edits struct {
 	Upstream []UpstreamEdit
+	Dropped  []DroppedEdit
 	Replace  []ReplaceEdit
 	// Add are the files of new patches, declared in this order after the
 	// last patch of the vendor block (or the last patch, without one).
@@ -127,6 +135,29 @@ func Edit(src []byte, edits Edits, opts *Options) (*EditResult, error) {
 		}
 		set(p, text)
 	}
+	for _, d := range edits.Dropped {
+		p, t, err := target(d.Num)
+		if err != nil {
+			return nil, err
+		}
+		reason := strings.Join(strings.Fields(d.Reason), " ")
+		if reason == "" {
+			reason = "no reason given"
+		}
+		set(p, "# "+t.name+": "+p.File+": dropped: "+strings.ReplaceAll(reason, "%", "%%"))
+	}
+	if len(edits.Upstream)+len(edits.Dropped) > 0 {
+		var gone []int
+		for _, u := range edits.Upstream {
+			gone = append(gone, u.Num)
+		}
+		for _, d := range edits.Dropped {
+			gone = append(gone, d.Num)
+		}
+		if err := commentPrep(lines, gone, res); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range edits.Replace {
 		p, t, err := target(r.Num)
 		if err != nil {
@@ -196,6 +227,51 @@ func setVersion(s *Spec, lines []string, version string, res *EditResult) error 
 		c := content(lines[src.Line-1])
 		if t, ok := matchTag(c); ok && t.key == "source" && strings.Contains(t.value, old) {
 			change(src.Line, c[:t.valueFrom]+strings.ReplaceAll(t.value, old, version)+c[t.valueFrom+len(t.value):])
+		}
+	}
+	return nil
+}
+
+// commentPrep comments out the %prep lines that apply one of the patches
+// gone ("#%%patchN -p1", a %% so rpm does not read a macro there); a line
+// applying one of them with others is refused.
+func commentPrep(lines []string, gone []int, res *EditResult) error {
+	isGone := map[int]bool{}
+	for _, n := range gone {
+		isGone[n] = true
+	}
+	sec := ""
+	for _, l := range joinLogical(lines) {
+		if s := section(l.text); s != "" {
+			sec = s
+			continue
+		}
+		if sec != "prep" {
+			continue
+		}
+		name, rest := directive(trimLeftSpace(l.text))
+		if !strings.HasPrefix(name, "patch") || !isNumber(name[5:]) {
+			continue
+		}
+		if n, ok := singlePatch(l.text); ok {
+			if isGone[n] && l.first == l.last {
+				o := lines[l.first]
+				text := "#" + strings.ReplaceAll(content(o), "%", "%%")
+				lines[l.first] = text + o[len(content(o)):]
+				res.Changed = append(res.Changed, Changed{Line: l.Line(), Old: content(o), New: text})
+			} else if isGone[n] {
+				return lineErrf(l.Line(), ErrPrepLayout, "%%patch line continued over several lines; comment out patch %d in %%prep by hand", n)
+			}
+			continue
+		}
+		if name != "patch" {
+			rest = " -P " + name[5:] + rest
+		}
+		o, pos, _ := getopt(strings.Fields(rest), "PpbzFdo")
+		for _, a := range append(o['P'], pos...) {
+			if n, ok := parseNum(a); ok && isGone[n] {
+				return lineErrf(l.Line(), ErrPrepLayout, "%%prep applies patch %d together with others (%s); take it out by hand", n, trimSpace(l.text))
+			}
 		}
 	}
 	return nil
@@ -281,6 +357,11 @@ func verifyEdit(res *EditResult, edits Edits, opts *Options) error {
 	for _, u := range edits.Upstream {
 		if _, ok := byNum[u.Num]; ok {
 			return fmt.Errorf("edited spec still declares patch %d", u.Num)
+		}
+	}
+	for _, d := range edits.Dropped {
+		if _, ok := byNum[d.Num]; ok {
+			return fmt.Errorf("edited spec still declares patch %d", d.Num)
 		}
 	}
 	for _, r := range edits.Replace {

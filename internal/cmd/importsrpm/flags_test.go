@@ -51,9 +51,13 @@ func TestParseOptions(t *testing.T) {
 		{[]string{"renumber", "--vendor-marker", "# X", "k.spec", "0", "3"}, &RenumberOptions{IO: stdio, SpecPath: "k.spec", Offset: 3, VendorMarker: "# X"}},
 		{[]string{"sync", "q/base..rebased", "--spec", "k.spec", "--onto-tag", "v2", "-n", "--new-version", "4.19.20"}, &SyncOptions{
 			IO: stdio, SpecPath: "k.spec", OntoTag: "v2", DryRun: true, NewVersion: "4.19.20", VendorMarker: spec.DefaultVendorMarker,
-			OldTip: "q/base", NewTip: "rebased"}},
+			BaseTag: srpm.DefaultBaseTag, OldTip: "q/base", NewTip: "rebased"}},
+		{[]string{"sync", "--release", "3.1", "--no-changelog", "--allow-unexplained", "--base-tag", "linux-%{version}", "a..b"}, &SyncOptions{
+			IO: stdio, Release: "3.1", NoChangelog: true, AllowUnexplained: true, BaseTag: "linux-%{version}", VendorMarker: spec.DefaultVendorMarker,
+			OldTip: "a", NewTip: "b"}},
 		{[]string{"sync", "--old-base", "v1", "--new-base", "v2", "--sources", "S", "--code-repo", "c", "a..b"}, &SyncOptions{
-			IO: stdio, OldBase: "v1", NewBase: "v2", SourcesDir: "S", CodeRepo: "c", VendorMarker: spec.DefaultVendorMarker, OldTip: "a", NewTip: "b"}},
+			IO: stdio, OldBase: "v1", NewBase: "v2", SourcesDir: "S", CodeRepo: "c", VendorMarker: spec.DefaultVendorMarker, BaseTag: srpm.DefaultBaseTag,
+			OldTip: "a", NewTip: "b"}},
 	} {
 		got, code, stderr := parse(t, stdio, c.args...)
 		if code != 0 || !reflect.DeepEqual(got, c.want) {
@@ -87,6 +91,8 @@ func TestParseUsageErrors(t *testing.T) {
 		{[]string{"sync", "a.."}, "give the rebase as <old>..<new>"},
 		{[]string{"sync", "--new-version", "4.19-1", "a..b"}, "is not an RPM version"},
 		{[]string{"sync", "--onto-tag", "v 2", "a..b"}, "cannot be part of a file name"},
+		{[]string{"sync", "--release", "1-2", "a..b"}, "is not an RPM release"},
+		{[]string{"sync", "--base-tag", "v1", "a..b"}, "does not name %{version}"},
 	} {
 		got, code, stderr := parse(t, &cliutil.IO{}, c.args...)
 		if got != nil || code != cliutil.ExitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
