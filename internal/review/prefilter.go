@@ -45,6 +45,17 @@ func stripSpace(b []byte) string {
 
 // parse reads diff-tree --stdin output and records each commit's deltas.
 func (d *deltaSet) parse(r io.Reader) error {
+	v, flush := d.visitor()
+	if err := git.ReadPatches(r, v); err != nil {
+		return err
+	}
+	flush()
+	return nil
+}
+
+// visitor records the deltas of the commits of one patch stream; flush
+// records the last one at the end of the stream.
+func (d *deltaSet) visitor() (v git.PatchVisitor, flush func()) {
 	var commit, file string
 	var cur lineDelta
 	unfilterable := func() {
@@ -52,14 +63,14 @@ func (d *deltaSet) parse(r io.Reader) error {
 		d.unfilterable[commit] = true
 		d.mu.Unlock()
 	}
-	flush := func() {
+	flush = func() {
 		if commit != "" {
 			d.mu.Lock()
 			d.deltas[commit] = cur
 			d.mu.Unlock()
 		}
 	}
-	err := git.ReadPatches(r, git.PatchVisitor{
+	return git.PatchVisitor{
 		Commit: func(sha string) {
 			flush()
 			commit, cur, file = sha, lineDelta{}, ""
@@ -84,12 +95,19 @@ func (d *deltaSet) parse(r io.Reader) error {
 				cur[file][stripSpace(text)]--
 			}
 		},
-	})
-	if err != nil {
-		return err
+	}, flush
+}
+
+// alias gives commit c the deltas of commit rep (same patch), if known.
+func (d *deltaSet) alias(c, rep string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if v, ok := d.deltas[rep]; ok {
+		d.deltas[c] = v
 	}
-	flush()
-	return nil
+	if d.unfilterable[rep] {
+		d.unfilterable[c] = true
+	}
 }
 
 // plausible reports whether an upstream commit whose files changed line
