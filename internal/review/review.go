@@ -74,6 +74,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The notes need only the queues' ids: read them while the rest runs.
+	nts := startNotes(ctx, repo, old, nw)
+	defer nts.stop()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
 	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up)
 	if err != nil {
@@ -89,7 +92,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := assemble(ctx, repo, m, old, res); err != nil {
+	if err := assemble(m, nts, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -419,20 +422,49 @@ func sortedHashes(sg signature) []uint64 {
 	return hs
 }
 
-// assemble reads the notes of the old commits (the evidence a maintainer
-// left for drops) and sets res.Rows from the matches.
-func assemble(ctx context.Context, repo *git.Repo, m *matcher, old []*Commit, res *Result) error {
-	// The notes of the new commits too: a conflict explanation may be a
-	// note on the new commit (git review-rebase explain writes it there,
-	// without rewriting history).
-	shas := make([]string, 0, len(old)+len(m.new))
-	for _, c := range old {
-		shas = append(shas, c.SHA)
+// notesRead is the notes of the queue commits (the evidence a maintainer
+// left for drops; and a conflict explanation may be a note on the new
+// commit, as git review-rebase explain writes it there, without rewriting
+// history), read in the background. Its results are for wait's caller
+// only, after wait returned.
+type notesRead struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	notes  map[string]string
+	err    error
+}
+
+func startNotes(ctx context.Context, repo *git.Repo, old, nw []*Commit) *notesRead {
+	ctx, cancel := context.WithCancel(ctx)
+	n := &notesRead{cancel: cancel, done: make(chan struct{})}
+	shas := make([]string, 0, len(old)+len(nw))
+	for _, set := range [][]*Commit{old, nw} {
+		for _, c := range set {
+			shas = append(shas, c.SHA)
+		}
 	}
-	for _, c := range m.new {
-		shas = append(shas, c.SHA)
-	}
-	nts, err := notes.Read(ctx, repo, shas)
+	go func() {
+		defer close(n.done)
+		n.notes, n.err = notes.Read(ctx, repo, shas)
+	}()
+	return n
+}
+
+func (n *notesRead) wait() (map[string]string, error) {
+	<-n.done
+	return n.notes, n.err
+}
+
+// stop cancels the read if it still runs and waits for it to end.
+func (n *notesRead) stop() {
+	n.cancel()
+	<-n.done
+}
+
+// assemble sets res.Rows from the matches and the notes of the queue
+// commits.
+func assemble(m *matcher, nr *notesRead, res *Result) error {
+	nts, err := nr.wait()
 	if err != nil {
 		return err
 	}
