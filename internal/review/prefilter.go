@@ -334,7 +334,8 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 		}
 		return out
 	}
-	post, err := countSharded(ctx, repo, sideOf(+1), wanted, jobs)
+	postReqs := sideOf(+1)
+	post, err := countSharded(ctx, repo, postReqs, wanted, jobs)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +355,7 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 			pruned.add(verdictKey(u.SHA, qs))
 		}
 	}
-	before, err := countSharded(ctx, repo, preReqs, wanted, jobs)
+	before, err := countPre(ctx, repo, postReqs, post, preReqs, wanted, jobs)
 	if err != nil {
 		return nil, err
 	}
@@ -386,6 +387,60 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 		}
 	}
 	return keep, nil
+}
+
+// countPre counts the pre-images of preReqs. A pre-image is often the
+// post-image of an earlier candidate (upstream commits changing one file
+// follow each other), whose counts post holds already: only the others are
+// read.
+func countPre(ctx context.Context, repo *git.Repo, postReqs [][]blobReq, post map[string]map[string]map[string]int,
+	preReqs [][]blobReq, wanted map[string]bool, jobs int) (map[string]map[string]map[string]int, error) {
+	known := map[string]map[string]int{}
+	for _, rs := range postReqs {
+		for _, r := range rs {
+			if git.IsHex(r.name) {
+				known[r.name] = post[r.commit][r.path] // nil: no wanted line
+			}
+		}
+	}
+	out := map[string]map[string]map[string]int{}
+	var read [][]blobReq
+	for _, rs := range preReqs {
+		var left []blobReq
+		for _, r := range rs {
+			counts, ok := known[r.name]
+			if !ok {
+				left = append(left, r)
+				continue
+			}
+			if len(counts) == 0 {
+				continue
+			}
+			if out[r.commit] == nil {
+				out[r.commit] = map[string]map[string]int{}
+			}
+			m := make(map[string]int, len(counts))
+			for l, n := range counts {
+				m[l] = r.sign * n
+			}
+			out[r.commit][r.path] = m
+		}
+		read = append(read, left)
+	}
+	got, err := countSharded(ctx, repo, read, wanted, jobs)
+	if err != nil {
+		return nil, err
+	}
+	for c, paths := range got {
+		if out[c] == nil {
+			out[c] = paths
+			continue
+		}
+		for p, m := range paths {
+			out[c][p] = m
+		}
+	}
+	return out, nil
 }
 
 // countSharded runs countLines over groups of requests (one group per
