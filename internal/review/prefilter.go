@@ -262,9 +262,17 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 			}
 		}
 	}
-	entry := map[string]upEntry{}
+	// Only candidates are looked up: a map of every upstream commit cost
+	// more than the rest of a warm run's prefilter.
+	isCandidate := make(map[string]bool, len(candidates))
+	for _, c := range candidates {
+		isCandidate[c] = true
+	}
+	entry := make(map[string]upEntry, len(candidates))
 	for _, e := range ups {
-		entry[e.SHA] = e
+		if isCandidate[e.SHA] {
+			entry[e.SHA] = e
+		}
 	}
 	var uncached []string
 	var keep []string
