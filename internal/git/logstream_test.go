@@ -142,9 +142,16 @@ func TestReadLogCallbackError(t *testing.T) {
 
 // encodeLog writes records the way WalkLog's git log does.
 func encodeLog(recs []LogRecord, withMessage bool) string {
+	return encodeLogFields(recs, false, withMessage)
+}
+
+func encodeLogFields(recs []LogRecord, withAuthor, withMessage bool) string {
 	var b strings.Builder
 	for _, r := range recs {
 		fmt.Fprintf(&b, "%s\x00%s\x00", r.Commit, strings.Join(r.Parents, " "))
+		if withAuthor {
+			fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", r.AuthorName, r.AuthorEmail, r.AuthorTime)
+		}
 		if withMessage {
 			b.WriteString(r.Message + "\x00")
 		}
@@ -161,6 +168,43 @@ func encodeLog(recs []LogRecord, withMessage bool) string {
 		}
 	}
 	return b.String()
+}
+
+// What ReadLogFields accepts with the author fields, written back the way
+// git writes it, reads the same.
+func FuzzReadLogFields(f *testing.F) {
+	f.Add([]byte(idA+"\x00"+idB+"\x00A U Thor\x00a@x\x001546300800\x00title\n\x00\x00\n:100644 100644 "+id1+" "+id2+" M\x00f.c\x00"), true)
+	f.Add([]byte(idA+"\x00\x00\x00\x00-1\x00\x00"+idB+"\x00"+idA+"\x00n\x00e\x00+7\x00\x00"), false)
+	f.Fuzz(func(t *testing.T, in []byte, withMessage bool) {
+		read := func(s string) ([]LogRecord, error) {
+			var got []LogRecord
+			err := ReadLogFields(strings.NewReader(s), true, withMessage, func(r *LogRecord) error {
+				c := *r
+				c.Parents = append([]string(nil), r.Parents...)
+				c.Changes = append([]RawChange(nil), r.Changes...)
+				norm(&c)
+				got = append(got, c)
+				return nil
+			})
+			return got, err
+		}
+		got, err := read(string(in))
+		if err != nil {
+			return
+		}
+		for _, r := range got {
+			if strings.Contains(r.Message+r.AuthorName+r.AuthorEmail, "\x00") {
+				t.Fatalf("field with NUL %+v", r)
+			}
+		}
+		again, err := read(encodeLogFields(got, true, withMessage))
+		if err != nil {
+			t.Fatalf("re-reading: %v", err)
+		}
+		if !reflect.DeepEqual(got, again) {
+			t.Fatalf("round trip:\n%+v\n%+v", got, again)
+		}
+	})
 }
 
 func TestReadLogAuthor(t *testing.T) {
