@@ -84,7 +84,7 @@ func TestEveryOptionIsCompleted(t *testing.T) {
 		{"review-rebase"}, {"review-rebase", "replay"}, {"review-rebase", "show"}, {"review-rebase", "explain"},
 		{"import-srpm"}, {"import-srpm", "verify"}, {"import-srpm", "renumber"}, {"import-srpm", "sync"},
 	}
-	for _, sub := range []string{"commit", "revert", "list", "collect", "consolidate", "compare", "check", "report", "blame"} {
+	for _, sub := range []string{"commit", "revert", "list", "collect", "consolidate", "compare", "check", "report", "blame", "layout", "smoke", "lockedlist", "debug", "tui"} {
 		cases = append(cases, []string{"kabi", sub})
 	}
 	for _, c := range cases {

@@ -35,8 +35,12 @@ __pqtools_value ()
 		__gitcomp "auto always never"; return 0 ;;
 	--onto|--old-base|--new-base|--onto-tag)
 		__git_complete_refs; return 0 ;;
-	--srpm-repo|--code-repo|--spec|--sources|--output|-o|--input|-i|--kabi|-k|--symvers|-s|--symtypes-kabi|-K|--symtypes-build|-S|--repo)
+	--srpm-repo|--code-repo|--spec|--sources|--output|-o|--input|-i|--kabi|-k|--symvers|-s|--symtypes-kabi|-K|--symtypes-build|-S|--repo|--symtypes|--lockedlist|--symvers-kabi|--symvers-build|--minimize-kabi)
 		__pqtools_files; return 0 ;;
+	-l|--old-obj|--new-obj)
+		__pqtools_files; return 0 ;;
+	--range)
+		__git_complete_revlist; return 0 ;;
 	esac
 	return 1
 }
@@ -62,8 +66,8 @@ _git_review_rebase ()
 		__git_complete_refs
 		return ;;
 	,-*)
-		__gitcomp "--format= --check --no-cache --no-similar --onto= --old-base=
-			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --help"
+		__gitcomp "--format= --check --no-cache --no-similar --no-drift --onto= --old-base=
+			--color= --no-pager --patch --width= --jobs= --verbose --demo --replay --all-layers --help"
 		return ;;
 	esac
 	if __git_has_doubledash; then
@@ -79,11 +83,15 @@ _git_review_rebase ()
 _git_import_srpm ()
 {
 	__pqtools_value && return
-	local sub="$(__git_find_on_cmdline "verify renumber sync")"
+	local sub="$(__git_find_on_cmdline "verify renumber sync merge-spec")"
 	case "$sub,$cur" in
 	renumber,-*)
 		__gitcomp "--dry-run --vendor-marker= --help"; return ;;
 	renumber,*)
+		__pqtools_files; return ;;
+	merge-spec,-*)
+		__gitcomp "--dry-run --output= --vendor-marker= --help"; return ;;
+	merge-spec,*)
 		__pqtools_files; return ;;
 	sync,-*)
 		__gitcomp "--spec= --sources= --code-repo= --onto-tag= --old-base= --new-base=
@@ -102,14 +110,14 @@ _git_import_srpm ()
 	esac
 	__git_complete_refs
 	if [ -z "$sub" ]; then
-		__gitcomp_nl_append "$(printf '%s\n' verify renumber sync)"
+		__gitcomp_nl_append "$(printf '%s\n' verify renumber sync merge-spec)"
 	fi
 }
 
 _git_kabi ()
 {
 	__pqtools_value && return
-	local subs="commit revert list collect consolidate compare check report blame"
+	local subs="commit revert list collect consolidate compare check report blame layout smoke lockedlist debug tui"
 	local sub="$(__git_find_on_cmdline "$subs")"
 	if [ -z "$sub" ]; then
 		case "$cur" in
@@ -135,13 +143,23 @@ _git_kabi ()
 		fi
 		return ;;
 	collect,-*)
-		__gitcomp "--output= --kabi= --help"; return ;;
+		__gitcomp "--output= --kabi= --minimize-kabi= --help"; return ;;
 	consolidate,-*)
 		__gitcomp "--input= --output= --kabi= --help"; return ;;
 	compare,-*)
-		__gitcomp "--no-print-symbols --print-missing --help"; return ;;
+		__gitcomp "--no-print-symbols --no-print-symbol --print-missing --impact --lockedlist= --format= --help"; return ;;
+	tui,-*)
+		__gitcomp "--lockedlist= --symtypes-kabi= --symtypes-build= --range= --repo= --old-obj= --new-obj= --help"; return ;;
 	check,-*)
-		__gitcomp "--kabi= --symvers= --symtypes-kabi= --symtypes-build= --help"; return ;;
+		__gitcomp "--kabi= --symvers-kabi= --symvers= --symvers-build= --symtypes-kabi= --symtypes-build= --help"; return ;;
+	layout,-*)
+		__gitcomp "--old= --new= --format= --help"; return ;;
+	smoke,-*)
+		__gitcomp "--symtypes= --symvers= --lockedlist= --help"; return ;;
+	lockedlist,-*)
+		__gitcomp "--append --help"; return ;;
+	debug,-*)
+		__gitcomp "--help"; return ;;
 	*)
 		__pqtools_files; return ;;
 	esac

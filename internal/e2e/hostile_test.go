@@ -157,6 +157,16 @@ func TestHostile(t *testing.T) {
 		{"kabi-commit-not-a-repository", nowhere, []string{"git-kabi", "commit", "HEAD"}, nil},
 		{"kabi-commit-unknown-revision", repo, []string{"git-kabi", "commit", "nosuch"}, nil},
 		{"kabi-compare-missing-file", repo, []string{"git-kabi", "compare", filepath.Join(tmp, "none.symtypes"), filepath.Join(hostile, "good.symtypes")}, nil},
+		{"kabi-report-not-symtypes", repo, []string{"git-kabi", "report", filepath.Join(hostile, "not-symtypes.txt")}, nil},
+		{"kabi-report-no-exports", repo, []string{"git-kabi", "report", filepath.Join(hostile, "types-only.symtypes")}, nil},
+		{"kabi-check-symvers-5.4-duplicates", repo, []string{"git-kabi", "check", "-k", filepath.Join(hostile, "dup-Module.kabi"), "-s", filepath.Join(hostile, "Module.symvers-5.4")}, nil},
+		{"kabi-check-changed-not-in-symtypes", repo, []string{"git-kabi", "check", "-k", filepath.Join(hostile, "dup-Module.kabi"), "-s", filepath.Join(hostile, "changed-Module.symvers"),
+			"-K", filepath.Join(hostile, "good.symtypes"), "-S", filepath.Join(hostile, "good.symtypes")}, nil},
+		{"kabi-consolidate-dangling", repo, []string{"git-kabi", "consolidate", "-i", filepath.Join(hostile, "dangling.symtypes"), "-o", filepath.Join(tmp, "dangling.out"), "-k", filepath.Join(hostile, "f-locked")}, nil},
+		{"kabi-consolidate-empty-list", repo, []string{"git-kabi", "consolidate", "-i", filepath.Join(hostile, "good.symtypes"), "-o", filepath.Join(tmp, "empty.out"), "--kabi", filepath.Join(hostile, "empty-locked")}, nil},
+		{"kabi-smoke-mismatch", repo, []string{"git-kabi", "smoke", "-t", filepath.Join(hostile, "good.symtypes"), "-v", filepath.Join(hostile, "dup-Module.kabi"), "-l", filepath.Join(hostile, "f-locked")}, nil},
+		{"kabi-lockedlist-not-elf", repo, []string{"git-kabi", "lockedlist", filepath.Join(tmp, "locked"), filepath.Join(hostile, "not-a-module")}, nil},
+		{"kabi-rev-as-commit", repo, []string{"git-kabi", "v1", "--no-edit"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -39,6 +39,9 @@ var registry = sync.OnceValue(func() *chroma.LexerRegistry {
 // nil.
 func Match(filename string) chroma.Lexer { return registry().Match(filename) }
 
+// Get returns the lexer of a name or alias ("c", "go"), or nil.
+func Get(name string) chroma.Lexer { return registry().Get(name) }
+
 // Monokai is chroma's monokai style.
 var Monokai = sync.OnceValue(func() *chroma.Style {
 	f, err := files.Open("monokai.xml")

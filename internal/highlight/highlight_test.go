@@ -45,6 +45,11 @@ func TestMatchAgreesWithChroma(t *testing.T) {
 			t.Errorf("%s: tokens\n%s\nchroma's\n%s", name, tg, tw)
 		}
 	}
+	for _, name := range []string{"c", "go", "bash", "make"} {
+		if got, want := Get(name), lexers.Get(name); got == nil || got.Config().Name != want.Config().Name {
+			t.Errorf("Get(%q) = %v, chroma's %q", name, got, want.Config().Name)
+		}
+	}
 	if Match("notes.txt-unknown-ext-zz") != nil {
 		t.Error("an unknown file got a lexer")
 	}

@@ -176,3 +176,42 @@ func FuzzMembers(f *testing.F) {
 		}
 	})
 }
+
+func TestIncludeRules(t *testing.T) {
+	unknown := strings.Fields("struct foo { UNKNOWN }")
+	defined := strings.Fields("struct foo { int x ; }")
+	if !Unknown(unknown) || Unknown(defined) || Unknown(strings.Fields("struct foo { UNKNOWN ; }")) {
+		t.Error("Unknown")
+	}
+	if !VisibilityChanged(unknown, defined) || !VisibilityChanged(defined, unknown) || VisibilityChanged(defined, defined) || VisibilityChanged(nil, defined) {
+		t.Error("VisibilityChanged")
+	}
+	for in, want := range map[string]string{
+		"include/linux/foo.h":        "linux/foo.h",
+		"arch/x86/include/asm/bar.h": "asm/bar.h",
+		"drivers/net/e1000/hw.h":     "hw.h",
+		"myinclude/x.h":              "x.h",
+	} {
+		if got := IncludeName(in); got != want {
+			t.Errorf("IncludeName(%s) = %s, want %s", in, got, want)
+		}
+	}
+	re := regexp.MustCompile(IncludePattern([]string{"include/linux/foo.h", "drivers/x.c", "drivers/net/hw.h"}))
+	for line, want := range map[string]bool{
+		"#include <linux/foo.h>":       true,
+		"  #  include \"linux/foo.h\"": true,
+		"#include <hw.h>":              true,
+		"#include \"../net/hw.h\"":     true,
+		"#include <linux/foo.hh>":      false,
+		"#include <linux/xfoo.h>":      false,
+		"// #include <linux/foo.h>":    false,
+		"#include <x.c>":               false,
+	} {
+		if re.MatchString(line) != want {
+			t.Errorf("%q: match %v", line, !want)
+		}
+	}
+	if IncludePattern([]string{"a.c"}) != "" {
+		t.Error("no header, no pattern")
+	}
+}

@@ -36,6 +36,7 @@ var (
 		"signed": true, "int": true, "long": true, "short": true, "char": true, "void": true, "bool": true,
 		"_Bool": true, "float": true, "double": true, "typedef": true, "static": true, "inline": true,
 		"extern": true, "attribute": true, "__attribute__": true, "restrict": true, "__restrict": true,
+		"UNKNOWN": true, // genksyms' body of a type declared but not defined
 	}
 )
 

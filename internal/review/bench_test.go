@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/testdata/repos"
@@ -90,4 +91,27 @@ func BenchmarkCountLines(b *testing.B) {
 			b.Fatal(len(out), err)
 		}
 	}
+}
+
+// BenchmarkDiffTiers compares a cold review with the diff-based tiers
+// (similar, split and squash) against one without them (--no-similar), in
+// the same run, and reports the ratio.
+func BenchmarkDiffTiers(b *testing.B) {
+	fx, repo := benchFixture(b)
+	run := func(noSimilar bool) time.Duration {
+		start := time.Now()
+		_, err := Run(context.Background(), repo, Options{OldBase: fx.OldBase, OldTip: fx.OldTip,
+			NewBase: fx.NewBase, NewTip: fx.NewTip, NoCache: true, NoSimilar: noSimilar})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	var with, without time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		without += run(true)
+		with += run(false)
+	}
+	b.ReportMetric(float64(with)/float64(without), "with/without")
 }

@@ -13,12 +13,17 @@ import (
 type Bases struct {
 	OldBase, NewBase string // revisions (ref names or ids)
 	OldHow, NewHow   string
+	// OurLayer, in known, reviews our layer only: a branch X/base whose
+	// X/vendor-base exists (import-srpm's end of the upstream vendor's
+	// patches) has its base there rather than in X/pre-base.
+	OurLayer bool
 }
 
 // InferBases finds the bases of the two-tip form old-tip..new-tip. A branch
 // X/base (the import-srpm convention) has its base in X/pre-base.
 // Otherwise the old base is the merge base of the tips and the new base the
-// nearest tag reachable from the new tip but not from the old one. A base
+// nearest tag reachable from the new tip but not from the old one; with
+// known.OurLayer, X/vendor-base where it exists. A base
 // the user gave (known's OldBase or NewBase) is kept and not looked for:
 // unrelated tips need no merge base when the old base is given.
 func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, known Bases) (Bases, error) {
@@ -30,11 +35,11 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, know
 	} else if shallow {
 		return b, ErrShallow
 	}
-	oldPre, err := preBase(ctx, repo, oldTip)
+	oldPre, oldHow, err := preBase(ctx, repo, oldTip, known.OurLayer)
 	if err != nil {
 		return b, err
 	}
-	newPre, err := preBase(ctx, repo, newTip)
+	newPre, newHow, err := preBase(ctx, repo, newTip, known.OurLayer)
 	if err != nil {
 		return b, err
 	}
@@ -42,13 +47,13 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, know
 	case known.OldBase != "":
 		b.OldBase, b.OldHow = known.OldBase, "given"
 	case oldPre != "":
-		b.OldBase, b.OldHow = oldPre, "branch convention"
+		b.OldBase, b.OldHow = oldPre, oldHow
 	}
 	switch {
 	case known.NewBase != "":
 		b.NewBase, b.NewHow = known.NewBase, "given"
 	case newPre != "":
-		b.NewBase, b.NewHow = newPre, "branch convention"
+		b.NewBase, b.NewHow = newPre, newHow
 	}
 	oldSHA, err := repo.ResolveCommit(ctx, oldTip)
 	if err != nil {
@@ -82,21 +87,27 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, know
 }
 
 // preBase returns "refs/heads/X/pre-base" when rev names the branch X/base
-// and that pre-base branch exists.
-func preBase(ctx context.Context, repo *git.Repo, rev string) (string, error) {
+// and that pre-base branch exists; with ourLayer, "refs/heads/X/vendor-base"
+// first, when it exists. how says which.
+func preBase(ctx context.Context, repo *git.Repo, rev string, ourLayer bool) (ref, how string, err error) {
 	name := strings.TrimPrefix(rev, "refs/heads/")
 	if !strings.HasSuffix(name, "/base") {
-		return "", nil
+		return "", "", nil
 	}
 	if ok, err := repo.RefExists(ctx, "refs/heads/"+name); err != nil || !ok {
-		return "", err
+		return "", "", err
 	}
-	pre := "refs/heads/" + strings.TrimSuffix(name, "/base") + "/pre-base"
-	ok, err := repo.RefExists(ctx, pre)
+	prefix := "refs/heads/" + strings.TrimSuffix(name, "/base")
+	if ourLayer {
+		if ok, err := repo.RefExists(ctx, prefix+"/vendor-base"); err != nil || ok {
+			return prefix + "/vendor-base", "branch convention, our layer only", err
+		}
+	}
+	ok, err := repo.RefExists(ctx, prefix+"/pre-base")
 	if err != nil || !ok {
-		return "", err
+		return "", "", err
 	}
-	return pre, nil
+	return prefix + "/pre-base", "branch convention", nil
 }
 
 // nearestTag walks from tip, newest first, skipping what from reaches, and

@@ -28,11 +28,29 @@ type matcher struct {
 	// (ambiguous, or no upstream commit of the range), for -v.
 	notes   []string
 	upBySHA map[string]*Commit
+	// sigs are the diff signatures the similar tier read, for the split
+	// and squash tier (split.go), which records its groups in split (old
+	// -> its parts), squash (old -> the combination) and groupScore.
+	sigs       map[string]signature
+	split      map[*Commit][]*Commit
+	squash     map[*Commit]*Commit
+	groupScore map[*Commit]float64
+	tune       tuning
 }
+
+// tuning holds the thresholds of the diff-based tiers: the constants, but
+// for the measurements that vary them (split_measure_test.go).
+type tuning struct {
+	similar     float64 // minSimilarity
+	part, whole float64 // minPartExplained, minWholeCovered
+	slack       bool    // allow slackLines (split.go)
+}
+
+var defaultTuning = tuning{similar: minSimilarity, part: minPartExplained, whole: minWholeCovered, slack: true}
 
 func newMatcher(old, new, up []*Commit) *matcher {
 	return &matcher{old: old, new: new, up: up, newPaired: map[*Commit]bool{},
-		queue: map[*Commit]match{}, upstream: map[*Commit]match{}}
+		queue: map[*Commit]match{}, upstream: map[*Commit]match{}, tune: defaultTuning}
 }
 
 // strong runs every tier but "similar": same commit, patch-id in the new
@@ -301,19 +319,44 @@ func (m *matcher) leftovers() (olds, news []*Commit) {
 // similar pairs leftovers whose diffs are close: best scores first, each
 // commit at most once, only above the threshold.
 func (m *matcher) similar(sigs map[string]signature) {
+	m.sigs = sigs
 	olds, news := m.leftovers()
-	for _, p := range pairSimilar(olds, news, sigs) {
+	for _, p := range pairSimilarAt(olds, news, sigs, m.tune.similar) {
 		m.pair(p.o, p.n, EvidenceSimilar, p.score)
 	}
 }
 
 // rows builds the review rows: old order, added commits where they sit in
-// the new range.
+// the new range. A split old commit has a row per part; the groups are
+// numbered in row order.
 func (m *matcher) rows(notes map[string]string) []Row {
 	var rows []Row
 	rowOfNew := map[*Commit]int{}
+	groupOf := map[*Commit]int{} // the original or the combination -> group
+	group := func(c *Commit) int {
+		if groupOf[c] == 0 {
+			groupOf[c] = len(groupOf) + 1
+		}
+		return groupOf[c]
+	}
 	for _, o := range m.old {
 		row := Row{Old: o, Note: notes[o.SHA]}
+		if parts := m.split[o]; parts != nil {
+			g := group(o)
+			for _, p := range parts {
+				rows = append(rows, Row{Old: o, Note: row.Note, New: p, Status: StatusSplit, Evidence: EvidenceSplit,
+					Similarity: m.groupScore[o], Group: g, Explained: HasConflictExplanation(p.Message)})
+				rowOfNew[p] = len(rows) - 1
+			}
+			continue
+		}
+		if n := m.squash[o]; n != nil {
+			row.New, row.Status, row.Evidence = n, StatusSquashed, EvidenceSquash
+			row.Similarity, row.Group, row.Explained = m.groupScore[o], group(n), HasConflictExplanation(n.Message)
+			rows = append(rows, row)
+			rowOfNew[n] = len(rows) - 1
+			continue
+		}
 		q, inQueue := m.queue[o]
 		u, hasUp := m.upstream[o]
 		switch {

@@ -8,6 +8,7 @@ package review
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
@@ -23,12 +24,25 @@ const (
 	StatusPatchID Status = "patch-id"
 	StatusTitle   Status = "title"
 	StatusSimilar Status = "similar"
-	StatusDropped Status = "dropped"
-	StatusAdded   Status = "added"
+	// StatusSplit: the old commit was split into several new ones; one
+	// row per part, Old the original, rows tied by Group.
+	StatusSplit Status = "split"
+	// StatusSquashed: several old commits were squashed (or fixed up)
+	// into one new commit; one row per old commit, New the combination.
+	StatusSquashed Status = "squashed"
+	StatusDropped  Status = "dropped"
+	StatusAdded    Status = "added"
 )
 
 // Statuses lists every status in display order.
-var Statuses = []Status{StatusSame, StatusPatchID, StatusTitle, StatusSimilar, StatusDropped, StatusAdded}
+var Statuses = []Status{StatusSame, StatusPatchID, StatusTitle, StatusSimilar, StatusSplit, StatusSquashed, StatusDropped, StatusAdded}
+
+// Grouped reports the statuses whose rows come in groups (split, squashed).
+func (s Status) Grouped() bool { return s == StatusSplit || s == StatusSquashed }
+
+// Optional reports the statuses that summaries leave out when no row has
+// them (split and squashed), so that a review without any reads as before.
+func (s Status) Optional() bool { return s.Grouped() }
 
 // Commit is one commit as the review sees it.
 type Commit struct {
@@ -69,6 +83,10 @@ const (
 	// upstream commit by hash (EvidenceMention).
 	EvidenceTitle   Evidence = "title"
 	EvidenceSimilar Evidence = "similar"
+	// The changed lines of the parts together are those of the whole
+	// (split.go).
+	EvidenceSplit  Evidence = "split"
+	EvidenceSquash Evidence = "squash"
 )
 
 // Row is one line of the review: an old commit and what became of it, or a
@@ -85,12 +103,21 @@ type Row struct {
 	Note         string
 	// Explained: the new commit message explains a conflict resolution.
 	Explained bool
-	// Similarity of the two diffs for "similar" rows, 0..1.
+	// Similarity of the two diffs for "similar" rows, 0..1. For split
+	// and squashed rows, the share of the group's changed lines the other
+	// side explains, the lower of the two ways: 1 when the parts carry
+	// exactly the lines of the whole.
 	Similarity float64
+	// Group ties the rows of one split or squash: 1, 2, ... in row order;
+	// 0 for other rows.
+	Group int
 	// Replay is the verdict of replaying Old onto New's parent
 	// (internal/replay: identical, changed, conflicted), when asked for;
 	// empty otherwise.
 	Replay string
+	// Drift lists identifiers the new commit adds lines with that
+	// upstream removed (drift.go).
+	Drift []Drift
 }
 
 // Range is a resolved queue range base..tip.
@@ -158,10 +185,16 @@ func HasConflictExplanation(msg string) bool { return conflictRE.MatchString(msg
 // row, and which: a dropped commit needs a note, a changed patch in the new
 // queue needs a conflict explanation in its message, unless it is a title
 // match whose replay gives exactly the new commit (only the context moved).
+// A split or squash changed the patch too, and needs the explanation unless
+// the parts carry exactly the changed lines of the whole (Similarity 1: the
+// history was cut differently, the code is the same); Check asks for it
+// once per group, and any new commit of the group may give it.
 func (row *Row) NeedsExplanation() (string, bool) {
 	switch {
 	case row.Status == StatusDropped && row.Note == "":
 		return "dropped without a note", true
+	case row.Status.Grouped() && !row.Explained && row.Similarity < 1:
+		return "patch " + string(row.Status) + " and changed without a conflict explanation", true
 	case (row.Status == StatusTitle || row.Status == StatusSimilar) && !row.Upstream && !row.Explained:
 		if row.Old != nil && row.New != nil && row.Old.PatchID.IsZero() && row.New.PatchID.IsZero() {
 			return "", false // both empty: nothing changed that needs words
@@ -172,4 +205,44 @@ func (row *Row) NeedsExplanation() (string, bool) {
 		return "patch changed without a conflict explanation", true
 	}
 	return "", false
+}
+
+// Sides returns the commits on each side of a row: for a split or squashed
+// row, every commit of its group (the original and the parts, or the olds
+// and their combination), in range order; otherwise the row's old and new
+// commit, if any. The side-by-side views show each side concatenated.
+func (r *Result) Sides(row *Row) (olds, news []*Commit) {
+	if row.Group == 0 {
+		if row.Old != nil {
+			olds = append(olds, row.Old)
+		}
+		if row.New != nil {
+			news = append(news, row.New)
+		}
+		return olds, news
+	}
+	seen := map[*Commit]bool{}
+	for i := range r.Rows {
+		g := &r.Rows[i]
+		if g.Group != row.Group {
+			continue
+		}
+		for _, c := range []*Commit{g.Old, g.New} {
+			if c == nil || seen[c] {
+				continue
+			}
+			seen[c] = true
+			if c == g.Old {
+				olds = append(olds, c)
+			} else {
+				news = append(news, c)
+			}
+		}
+	}
+	byIndex := func(cs []*Commit) {
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].Index < cs[j].Index })
+	}
+	byIndex(olds)
+	byIndex(news)
+	return olds, news
 }

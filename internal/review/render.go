@@ -19,7 +19,8 @@ const noCommit = "------------"
 
 // Mark is the one-character sign of a row, after git range-diff's
 // (= unchanged, ! changed, < only old, > only new), with ^ for a patch now
-// upstream.
+// upstream, { for a part of a split (one old opens into several new) and }
+// for a commit squashed into another (several old close into one new).
 func Mark(r *Row) string {
 	switch {
 	case r.Upstream:
@@ -28,6 +29,10 @@ func Mark(r *Row) string {
 		return "="
 	case r.Status == StatusTitle || r.Status == StatusSimilar:
 		return "!"
+	case r.Status == StatusSplit:
+		return "{"
+	case r.Status == StatusSquashed:
+		return "}"
 	case r.Status == StatusDropped:
 		return "<"
 	default:
@@ -39,6 +44,7 @@ func Mark(r *Row) string {
 var statusColor = map[Status]string{
 	StatusSame: "\x1b[32m", StatusPatchID: "\x1b[32m", StatusTitle: "\x1b[33m",
 	StatusSimilar: "\x1b[33m", StatusDropped: "\x1b[31m", StatusAdded: "\x1b[36m",
+	StatusSplit: "\x1b[35m", StatusSquashed: "\x1b[35m",
 }
 
 const (
@@ -70,10 +76,7 @@ func TextLine(r *Row) string {
 	if r.New != nil {
 		n = Short(r.New.SHA)
 	}
-	status := string(r.Status)
-	if r.Upstream {
-		status += " upstream"
-	}
+	status := StatusText(r)
 	// Titles come from anyone's commits: escape sequences in them are
 	// shown, never sent to the terminal.
 	line := fmt.Sprintf("%s %s %s %-17s %s", o, Mark(r), n, status, safetext.Line(RowTitle(r)))
@@ -81,6 +84,20 @@ func TextLine(r *Row) string {
 		line += " [replay: " + r.Replay + "]"
 	}
 	return line
+}
+
+// StatusText is a row's status as text output shows it: with "upstream"
+// for a patch now upstream, with the group number for split and squashed
+// rows ("split #1").
+func StatusText(r *Row) string {
+	status := string(r.Status)
+	if r.Upstream {
+		status += " upstream"
+	}
+	if r.Group > 0 {
+		status += fmt.Sprintf(" #%d", r.Group)
+	}
+	return status
 }
 
 // WriteText writes the review as text: a line per row, the note of an old
@@ -100,6 +117,9 @@ func WriteText(w io.Writer, res *Result, color bool) error {
 		b.WriteString(line + "\n")
 		if r.AlsoUpstream != nil {
 			fmt.Fprintf(&b, "    also upstream: %s %s\n", Short(r.AlsoUpstream.SHA), safetext.Line(r.AlsoUpstream.Title))
+		}
+		for _, d := range r.Drift {
+			fmt.Fprintf(&b, "    %s\n", DriftLine(d))
 		}
 		if r.Note != "" {
 			for j, l := range strings.Split(strings.TrimRight(r.Note, "\n"), "\n") {
@@ -126,7 +146,9 @@ func SummaryLine(res *Result) string {
 	s := res.Summarize()
 	var parts []string
 	for _, st := range Statuses {
-		parts = append(parts, fmt.Sprintf("%d %s", s.Counts[st], st))
+		if s.Counts[st] > 0 || !st.Optional() {
+			parts = append(parts, fmt.Sprintf("%d %s", s.Counts[st], st))
+		}
 	}
 	return fmt.Sprintf("%d old, %d new, %d upstream commits: %s; %d now upstream",
 		res.Stats.OldCommits, res.Stats.NewCommits, res.Stats.UpstreamCommits, strings.Join(parts, ", "), s.Upstream)
@@ -152,14 +174,27 @@ type jsonRow struct {
 	Note         string      `json:"note"`
 	AlsoUpstream string      `json:"also_upstream,omitempty"`
 	Evidence     Evidence    `json:"evidence,omitempty"`
+	Group        int         `json:"group,omitempty"`
 	Replay       string      `json:"replay,omitempty"`
+	Drift        []jsonDrift `json:"drift,omitempty"`
+}
+
+// jsonDrift is one Drift: new_name and upstream are "" when unknown.
+type jsonDrift struct {
+	Identifier string `json:"identifier"`
+	Upstream   string `json:"upstream"`
+	NewName    string `json:"new_name"`
 }
 
 type jsonSummary struct {
-	Same     int `json:"same"`
-	PatchID  int `json:"patch-id"`
-	Title    int `json:"title"`
-	Similar  int `json:"similar"`
+	Same    int `json:"same"`
+	PatchID int `json:"patch-id"`
+	Title   int `json:"title"`
+	Similar int `json:"similar"`
+	// Absent when zero: a review without splits and squashes reads as
+	// before they existed.
+	Split    int `json:"split,omitempty"`
+	Squashed int `json:"squashed,omitempty"`
 	Dropped  int `json:"dropped"`
 	Added    int `json:"added"`
 	Upstream int `json:"upstream"`
@@ -213,15 +248,18 @@ func writeJSON(w io.Writer, res *Result, check *jsonCheck) error {
 	for i := range res.Rows {
 		r := &res.Rows[i]
 		jr := jsonRow{Status: r.Status, Upstream: r.Upstream, Old: toJSONCommit(r.Old), New: toJSONCommit(r.New),
-			Note: r.Note, Evidence: r.Evidence, Replay: r.Replay}
+			Note: r.Note, Evidence: r.Evidence, Group: r.Group, Replay: r.Replay}
 		if r.AlsoUpstream != nil {
 			jr.AlsoUpstream = r.AlsoUpstream.SHA
+		}
+		for _, d := range r.Drift {
+			jr.Drift = append(jr.Drift, jsonDrift{Identifier: d.Ident, Upstream: d.Upstream, NewName: d.NewName})
 		}
 		out.Rows = append(out.Rows, jr)
 	}
 	s := res.Summarize()
 	out.Summary = jsonSummary{Same: s.Counts[StatusSame], PatchID: s.Counts[StatusPatchID], Title: s.Counts[StatusTitle],
-		Similar: s.Counts[StatusSimilar], Dropped: s.Counts[StatusDropped], Added: s.Counts[StatusAdded], Upstream: s.Upstream}
+		Similar: s.Counts[StatusSimilar], Split: s.Counts[StatusSplit], Squashed: s.Counts[StatusSquashed], Dropped: s.Counts[StatusDropped], Added: s.Counts[StatusAdded], Upstream: s.Upstream}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
@@ -239,12 +277,30 @@ type Offender struct {
 const (
 	ProblemDroppedWithoutNote        = "dropped-without-note"
 	ProblemChangedWithoutExplanation = "changed-without-explanation"
+	// ProblemDrift: the new commit adds lines using an identifier upstream
+	// removed, and neither its message nor its note mentions it.
+	ProblemDrift = "drift"
 )
 
-// Check lists the rows that lack a written reason.
+// Check lists the rows that lack a written reason. A split or squash is
+// one change: it is listed once, at its first row, and an explanation in
+// any new commit of the group (message or note) answers for it.
 func Check(res *Result) []Offender {
 	var out []Offender
+	explained := map[int]bool{}
+	for _, r := range res.Rows {
+		if r.Group > 0 && r.Explained {
+			explained[r.Group] = true
+		}
+	}
+	asked := map[int]bool{}
 	for i := range res.Rows {
+		if g := res.Rows[i].Group; g > 0 {
+			if explained[g] || asked[g] {
+				continue
+			}
+			asked[g] = true
+		}
 		if why, bad := res.Rows[i].NeedsExplanation(); bad {
 			kind := ProblemChangedWithoutExplanation
 			if res.Rows[i].Status == StatusDropped {
@@ -252,6 +308,7 @@ func Check(res *Result) []Offender {
 			}
 			out = append(out, Offender{Row: &res.Rows[i], Kind: kind, Reason: why})
 		}
+		out = append(out, driftOffenders(&res.Rows[i])...)
 	}
 	return out
 }
@@ -265,12 +322,18 @@ func WriteCheck(w io.Writer, offenders []Offender) error {
 		fmt.Fprintf(&b, "review-rebase: %d commit(s) need a written reason:\n", len(offenders))
 		for _, o := range offenders {
 			c := o.Row.Old
-			if c == nil {
+			if c == nil || o.Kind == ProblemDrift {
 				c = o.Row.New
 			}
 			fmt.Fprintf(&b, "  %s %s: %s\n", Short(c.SHA), o.Reason, safetext.Line(c.Title))
 		}
 		b.WriteString("Add a note to dropped commits (git notes add <sha>) and explain conflict resolutions in the new commit messages.\n")
+		for _, o := range offenders {
+			if o.Kind == ProblemDrift {
+				b.WriteString("For drift, fix the patch, or name the identifier in its message or note if the use is intended.\n")
+				break
+			}
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -44,6 +44,9 @@ type Options struct {
 	// Progress, if set, is told about slow stages (it may be called from
 	// several goroutines).
 	Progress func(stage string, done, total int)
+
+	// NoDrift skips the drift check (drift.go).
+	NoDrift bool
 }
 
 // Run performs a review: it resolves the ranges, reads the two queues
@@ -77,6 +80,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	// The notes need only the queues' ids: read them while the rest runs.
 	nts := startNotes(ctx, repo, old, nw)
 	defer nts.stop()
+	// The drift check (drift.go) runs alongside; its findings are put on
+	// the rows when Run returns.
+	defer startDrift(ctx, repo, res, nw, o).attach()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
 	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up)
 	if err != nil {
@@ -90,6 +96,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	progress("matching", 0, 1)
 	m, err := matchCommits(ctx, repo, old, nw, upstream, sigs, o.NoSimilar, o.NoCache, res)
 	if err != nil {
+		return nil, err
+	}
+	if err := groupCommits(ctx, repo, m, o, res); err != nil {
 		return nil, err
 	}
 	if err := assemble(m, nts, res); err != nil {

@@ -12,8 +12,14 @@ import (
 
 // signature is the set of changed lines of a patch, each keyed by file and
 // sign, with white space removed: what range-diff's cost comparison looks
-// at, reduced to what survives a rebase unchanged.
+// at, reduced to what survives a rebase unchanged. The lowest bit of a key
+// is the sign (1 added, 0 removed), so that flip gives the same line with
+// the other sign: the split and squash tier (split.go) cancels a line one
+// commit adds and another removes.
 type signature map[uint64]struct{}
+
+// flip is the key of the same line with the other sign.
+func flip(k uint64) uint64 { return k ^ 1 }
 
 // minSimilarity is the Jaccard index two diffs need to pair as "similar".
 // A wrong pairing is worse than a missed one: a reworded patch usually keeps
@@ -48,9 +54,13 @@ func signatureVisitor(out map[string]signature) git.PatchVisitor {
 			}
 			h := fnv.New64a()
 			h.Write([]byte(file))
-			h.Write([]byte{0, sign})
+			h.Write([]byte{0})
 			h.Write([]byte(norm))
-			cur[h.Sum64()] = struct{}{}
+			k := h.Sum64() &^ 1
+			if sign == '+' {
+				k |= 1
+			}
+			cur[k] = struct{}{}
 		},
 	}
 }
@@ -77,6 +87,12 @@ type simPair struct {
 // best first, each at most once. An inverted index keeps it near linear
 // when the leftovers are many and unrelated.
 func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
+	return pairSimilarAt(olds, news, sigs, minSimilarity)
+}
+
+// pairSimilarAt is pairSimilar with the threshold given (measurements vary
+// it: split_measure_test.go).
+func pairSimilarAt(olds, news []*Commit, sigs map[string]signature, threshold float64) []simPair {
 	index := map[uint64][]*Commit{}
 	for _, n := range news {
 		for h := range sigs[n.SHA] {
@@ -100,7 +116,7 @@ func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
 				if len(sn) < minSimilarLines {
 					continue
 				}
-				if s := jaccard(so, sn); s >= minSimilarity {
+				if s := jaccard(so, sn); s >= threshold {
 					cands = append(cands, simPair{o, n, s})
 				}
 			}
@@ -131,7 +147,8 @@ func pairSimilar(olds, news []*Commit, sigs map[string]signature) []simPair {
 // tier looked at: without it a warm run would diff the leftovers again.
 type sigCache = commitCache[[]uint64]
 
-const sigMagic = "pqtools diff signatures v1\n"
+// v2: the sign is the key's lowest bit (flip).
+const sigMagic = "pqtools diff signatures v2\n"
 
 func loadSigCache(repo *git.Repo, noCache bool) *sigCache {
 	return loadCommitCache[[]uint64](repo, "signatures", sigMagic, noCache)

@@ -344,3 +344,35 @@ func (lay *Layout) PreLines(side int, differing bool) map[string][]int {
 	}
 	return lines
 }
+
+// Concat joins several patches into one text that New lays out as one side:
+// the commit headers (and messages) of all, one after the other, then each
+// file with the sections every patch has for it, in patch order, files
+// sorted by path as in a single patch. It is the side of a split's parts or
+// of a squash's old commits, against the one commit of the other side.
+func Concat(patches ...string) string {
+	var head []string
+	byFile := map[string][]string{}
+	var files []string
+	for _, p := range patches {
+		for _, s := range split(p) {
+			if s.file == "" && (len(s.lines) == 0 || !strings.HasPrefix(s.lines[0], "diff --git ")) {
+				head = append(head, s.lines...)
+				continue
+			}
+			if _, ok := byFile[s.file]; !ok {
+				files = append(files, s.file)
+			}
+			byFile[s.file] = append(byFile[s.file], s.lines...)
+		}
+	}
+	sort.Strings(files)
+	out := head
+	for _, f := range files {
+		out = append(out, byFile[f]...)
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, "\n") + "\n"
+}

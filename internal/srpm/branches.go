@@ -18,11 +18,17 @@ func BranchRefs(prefix string) (preBase, base string) {
 	return "refs/heads/" + prefix + "/pre-base", "refs/heads/" + prefix + "/base"
 }
 
+// VendorBaseRef is the branch prefix/vendor-base: the commit after the
+// last patch of the upstream vendor, where our layer starts.
+func VendorBaseRef(prefix string) string {
+	return "refs/heads/" + prefix + "/vendor-base"
+}
+
 // CheckBranches verifies the branch names are valid and, unless force,
 // that neither exists, so a long import is not made for nothing.
 func CheckBranches(ctx context.Context, code *git.Repo, prefix string, force bool) error {
 	pre, base := BranchRefs(prefix)
-	for _, ref := range []string{pre, base} {
+	for _, ref := range []string{pre, base, VendorBaseRef(prefix)} {
 		if ok, err := code.ValidRefName(ctx, ref); err != nil || !ok {
 			return fmt.Errorf("%q is not a valid branch name", strings.TrimPrefix(ref, "refs/heads/"))
 		}
@@ -40,15 +46,30 @@ func CheckBranches(ctx context.Context, code *git.Repo, prefix string, force boo
 	return nil
 }
 
-// CreateBranches points prefix/pre-base at preBase and prefix/base at tip in
-// one git update-ref transaction: both branches appear, or neither. Without
-// force an existing branch fails the transaction.
-func CreateBranches(ctx context.Context, code *git.Repo, prefix, preBase, tip string, force bool, reason string) error {
+// CreateBranches points prefix/pre-base at preBase, prefix/base at tip
+// and, when vendorBase is not empty, prefix/vendor-base at it, in one git
+// update-ref transaction: the branches appear, or none. Without force an
+// existing branch fails the transaction; with force, a vendor-base left
+// by an earlier import is deleted when vendorBase is empty.
+func CreateBranches(ctx context.Context, code *git.Repo, prefix, preBase, vendorBase, tip string, force bool, reason string) error {
 	if err := CheckBranches(ctx, code, prefix, force); err != nil {
 		return err
 	}
 	pre, base := BranchRefs(prefix)
+	vb := VendorBaseRef(prefix)
 	updates := []git.RefUpdate{{Ref: pre, New: preBase, Create: !force}, {Ref: base, New: tip, Create: !force}}
+	switch {
+	case vendorBase != "":
+		updates = append(updates, git.RefUpdate{Ref: vb, New: vendorBase, Create: !force})
+	case force:
+		ok, err := code.RefExists(ctx, vb)
+		if err != nil {
+			return err
+		}
+		if ok {
+			updates = append(updates, git.RefUpdate{Ref: vb})
+		}
+	}
 	if err := code.UpdateRefs(ctx, updates, reason); err != nil {
 		return fmt.Errorf("create branches %s/pre-base and %s/base: %w", prefix, prefix, err)
 	}

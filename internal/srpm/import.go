@@ -33,7 +33,10 @@ type Result struct {
 	Tag     string // the upstream tag as named
 	PreBase string // commit of the tag
 	Tip     string // last commit of the import
-	Prefix  string // branch prefix; the branches exist unless NoRefs
+	// VendorBase is the commit of the upstream vendor's last patch
+	// (the branch prefix/vendor-base); empty when the spec has no marker.
+	VendorBase string
+	Prefix     string // branch prefix; the branches exist unless NoRefs
 }
 
 // Import builds rev's branches in code. The branches are created at the
@@ -68,12 +71,39 @@ func Import(ctx context.Context, code *git.Repo, rev *Revision, o ImportOptions)
 	if res.Tip, err = Apply(ctx, code, base, rev, o.Log, prep); err != nil {
 		return nil, err
 	}
+	if res.VendorBase, err = vendorBase(ctx, code, base, res.Tip, rev, prep != nil); err != nil {
+		return nil, err
+	}
 	if o.NoRefs {
 		return res, nil
 	}
 	reason := "import-srpm: " + rev.SpecPath + " at " + rev.Commit
-	if err := CreateBranches(ctx, code, res.Prefix, base, res.Tip, o.Force, reason); err != nil {
+	if err := CreateBranches(ctx, code, res.Prefix, base, res.VendorBase, res.Tip, o.Force, reason); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// vendorBase finds the commit of the upstream vendor's last patch: Apply
+// makes one commit per patch (and one more for %prep), oldest first from
+// base, so it is the VendorStart-th; base itself when their layer is empty.
+func vendorBase(ctx context.Context, code *git.Repo, base, tip string, rev *Revision, prep bool) (string, error) {
+	if rev.VendorStart < 0 {
+		return "", nil
+	}
+	if rev.VendorStart == 0 {
+		return base, nil
+	}
+	commits, err := code.RevList(ctx, git.LogOptions{Include: []string{tip}, Exclude: []string{base}, Reverse: true})
+	if err != nil {
+		return "", err
+	}
+	want := len(rev.Patches)
+	if prep {
+		want++
+	}
+	if len(commits) != want {
+		return "", fmt.Errorf("the import made %d commits for %d patches; cannot tell where the upstream vendor's patches end", len(commits), len(rev.Patches))
+	}
+	return commits[rev.VendorStart-1], nil
 }

@@ -27,6 +27,11 @@ type Revision struct {
 	Release  string // with %{?dist} as ReadOptions said
 	Vendor   string
 	Patches  []Patch // in the order %prep applies them
+	// VendorStart is the index in Patches of the first patch declared
+	// after the vendor marker: Patches[:VendorStart] are the upstream
+	// vendor's layer. -1 when the spec has no marker, or when %prep
+	// applies a patch of the upstream vendor after one of ours.
+	VendorStart int
 }
 
 // Patch is one patch file to apply.
@@ -152,7 +157,7 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 		// rpm leaves an undefined (or self-referencing) macro as it is
 		// written; in a branch or tag name it would only puzzle later.
 		if m := leftMacro.FindString(v); m != "" {
-			return nil, fmt.Errorf("%s: %s %q: macro %s is not defined", r.SpecPath, f.tag, v, m)
+			return nil, fmt.Errorf("%s: %w", r.SpecPath, &UndefinedMacroError{Tag: f.tag, Value: v, Macro: m})
 		}
 		*f.dst = v
 	}
@@ -167,6 +172,7 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.SpecPath, err)
 	}
+	r.VendorStart = vendorStart(s.VendorLine(), applied)
 	if o.NoPatches {
 		return r, nil
 	}
@@ -202,6 +208,40 @@ func Read(ctx context.Context, srpm *git.Repo, rev string, o ReadOptions) (*Revi
 		r.Patches = append(r.Patches, Patch{Num: p.Num, File: p.File, Data: data})
 	}
 	return r, nil
+}
+
+// vendorStart is the index of the first applied patch declared after the
+// vendor marker, when every later one is too; else -1.
+func vendorStart(marker int, applied []spec.Patch) int {
+	if marker == 0 {
+		return -1
+	}
+	start := len(applied)
+	for i, p := range applied {
+		switch {
+		case p.Vendor && start == len(applied):
+			start = i
+		case !p.Vendor && start < len(applied):
+			return -1
+		}
+	}
+	return start
+}
+
+// UndefinedMacroError is a Name, Version or Release whose value uses a
+// macro nothing defined (%{dist} without ReadOptions.DistSet, say).
+type UndefinedMacroError struct {
+	Tag, Value string
+	Macro      string // as written: %{dist}, %dist
+}
+
+func (e *UndefinedMacroError) Error() string {
+	return fmt.Sprintf("%s %q: macro %s is not defined", e.Tag, e.Value, e.Macro)
+}
+
+// Name is the macro's name: dist for %{dist}, %{?dist} or %dist.
+func (e *UndefinedMacroError) Name() string {
+	return strings.TrimLeft(strings.Trim(e.Macro, "%{}"), "?!")
 }
 
 // leftMacro finds a macro reference that expansion left in a value.

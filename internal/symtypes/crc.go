@@ -34,8 +34,10 @@ type compiled struct {
 	roots map[string]*cdef // export definitions, by name as written
 	stamp []uint32         // per ref id: generation in which it was expanded
 	gen   uint32
-	// scratch is the expansion buffer reused from one export to the next.
+	// scratch is the expansion buffer and stack the expansion stack,
+	// reused from one export to the next.
 	scratch []byte
+	stack   []frame
 }
 
 func (s *Set) compile() *compiled {
@@ -136,11 +138,28 @@ func (s *Set) expandExport(sym string, k *sink) error {
 	return nil
 }
 
+// frame is where the expansion stands in one definition.
+type frame struct {
+	d *cdef
+	i int // next segment
+}
+
 // expand follows genksyms' expand_and_crc_sym: a type is written out in
 // full the first time this export's expansion meets it and as a
-// back-reference after that.
-func (s *Set) expand(c *compiled, d *cdef, file string, k *sink) error {
-	for _, sg := range d.segs {
+// back-reference after that. It keeps its own stack instead of recursing:
+// a chain of types millions deep (a hostile file) must not overflow Go's
+// stack.
+func (s *Set) expand(c *compiled, root *cdef, file string, k *sink) error {
+	stack := append(c.stack[:0], frame{d: root})
+	defer func() { c.stack = stack[:0] }()
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.i == len(f.d.segs) {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		sg := f.d.segs[f.i]
+		f.i++
 		if len(sg.lit) > 0 {
 			k.write(sg.lit)
 		}
@@ -167,9 +186,7 @@ func (s *Set) expand(c *compiled, d *cdef, file string, k *sink) error {
 		if sub == nil {
 			return fmt.Errorf("%w: %s", ErrUndefined, r.name)
 		}
-		if err := s.expand(c, sub, file, k); err != nil {
-			return err
-		}
+		stack = append(stack, frame{d: sub})
 	}
 	return nil
 }

@@ -11,8 +11,29 @@ import (
 
 // Symver is one line of a Module.symvers or Module.kabi file
 // (scripts/mod/modpost.c, write_dump): CRC, symbol, module, export type.
+// The symbol namespace that kernels since 5.4 add is read and dropped.
 type Symver struct {
 	CRC, Symbol, Module, Type string
+}
+
+// SameCRC reports whether two CRCs as modpost writes them ("0x" and hex
+// digits) are the same number: "0x33940a0" and "0x033940a0" are.
+func SameCRC(a, b string) bool {
+	x, okA := CRCValue(a)
+	y, okB := CRCValue(b)
+	if !okA || !okB {
+		return a == b
+	}
+	return x == y
+}
+
+// CRCValue is the number a CRC written "0x<hex>" stands for.
+func CRCValue(s string) (uint32, bool) {
+	hex, ok := strings.CutPrefix(s, "0x")
+	if !ok {
+		return 0, false
+	}
+	return parseCRC(hex)
 }
 
 // The formats a symbol list may have, as errors describe them.
@@ -36,27 +57,91 @@ func (e *listError) Error() string {
 func (e *listError) Unwrap() error { return ErrMalformedSymbolLst }
 
 // ParseSymvers reads a Module.symvers or Module.kabi file. name is only
-// used in error messages.
+// used in error messages. A symbol listed twice keeps its last line; see
+// ParseSymversDuplicates to hear about it.
 func ParseSymvers(r io.Reader, name string) (map[string]Symver, error) {
+	m, _, err := ParseSymversDuplicates(r, name)
+	return m, err
+}
+
+// ParseSymversDuplicates is ParseSymvers that also returns the symbols
+// listed more than once, sorted.
+//
+// Three layouts exist (modpost.c, write_dump): "crc symbol module type"
+// up to 5.3; "crc symbol namespace module type" in 5.4, the namespace
+// column empty for most symbols; "crc symbol module type namespace" since
+// 5.5. Columns are separated by tabs, and an empty namespace leaves two
+// tabs in a row or one at the end; files edited by hand may use spaces.
+func ParseSymversDuplicates(r io.Reader, name string) (map[string]Symver, []string, error) {
 	out := map[string]Symver{}
+	var dupes []string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for n := 1; sc.Scan(); n++ {
-		f := strings.Fields(sc.Text())
+		f := symversFields(sc.Text())
 		switch {
 		case len(f) == 0:
 			continue
 		case len(f) < 4:
-			return nil, &listError{name, n, fmt.Sprintf("%d of 4 fields", len(f)), symversFormat}
+			return nil, nil, &listError{name, n, fmt.Sprintf("%d of 4 fields", len(f)), symversFormat}
 		case !validCRC(f[0]):
-			return nil, &listError{name, n, "bad CRC " + quoteToken(f[0]) + " (not 0x and 1 to 8 hex digits)", symversFormat}
+			return nil, nil, &listError{name, n, "bad CRC " + quoteToken(f[0]) + " (not 0x and 1 to 8 hex digits)", symversFormat}
 		}
-		out[f[1]] = Symver{CRC: f[0], Symbol: f[1], Module: f[2], Type: f[3]}
+		v := Symver{CRC: f[0], Symbol: f[1], Module: f[2], Type: f[3]}
+		if len(f) >= 5 && !isExportType(f[3]) && isExportType(f[4]) {
+			v.Module, v.Type = f[3], f[4] // 5.4: the namespace came third
+		}
+		if _, seen := out[v.Symbol]; seen {
+			dupes = append(dupes, v.Symbol)
+		}
+		out[v.Symbol] = v
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	return out, nil
+	sort.Strings(dupes)
+	return out, compactStrings(dupes), nil
+}
+
+// symversFields splits a line at tabs, keeping empty columns, when it has
+// tabs, and at runs of blanks otherwise.
+func symversFields(line string) []string {
+	if strings.TrimSpace(line) == "" {
+		return nil
+	}
+	if !strings.Contains(line, "\t") {
+		return strings.Fields(line)
+	}
+	f := strings.Split(strings.TrimRight(line, "\r"), "\t")
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	if len(f) == 5 && f[2] == "" && isExportType(f[4]) {
+		// 5.4 without a namespace: "crc sym <empty> module type".
+		return []string{f[0], f[1], f[3], f[4]}
+	}
+	for len(f) > 4 && f[len(f)-1] == "" {
+		f = f[:len(f)-1] // 5.5+ without a namespace
+	}
+	return f
+}
+
+// isExportType reports whether s is the export column of a symvers line
+// (EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, EXPORT_SYMBOL_GPL_FUTURE,
+// EXPORT_UNUSED_SYMBOL...).
+func isExportType(s string) bool {
+	return strings.HasPrefix(s, "EXPORT_") && strings.Contains(s, "SYMBOL")
+}
+
+// compactStrings drops repeats from a sorted slice.
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // validCRC reports whether s is a CRC as modpost writes it: "0x" and hex
@@ -133,7 +218,7 @@ func Check(kabi, build map[string]Symver) *CheckResult {
 			r.Removed = append(r.Removed, sym)
 			continue
 		}
-		if b.CRC != k.CRC {
+		if !SameCRC(b.CRC, k.CRC) {
 			r.Changed = append(r.Changed, sym)
 		}
 		if b.Module != k.Module {

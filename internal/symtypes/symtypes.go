@@ -158,6 +158,39 @@ func checkRef(tok string) error {
 	return nil
 }
 
+// isIdent reports whether s is a C identifier.
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// checkExport rejects lines that cannot be an export's declaration:
+// genksyms writes an exported symbol's line as its name followed by the
+// declaration, which names it again ("foo int foo ( void )"). Without this
+// rule any two words ("hello world") would read as an export.
+func checkExport(name string, tokens []string) error {
+	if !isIdent(name) {
+		return fmt.Errorf("%w: %s is neither a type (s#, u#, e#, E#, t#) nor a C identifier", ErrMalformed, quoteToken(name))
+	}
+	for _, t := range tokens {
+		if t == name {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: the declaration of export %s does not name it (not a genksyms line)", ErrMalformed, quoteToken(name))
+}
+
 func parseCRC(s string) (uint32, bool) {
 	if len(s) == 0 || len(s) > 8 {
 		return 0, false
@@ -196,6 +229,8 @@ func (s *Set) add(line, file string) error {
 		if err := checkRef(base); err != nil {
 			return err
 		}
+	} else if err := checkExport(base, tokens); err != nil {
+		return err
 	}
 	if base != head {
 		s.addDupe(base, head)

@@ -155,6 +155,8 @@ func StatusColor(r *review.Row) string {
 		return "green"
 	case review.StatusTitle, review.StatusSimilar:
 		return "yellow"
+	case review.StatusSplit, review.StatusSquashed:
+		return "fuchsia"
 	case review.StatusDropped:
 		return "red"
 	}
@@ -170,17 +172,15 @@ func RowCells(r *review.Row) [3]Cell {
 		}
 		return review.Short(c.SHA) + " " + c.Title
 	}
-	marks := review.Mark(r) + " " + string(r.Status)
-	if r.Upstream {
-		marks += " upstream"
-	}
+	// The status as text output shows it: "title upstream", "split #1".
+	marks := review.Mark(r) + " " + review.StatusText(r)
 	if r.Note != "" {
 		marks += " [note]"
 	}
 	if r.AlsoUpstream != nil {
 		marks += " [also upstream]"
 	}
-	if (r.Status == review.StatusTitle || r.Status == review.StatusSimilar) && !r.Upstream && r.Explained {
+	if (r.Status == review.StatusTitle || r.Status == review.StatusSimilar || r.Status.Grouped()) && !r.Upstream && r.Explained {
 		marks += " [explained]"
 	}
 	if r.Replay != "" {
@@ -195,7 +195,9 @@ func Header(res *review.Result) string {
 	s := res.Summarize()
 	var parts []string
 	for _, st := range review.Statuses {
-		parts = append(parts, strings.TrimSpace(string(st))+" "+strconv.Itoa(s.Counts[st]))
+		if s.Counts[st] > 0 || !st.Optional() {
+			parts = append(parts, strings.TrimSpace(string(st))+" "+strconv.Itoa(s.Counts[st]))
+		}
 	}
 	return "old " + review.Short(res.Old.Base) + ".." + review.Short(res.Old.Tip) +
 		"  new " + review.Short(res.New.Base) + ".." + review.Short(res.New.Tip) +

@@ -260,6 +260,9 @@ func (u *UI) showNote() {
 	default:
 		u.note.SetText("")
 	}
+	if d := review.DriftText(r); d != "" { // drift goes first: the patch needs a look
+		u.note.SetText(d + u.note.GetText(false))
+	}
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
@@ -369,6 +372,22 @@ func commitTitle(c *review.Commit, side string) string {
 	return fmt.Sprintf("%s %s %s", side, review.Short(c.SHA), c.Title)
 }
 
+// sideTitle heads one side of the patch view: the commit, or for the
+// several commits of a split or squash, how many and their ids.
+func sideTitle(cs []*review.Commit, side string) string {
+	switch len(cs) {
+	case 0:
+		return commitTitle(nil, side)
+	case 1:
+		return commitTitle(cs[0], side)
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = review.Short(c.SHA)
+	}
+	return fmt.Sprintf("%s: %d commits %s", side, len(cs), strings.Join(ids, " "))
+}
+
 // openPatch loads both patches off the UI goroutine and shows them.
 func (u *UI) openPatch(r *review.Row) {
 	if r == nil {
@@ -376,12 +395,26 @@ func (u *UI) openPatch(r *review.Row) {
 	}
 	u.setStatus("loading patches...")
 	fc := u.funcContext
+	// A split or squash shows every commit of its group: the original
+	// against its parts concatenated, or the squashed commits against
+	// their combination.
+	olds, news := u.model.Result.Sides(r)
 	go func() {
 		var texts [2]string
 		var err error
-		for i, c := range []*review.Commit{r.Old, r.New} {
-			if c != nil && err == nil {
-				texts[i], err = u.backend.Patch(u.ctx, c.SHA, fc)
+		for i, cs := range [][]*review.Commit{olds, news} {
+			var ps []string
+			for _, c := range cs {
+				if err == nil {
+					var p string
+					p, err = u.backend.Patch(u.ctx, c.SHA, fc)
+					ps = append(ps, p)
+				}
+			}
+			if len(ps) == 1 {
+				texts[i] = ps[0]
+			} else {
+				texts[i] = sbs.Concat(ps...)
 			}
 		}
 		lay := sbs.New(texts[0], texts[1])
@@ -394,7 +427,7 @@ func (u *UI) openPatch(r *review.Row) {
 			if r.Upstream {
 				newSide = "upstream"
 			}
-			u.patch = NewPatchView(lay, commitTitle(r.Old, "old"), commitTitle(r.New, newSide))
+			u.patch = NewPatchView(lay, sideTitle(olds, "old"), sideTitle(news, newSide))
 			u.patchRow = r
 			u.patch.SetBorder(true)
 			u.patchTitle()
@@ -489,10 +522,19 @@ func (u *UI) loadBlame() {
 			}
 		})
 	}
+	// A side of several commits (split, squash) has no one parent to
+	// blame in: only a side of one commit is blamed.
+	olds, news := u.model.Result.Sides(r)
+	var single [2]*review.Commit
+	for side, cs := range [][]*review.Commit{olds, news} {
+		if len(cs) == 1 {
+			single[side] = cs[0]
+		}
+	}
 	go func() {
 		var data [2]map[string]map[int]string
 		var err error
-		for side, c := range []*review.Commit{r.Old, r.New} {
+		for side, c := range single {
 			if c == nil {
 				continue
 			}
@@ -515,11 +557,10 @@ func (u *UI) loadBlame() {
 				return
 			}
 			commits := [2]string{}
-			if r.Old != nil {
-				commits[0] = r.Old.SHA
-			}
-			if r.New != nil {
-				commits[1] = r.New.SHA
+			for side, c := range single {
+				if c != nil {
+					commits[side] = c.SHA
+				}
 			}
 			v.SetBlame(&blameData{lines: data, commits: commits}, u.model.Result.Between)
 			u.blameState = ""
@@ -541,6 +582,10 @@ func (u *UI) loadBlame() {
 func (u *UI) openReplay(r *review.Row) {
 	if r == nil || r.Old == nil || r.New == nil {
 		u.setStatus("replay needs a row with an old and a new commit")
+		return
+	}
+	if r.Group > 0 {
+		u.setStatus("replay needs a one-to-one row: a split or squash has no single counterpart")
 		return
 	}
 	u.setStatus("replaying " + review.Short(r.Old.SHA) + "...")

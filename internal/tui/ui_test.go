@@ -81,6 +81,12 @@ func start(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startWith(t, fx)
+}
+
+// startWith runs the UI on the review of fx.
+func startWith(t *testing.T, fx *repos.Fixture) *harness {
+	t.Helper()
 	repo := &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
 	sim := tcell.NewSimulationScreen("UTF-8")
 	if err := sim.Init(); err != nil {
@@ -387,8 +393,9 @@ func TestFilterForm(t *testing.T) {
 	h := start(t)
 	h.key(tcell.KeyRune, 'f')
 	h.waitFor("the filter form", func(s string) bool { return strings.Contains(s, "filter rows by status") })
-	// Tab to "dropped" (fifth drop-down), choose "with".
-	for i := 0; i < 4; i++ {
+	// Tab to "dropped" (seventh drop-down, after split and squashed),
+	// choose "with".
+	for i := 0; i < 6; i++ {
 		h.key(tcell.KeyTab, 0)
 	}
 	h.key(tcell.KeyEnter, 0)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -280,7 +281,20 @@ func readError(stderr io.Writer, rev string, err error) error {
 	case errors.Is(err, srpm.ErrLFSPointer):
 		return fmt.Errorf("%s: %w", rev, err)
 	}
-	return fmt.Errorf("%s: %w", rev, err)
+	return fmt.Errorf("%s: %w%s", rev, err, macroHint(err))
+}
+
+// macroHint says which option defines the macro a Name, Version or
+// Release lacked: --dist for %{dist}; no other is defined by an option.
+func macroHint(err error) string {
+	var um *srpm.UndefinedMacroError
+	if !errors.As(err, &um) {
+		return ""
+	}
+	if um.Name() == "dist" {
+		return "; give its value with --dist (e.g. --dist=.el7)"
+	}
+	return fmt.Sprintf("; no option of git import-srpm defines %%{%s}: define it in the spec", um.Name())
 }
 
 // importError phrases a failed import for the user and, for a patch that
@@ -349,7 +363,7 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 			if errors.Is(err, srpm.ErrNoSpec) {
 				continue // before the spec was added
 			}
-			jobs = append(jobs, &job{line: fmt.Sprintf("%s: skipped: %v", git.Short(sha), err)})
+			jobs = append(jobs, &job{line: fmt.Sprintf("%s: skipped: %v%s", git.Short(sha), err, macroHint(err))})
 			continue
 		}
 		if j, ok := byPrefix[rev.BranchPrefix()]; ok {
@@ -378,6 +392,12 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 	}
 	lines := make([]chan string, len(jobs))
 	sem := make(chan struct{}, n)
+	prog := &progress{w: o.IO.ErrOut, on: o.IO.ErrTTY}
+	for _, j := range jobs {
+		if j.rev != nil {
+			prog.total++
+		}
+	}
 	var wg sync.WaitGroup
 	failed := false
 	var mu sync.Mutex
@@ -392,7 +412,10 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			name := j.rev.BranchPrefix() + " (" + git.Short(j.rev.Commit) + ")"
+			prog.start(name)
 			line, ok := importOne(ctx, o, srpmRepo, code, j.rev)
+			prog.finish(name)
 			if !ok {
 				mu.Lock()
 				failed = true
@@ -404,9 +427,11 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 	// Lines come out in revision order, each as soon as it and those
 	// before it are done.
 	for _, ch := range lines {
-		fmt.Fprintln(o.IO.Out, <-ch)
+		line := <-ch
+		prog.print(o.IO.Out, line)
 	}
 	wg.Wait()
+	prog.clear()
 	if err := ctx.Err(); err != nil {
 		return errors.New("interrupted; the branches listed above as created were created, no other")
 	}
@@ -426,7 +451,7 @@ func importOne(ctx context.Context, o *ImportOptions, srpmRepo, code *git.Repo, 
 	}
 	rev, err := srpm.Read(ctx, srpmRepo, head.Commit, o.readOptions())
 	if err != nil {
-		return fmt.Sprintf("%s: failed: %v", prefix, err), false
+		return fmt.Sprintf("%s: failed: %v%s", prefix, err, macroHint(err)), false
 	}
 	opts := o.srpmOptions(srpmRepo)
 	opts.Log = nil
@@ -435,4 +460,66 @@ func importOne(ctx context.Context, o *ImportOptions, srpmRepo, code *git.Repo, 
 		return fmt.Sprintf("%s: failed at %s: %v", prefix, git.Short(rev.Commit), err), false
 	}
 	return resultLine(res), true
+}
+
+// progress is --all's status line on a terminal's stderr: how many
+// imports are done of how many, and the revision started last of those
+// still running. The result lines on stdout are printed through it, so
+// that on a shared terminal the status line is cleared before and drawn
+// again after each.
+type progress struct {
+	mu          sync.Mutex
+	w           io.Writer
+	on          bool
+	done, total int
+	running     []string
+}
+
+func (p *progress) start(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.running = append(p.running, name)
+	p.draw()
+}
+
+func (p *progress) finish(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	if i := slices.Index(p.running, name); i >= 0 {
+		p.running = slices.Delete(p.running, i, i+1)
+	}
+	p.draw()
+}
+
+// print writes one result line to out.
+func (p *progress) print(out io.Writer, line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.erase()
+	fmt.Fprintln(out, line)
+	p.draw()
+}
+
+func (p *progress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.erase()
+	p.on = false
+}
+
+func (p *progress) erase() {
+	if p.on {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+
+func (p *progress) draw() {
+	switch {
+	case !p.on || p.done == 0 && len(p.running) == 0:
+	case len(p.running) > 0:
+		fmt.Fprintf(p.w, "\r\x1b[Kimport-srpm: %d/%d done, importing %s", p.done, p.total, p.running[len(p.running)-1])
+	default:
+		fmt.Fprintf(p.w, "\r\x1b[Kimport-srpm: %d/%d done", p.done, p.total)
+	}
 }

@@ -140,7 +140,12 @@ func TestImportAllCommand(t *testing.T) {
 	if a, b := fgit(t, f, bare, "rev-parse", f.Prefix+"/base^{tree}"), fgit(t, f, bare, "rev-parse", "kernel/xcpng-4.19.19-1.4/base^{tree}"); a != f.GoodTree || b != f.GoodTree {
 		t.Errorf("trees %s and %s, want %s", a, b, f.GoodTree)
 	}
-	all := "kernel/xcpng-4.19.19-1.4/base\nkernel/xcpng-4.19.19-1.4/pre-base\n" + f.Prefix + "/base\n" + f.Prefix + "/pre-base"
+	// 1.4 has the vendor marker: where the upstream vendor's patches end
+	// is its vendor-base, the commit before carol.patch, the last one.
+	all := "kernel/xcpng-4.19.19-1.4/base\nkernel/xcpng-4.19.19-1.4/pre-base\nkernel/xcpng-4.19.19-1.4/vendor-base\n" + f.Prefix + "/base\n" + f.Prefix + "/pre-base"
+	if vb := fgit(t, f, bare, "rev-parse", "kernel/xcpng-4.19.19-1.4/vendor-base"); vb != fgit(t, f, bare, "rev-parse", "kernel/xcpng-4.19.19-1.4/base~1") {
+		t.Errorf("vendor-base %s is not base~1", vb)
+	}
 	clean(t, f, bare, all)
 
 	code, stdout, _ = run(t, "--srpm-repo", f.SRPM, "--code-repo", bare, "--all")

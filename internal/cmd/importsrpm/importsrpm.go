@@ -34,6 +34,11 @@ func runOptions(ctx context.Context, opts any) error {
 			return o.IO.Paged(ctx, "import-srpm", func() error { return runRenumber(ctx, o) })
 		}
 		return runRenumber(ctx, o)
+	case *MergeSpecOptions:
+		if o.DryRun {
+			return o.IO.Paged(ctx, "import-srpm", func() error { return runMergeSpec(ctx, o) })
+		}
+		return runMergeSpec(ctx, o)
 	case *SyncOptions:
 		if o.DryRun {
 			return o.IO.Paged(ctx, "import-srpm", func() error { return runSync(ctx, o) })
@@ -53,7 +58,8 @@ func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 		UsageText: "git import-srpm [options] <srpm-rev>\ngit import-srpm [options] --all\n" +
 			"git import-srpm verify [options] <branch> <srpm-rev>\n" +
 			"git import-srpm renumber [--dry-run] [--vendor-marker=<text>] <spec> <start> <offset>\n" +
-			"git import-srpm sync [options] <old>..<new>",
+			"git import-srpm sync [options] <old>..<new>\n" +
+			"git import-srpm merge-spec [--dry-run] [-o <file>] <their-old-spec> <their-new-spec> <our-spec>",
 		Writer:   stdio.Out,
 		Commands: commands(stdio, run),
 		Flags:    importFlags(),
@@ -64,6 +70,7 @@ func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 // commands lists the subcommands; new ones are added here.
 func commands(stdio *cliutil.IO, run func(context.Context, any) error) []*cli.Command {
 	cmds := []*cli.Command{
+		mergeSpecCommand(stdio, run),
 		renumberCommand(stdio, run),
 		syncCommand(stdio, run),
 		verifyCommand(stdio, run),

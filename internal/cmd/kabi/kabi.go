@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/urfave/cli/v2"
 )
 
@@ -22,7 +24,31 @@ import (
 // and returns the exit status.
 func Main(ctx context.Context, args []string, stdio *cliutil.IO) int {
 	app := newApp(stdio, runOptions)
+	args = commitShorthand(ctx, app, args, stdio)
 	return cliutil.Run(ctx, app, cliutil.GitStyle(app, args), stdio.ErrOut)
+}
+
+// commitShorthand turns `git kabi <rev> ...` into `git kabi commit <rev>
+// ...`, the alias habit of the hypervisor-dev README, when the first
+// argument is no subcommand, option or help but names a commit of the
+// repository. Anything else is left for the usual "unknown command".
+func commitShorthand(ctx context.Context, app *cli.App, args []string, stdio *cliutil.IO) []string {
+	if len(args) < 2 {
+		return args
+	}
+	first := args[1]
+	if first == "" || strings.HasPrefix(first, "-") || first == "help" || app.Command(first) != nil {
+		return args
+	}
+	repo, err := git.Open(ctx, stdio.Dir)
+	if err != nil {
+		return args
+	}
+	repo.Env = stdio.GitEnv
+	if _, err := repo.ResolveCommit(ctx, first); err != nil {
+		return args
+	}
+	return append([]string{args[0], commitName}, args[1:]...)
 }
 
 // runOptions runs the subcommand whose options the command line filled.
@@ -44,6 +70,16 @@ func runOptions(ctx context.Context, opts any) error {
 		return o.IO.Paged(ctx, "kabi", func() error { return runReport(ctx, o) })
 	case *BlameOptions:
 		return o.IO.Paged(ctx, "kabi", func() error { return runBlame(ctx, o) })
+	case *LayoutOptions:
+		return runLayout(ctx, o)
+	case *SmokeOptions:
+		return runSmoke(ctx, o)
+	case *LockedListOptions:
+		return runLockedList(ctx, o)
+	case *DebugOptions:
+		return o.IO.Paged(ctx, "kabi", func() error { return runDebug(ctx, o) })
+	case *TUIOptions:
+		return runTUI(ctx, o)
 	}
 	return fmt.Errorf("no run function for %T", opts)
 }
@@ -60,6 +96,9 @@ func newApp(stdio *cliutil.IO, run func(context.Context, any) error) *cli.App {
 			commitCommand(stdio, run), revertCommand(stdio, run), listCommand(stdio, run),
 			collectCommand(stdio, run), consolidateCommand(stdio, run), compareCommand(stdio, run),
 			checkCommand(stdio, run), reportCommand(stdio, run), blameCommand(stdio, run),
+			layoutCommand(stdio, run),
+			smokeCommand(stdio, run), lockedListCommand(stdio, run), debugCommand(stdio, run),
+			tuiCommand(stdio, run),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {

@@ -32,12 +32,19 @@ func parseListFile(path string) (map[string]bool, error) {
 	return symtypes.ParseSymbolList(bytes.NewReader(b), path)
 }
 
-func parseSymversFile(path string) (map[string]symtypes.Symver, error) {
+// parseSymversWarn reads a Module.symvers or Module.kabi, warning about
+// symbols it lists more than once.
+func parseSymversWarn(stdio *cliutil.IO, path string) (map[string]symtypes.Symver, error) {
 	b, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return symtypes.ParseSymvers(bytes.NewReader(b), path)
+	m, dupes, err := symtypes.ParseSymversDuplicates(bytes.NewReader(b), path)
+	if err != nil {
+		return nil, err
+	}
+	warnDuplicates(stdio, path, dupes)
+	return m, nil
 }
 
 func writeSet(path string, s *symtypes.Set) error {
@@ -78,6 +85,10 @@ func runReport(_ context.Context, o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	if len(s.Exports()) == 0 {
+		return fmt.Errorf("%s exports no symbol: nothing to report (is it a Symtypes file?)", o.Symtypes)
+	}
+	warnDuplicates(o.IO, o.Symtypes, s.DuplicateExports())
 	rep, err := s.Report()
 	if err != nil {
 		return err
@@ -98,6 +109,9 @@ type CompareOptions struct {
 	Old, New     string
 	PrintSymbols bool
 	PrintMissing bool
+	Impact       bool   // --impact: exports and modules reached by each changed type
+	Format       string // "text" or "json"; "" is text (a terminal opens the UI)
+	LockedList   string // -l: the locked list whose sections are the modules
 }
 
 func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
@@ -106,18 +120,29 @@ func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 		Usage:     "show which exports and types differ between two Symtypes files (exit 1 if any)",
 		ArgsUsage: "<old-symtypes> <new-symtypes>",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "no-print-symbols", Usage: "do not list the exports whose CRC differs"},
+			&cli.BoolFlag{Name: "no-print-symbols", Aliases: []string{"no-print-symbol"}, Usage: "do not list the exports whose CRC differs"},
 			&cli.BoolFlag{Name: "print-missing", Usage: "list the exports found on one side only"},
+			&cli.BoolFlag{Name: "impact", Usage: "for each changed type, the exports reaching it and the modules using them"},
+			&cli.StringFlag{Name: "lockedlist", Aliases: []string{"l"}, Usage: "locked list `FILE` whose [module] sections are the modules of --impact and the UI"},
+			&cli.StringFlag{Name: "format", Usage: "`text` or json instead of the terminal UI"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 2, "two Symtypes files, baseline then comparison"); err != nil {
 				return err
 			}
-			return run(c.Context, &CompareOptions{
+			o := &CompareOptions{
 				IO:  stdio,
 				Old: c.Args().Get(0), New: c.Args().Get(1),
 				PrintSymbols: !c.Bool("no-print-symbols"), PrintMissing: c.Bool("print-missing"),
-			})
+				Impact: c.Bool("impact"), Format: c.String("format"), LockedList: c.String("lockedlist"),
+			}
+			if f := o.Format; f != "" && f != "text" && f != "json" {
+				return cliutil.Usagef("compare: --format is text or json, not %q", f)
+			}
+			if o.Format == "" && stdio.OutTTY {
+				return run(c.Context, &TUIOptions{IO: stdio, Old: o.Old, New: o.New, LockedList: o.LockedList})
+			}
+			return run(c.Context, o)
 		},
 	}
 }
@@ -135,7 +160,7 @@ func runCompare(_ context.Context, o *CompareOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := symtypes.WriteComparison(o.IO.Out, old, new, c, o.PrintMissing, o.PrintSymbols); err != nil {
+	if err := writeCompare(o, old, new, c); err != nil {
 		return err
 	}
 	if len(c.Differ) > 0 {
@@ -180,7 +205,7 @@ func consolidateCommand(stdio *cliutil.IO, run func(context.Context, any) error)
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "collected Symtypes to read (required)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write (required)"},
-			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, "no arguments besides -i and -o"); err != nil {
@@ -201,24 +226,49 @@ func runConsolidate(_ context.Context, o *ConsolidateOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := filterAndWrite(s, o.Kabi, o.Output, o.IO.Out); err != nil {
+	if err := filterAndWrite(s, o.Kabi, o.Output, o.IO); err != nil {
 		return err
 	}
 	return nil
 }
 
-func filterAndWrite(s *symtypes.Set, kabi, output string, stdout io.Writer) error {
+// filterAndWrite keeps what the list kabi names ("" keeps everything) and
+// writes the set, warning about what would make the result useless: a
+// list naming no symbol, type references left without a definition.
+func filterAndWrite(s *symtypes.Set, kabi, output string, stdio *cliutil.IO) error {
 	if kabi != "" {
 		keep, err := parseListFile(kabi)
 		if err != nil {
 			return err
 		}
+		if len(keep) == 0 {
+			fmt.Fprintf(stdio.ErrOut, "warning: %s lists no symbol: %s keeps no export\n", kabi, output)
+		}
 		red := s.Filter(keep)
-		if _, err := io.WriteString(stdout, red.String()); err != nil {
+		if _, err := io.WriteString(stdio.Out, red.String()); err != nil {
 			return err
 		}
 	}
+	if d := s.Dangling(); len(d) > 0 {
+		fmt.Fprintf(stdio.ErrOut, "warning: %s references %d %s defined nowhere (%s): the CRCs of exports using %s cannot be computed\n",
+			output, len(d), plural(len(d), "type", "types"), listSome(d, 5), plural(len(d), "it", "them"))
+	}
 	return writeSet(output, s)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// listSome joins the first max items and says how many more there are.
+func listSome(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:max], ", "), len(items)-max)
 }
 
 // ---- collect
@@ -238,7 +288,7 @@ func collectCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 		ArgsUsage: "<build-dir>",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "Symtypes.build", Usage: "file to write"},
-			&cli.StringFlag{Name: "kabi", Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"minimize-kabi"}, Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 1, "one build directory"); err != nil {
@@ -252,9 +302,18 @@ func collectCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 }
 
 func runCollect(ctx context.Context, o *CollectOptions) error {
+	s, err := collectDir(ctx, o.BuildDir)
+	if err != nil {
+		return err
+	}
+	return filterAndWrite(s, o.Kabi, o.Output, o.IO)
+}
+
+// collectDir merges every *.symtypes under a kernel build directory.
+func collectDir(ctx context.Context, buildDir string) (*symtypes.Set, error) {
 	s := symtypes.NewSet()
 	n := 0
-	err := filepath.WalkDir(o.BuildDir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(buildDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -264,7 +323,7 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 		if d.IsDir() || !strings.HasSuffix(d.Name(), ".symtypes") {
 			return nil
 		}
-		rel, err := filepath.Rel(o.BuildDir, path)
+		rel, err := filepath.Rel(buildDir, path)
 		if err != nil {
 			return err
 		}
@@ -276,13 +335,13 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 		return s.AddFile(bytes.NewReader(b), filepath.ToSlash(rel))
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n == 0 {
-		return fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=y first", o.BuildDir)
+		return nil, fmt.Errorf("no *.symtypes files under %s: build the kernel with KBUILD_SYMTYPES=y first", buildDir)
 	}
 	s.FinishCollect()
-	return filterAndWrite(s, o.Kabi, o.Output, o.IO.Out)
+	return s, nil
 }
 
 // ---- check
@@ -300,8 +359,8 @@ func checkCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.
 		Usage:     "check a build's Module.symvers against the locked Module.kabi (exit 1 on breakage)",
 		ArgsUsage: "-k <Module.kabi> -s <Module.symvers> [-K <Symtypes.kabi> -S <Symtypes.build>]",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "locked `Module.kabi` (required)"},
-			&cli.StringFlag{Name: "symvers", Aliases: []string{"s"}, Usage: "the build's `Module.symvers` (required)"},
+			&cli.StringFlag{Name: "kabi", Aliases: []string{"k", "symvers-kabi"}, Usage: "locked `Module.kabi` (required)"},
+			&cli.StringFlag{Name: "symvers", Aliases: []string{"s", "symvers-build"}, Usage: "the build's `Module.symvers` (required)"},
 			&cli.StringFlag{Name: "symtypes-kabi", Aliases: []string{"K"}, Usage: "locked `Symtypes.kabi`, to show type differences (with -S)"},
 			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "the build's `Symtypes.build`, to show type differences (with -K)"},
 		},
@@ -324,11 +383,11 @@ func checkCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.
 }
 
 func runCheck(_ context.Context, o *CheckOptions) error {
-	kabi, err := parseSymversFile(o.ModuleKabi)
+	kabi, err := parseSymversWarn(o.IO, o.ModuleKabi)
 	if err != nil {
 		return err
 	}
-	build, err := parseSymversFile(o.ModuleSymvers)
+	build, err := parseSymversWarn(o.IO, o.ModuleSymvers)
 	if err != nil {
 		return err
 	}
@@ -359,13 +418,21 @@ func runCheck(_ context.Context, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	var both []string
+	var both, absent []string
 	for _, sym := range r.Changed {
 		_, ok1 := stKabi.ExportFile(sym)
 		_, ok2 := stBuild.ExportFile(sym)
 		if ok1 && ok2 {
 			both = append(both, sym)
+		} else {
+			absent = append(absent, sym)
 		}
+	}
+	if len(absent) > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "warning: %d changed %s not in both %s and %s (%s): no type difference can be shown for %s;"+
+			" collect the Symtypes from the same builds as the Module.kabi and Module.symvers\n",
+			len(absent), plural(len(absent), "symbol is", "symbols are"), o.SymtypesKabi, o.SymtypesBuild,
+			listSome(absent, 5), plural(len(absent), "it", "them"))
 	}
 	changes, err := symtypes.ChangedTypes(stKabi, stBuild, both)
 	if err != nil {

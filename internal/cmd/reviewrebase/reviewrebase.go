@@ -31,6 +31,7 @@ type Options struct {
 	Check     bool
 	NoCache   bool
 	NoSimilar bool
+	NoDrift   bool
 	Onto      string
 	OldBase   string
 	Color     string // auto, always, never
@@ -41,15 +42,19 @@ type Options struct {
 	Verbose   bool
 	Demo      bool
 	Replay    bool // replay title and similar matches (replay.go)
+	// AllLayers reviews the whole queue of an import-srpm branch X/base,
+	// not only our layer from X/vendor-base.
+	AllLayers bool
 	Args      []string
 	Paths     []string
 }
 
 var flags = []cli.Flag{
 	&cli.StringFlag{Name: "format", Usage: "output `FORMAT`: text or json (default: the terminal UI on a terminal, text otherwise)"},
-	&cli.BoolFlag{Name: "check", Usage: "exit 1 listing dropped commits without a note and changed patches without a conflict explanation"},
+	&cli.BoolFlag{Name: "check", Usage: "exit 1 listing dropped commits without a note, changed patches without a conflict explanation, and unmentioned drift"},
 	&cli.BoolFlag{Name: "no-cache", Usage: "neither read nor write the caches (patch-ids, changed files, upstream digests, pruned candidates, diff signatures)"},
 	&cli.BoolFlag{Name: "no-similar", Usage: "do not pair commits by similar diffs"},
+	&cli.BoolFlag{Name: "no-drift", Usage: "do not look for identifiers the new queue uses that upstream removed"},
 	&cli.StringFlag{Name: "onto", Usage: "new base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "old-base", Usage: "old base `REV` (for the old-tip..new-tip form)"},
 	&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour text output: `WHEN` is auto, always or never (default: color.reviewrebase, then color.ui)"},
@@ -59,6 +64,7 @@ var flags = []cli.Flag{
 	&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "`N` parallel git processes", DefaultText: "number of CPUs"},
 	&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "report bases, counts and cache use on stderr"},
 	&cli.BoolFlag{Name: "demo", Usage: "review a generated example repository (no setup needed)"},
+	&cli.BoolFlag{Name: "all-layers", Usage: "for an import-srpm branch X/base with X/vendor-base: review the whole queue from X/pre-base, the upstream vendor's patches too (default: our layer only)"},
 	&cli.BoolFlag{Name: "replay", Usage: "replay title and similar matches: identical, changed or conflicted (--check then accepts identical title matches)"},
 }
 
@@ -107,6 +113,7 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 			o.Check = c.Bool("check")
 			o.NoCache = c.Bool("no-cache")
 			o.NoSimilar = c.Bool("no-similar")
+			o.NoDrift = c.Bool("no-drift")
 			o.Onto = c.String("onto")
 			o.OldBase = c.String("old-base")
 			o.Color = c.String("color")
@@ -117,6 +124,7 @@ func newApp(o *Options, runF func(context.Context, *Options) error, replayF func
 			o.Verbose = c.Bool("verbose")
 			o.Demo = c.Bool("demo")
 			o.Replay = c.Bool("replay")
+			o.AllLayers = c.Bool("all-layers")
 			o.Args = c.Args().Slice()
 			if err := validate(o); err != nil {
 				return err
@@ -209,6 +217,7 @@ func run(ctx context.Context, o *Options) error {
 		}
 	}
 	ropts.Paths, ropts.NoCache, ropts.NoSimilar, ropts.Jobs = o.Paths, o.NoCache, o.NoSimilar, o.Jobs
+	ropts.NoDrift = o.NoDrift
 	if useTUI(o) {
 		return runTUI(ctx, repo, ropts, o.Replay)
 	}
@@ -293,7 +302,7 @@ func resolveRanges(ctx context.Context, repo *git.Repo, o *Options) (review.Opti
 	}
 	r.OldBase, r.NewBase = o.OldBase, o.Onto
 	if r.OldBase == "" || r.NewBase == "" {
-		b, err := review.InferBases(ctx, repo, r.OldTip, r.NewTip, review.Bases{OldBase: r.OldBase, NewBase: r.NewBase})
+		b, err := review.InferBases(ctx, repo, r.OldTip, r.NewTip, review.Bases{OldBase: r.OldBase, NewBase: r.NewBase, OurLayer: !o.AllLayers})
 		if err != nil {
 			return r, explain(err)
 		}

@@ -1,0 +1,196 @@
+package kabi
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/cliutil"
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/kabitui"
+	"github.com/patchqueue/pqtools/internal/pahole"
+	"github.com/patchqueue/pqtools/internal/symtypes"
+	"github.com/urfave/cli/v2"
+)
+
+// TUIOptions are the dependencies and arguments of `git kabi tui`, and of
+// `git kabi compare` on a terminal.
+type TUIOptions struct {
+	IO             *cliutil.IO
+	Old, New       string // Symtypes files, baseline then comparison
+	LockedList     string // -l: its [module] sections are the modules
+	Range          string // --range <a>..<b>: enables the blame panel
+	Repo           string // --repo: the kernel work tree, "" for IO.Dir
+	OldObj, NewObj string // --old-obj/--new-obj: enable the layout panel
+}
+
+func tuiCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
+	return &cli.Command{
+		Name:      "tui",
+		Usage:     "triage a kABI break in a terminal UI: changed types by impact, diff, modules, layout, blame",
+		ArgsUsage: "-l <lockedlist> <old-symtypes> <new-symtypes> | -l <lockedlist> -K <Symtypes.kabi> -S <Symtypes.build>",
+		Description: "The entry point of XCP-ng's Python kabi tool, with its options; git kabi compare opens the\n" +
+			"same UI on a terminal. --range (with --repo) fills the blame panel, --old-obj and --new-obj\n" +
+			"(objects built with debug info) the layout panel.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "lockedlist", Aliases: []string{"l"}, Usage: "locked list `FILE` whose [module] sections are the modules"},
+			&cli.StringFlag{Name: "symtypes-kabi", Aliases: []string{"K"}, Usage: "baseline `Symtypes.kabi` (instead of the first argument)"},
+			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "comparison `Symtypes.build` (instead of the second argument)"},
+			&cli.StringFlag{Name: "range", Usage: "`<from>..<to>`: the commits the blame panel searches"},
+			&cli.StringFlag{Name: "repo", Usage: "kernel work tree `DIR` for --range (default: the current directory)"},
+			&cli.StringFlag{Name: "old-obj", Usage: "baseline `OBJECT` with debug info (vmlinux or .o) for the layout panel"},
+			&cli.StringFlag{Name: "new-obj", Usage: "comparison `OBJECT` with debug info for the layout panel"},
+		},
+		Action: func(c *cli.Context) error {
+			o := &TUIOptions{IO: stdio, LockedList: c.String("lockedlist"), Range: c.String("range"), Repo: c.String("repo"),
+				OldObj: c.String("old-obj"), NewObj: c.String("new-obj")}
+			switch k, s := c.String("symtypes-kabi"), c.String("symtypes-build"); {
+			case k == "" && s == "":
+				if err := wantArgs(c, 2, "two Symtypes files, baseline then comparison (or -K and -S)"); err != nil {
+					return err
+				}
+				o.Old, o.New = c.Args().Get(0), c.Args().Get(1)
+			case k == "" || s == "":
+				return cliutil.Usagef("tui: -K and -S go together")
+			default:
+				if err := wantArgs(c, 0, "no Symtypes arguments besides -K and -S"); err != nil {
+					return err
+				}
+				o.Old, o.New = k, s
+			}
+			if (o.OldObj == "") != (o.NewObj == "") {
+				return cliutil.Usagef("tui: --old-obj and --new-obj go together")
+			}
+			if o.Repo != "" && o.Range == "" {
+				return cliutil.Usagef("tui: --repo goes with --range")
+			}
+			return run(c.Context, o)
+		},
+	}
+}
+
+// runTUI reads and compares the files off the UI goroutine, showing
+// progress, and runs the UI until the user quits.
+func runTUI(ctx context.Context, o *TUIOptions) error {
+	if !o.IO.OutTTY {
+		return errors.New("the kABI UI needs a terminal: use git kabi compare --format text or --format json")
+	}
+	blame, err := blameSetup(ctx, o)
+	if err != nil {
+		return err
+	}
+	var old, new *symtypes.Set
+	opts := kabitui.Options{Title: filepath.Base(o.Old) + " vs " + filepath.Base(o.New), Layout: layoutHook(o)}
+	if blame != nil {
+		opts.Blame = func(ctx context.Context, ch symtypes.TypeChange) (string, error) { return blame(ctx, old, new, ch) }
+	}
+	ui := kabitui.New(ctx, opts)
+	return ui.Run(func(ctx context.Context, progress func(string)) (*kabitui.Data, error) {
+		progress("reading " + o.Old)
+		o1, err := parseSymtypesFile(o.Old)
+		if err != nil {
+			return nil, err
+		}
+		progress("reading " + o.New)
+		n1, err := parseSymtypesFile(o.New)
+		if err != nil {
+			return nil, err
+		}
+		progress("comparing")
+		c, err := compareSets(o.Old, o.New, o1, n1)
+		if err != nil {
+			return nil, err
+		}
+		impacts, err := impactOf(o.LockedList, o1, n1, c)
+		if err != nil {
+			return nil, err
+		}
+		// The blame hook runs only once the table is shown, after this.
+		old, new = o1, n1
+		return kabitui.NewData(o1, n1, c, impacts, o.LockedList != "")
+	})
+}
+
+// blameFunc blames one changed type between two sets.
+type blameFunc func(ctx context.Context, old, new *symtypes.Set, ch symtypes.TypeChange) (string, error)
+
+// blameSetup checks --range and the repository before the UI starts, so
+// a typo is one error line, and returns the blame panel's function (nil
+// without --range).
+func blameSetup(ctx context.Context, o *TUIOptions) (blameFunc, error) {
+	if o.Range == "" {
+		return nil, nil
+	}
+	from, to, ok := strings.Cut(o.Range, "..")
+	if !ok || from == "" || to == "" || strings.HasPrefix(to, ".") {
+		return nil, cliutil.Usagef("tui: %q is not a range <from>..<to>", o.Range)
+	}
+	dir := o.IO.Dir
+	if o.Repo != "" {
+		dir = o.Repo
+	}
+	repo, err := openRepo(ctx, dir, o.IO.GitEnv)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireComplete(ctx, repo); err != nil {
+		return nil, err
+	}
+	revs, err := repo.ResolveCommits(ctx, from, to)
+	if err != nil {
+		if errors.Is(err, git.ErrUnknownRevision) {
+			return nil, cliutil.Usagef("tui: %v", err)
+		}
+		return nil, err
+	}
+	return func(ctx context.Context, old, new *symtypes.Set, ch symtypes.TypeChange) (string, error) {
+		return blameType(ctx, repo, revs, o.Range, old, new, ch)
+	}, nil
+}
+
+// blameType is what git kabi blame prints for one changed type.
+func blameType(ctx context.Context, repo *git.Repo, revs []string, rng string, old, new *symtypes.Set, ch symtypes.TypeChange) (string, error) {
+	b, err := blameChange(ctx, repo, revs, rng, old, new, ch)
+	if err != nil {
+		return "", err
+	}
+	var out strings.Builder
+	writeBlame(&out, b)
+	return out.String(), nil
+}
+
+// layoutHook is the layout panel's function: nil without objects (the
+// panel then says how to get them).
+func layoutHook(o *TUIOptions) kabitui.LayoutFunc {
+	if o.OldObj == "" {
+		return nil
+	}
+	width := 0 // pahole's default of 100 columns; the page scrolls sideways
+	if o.IO.Width > 62 {
+		width = o.IO.Width - 2 // the page's border
+	}
+	return func(ctx context.Context, typeName string) (string, error) {
+		return layoutText(ctx, typeName, o.OldObj, o.NewObj, width)
+	}
+}
+
+// layoutText is what git kabi layout prints for a type of the UI ("struct
+// foo", "typedef foo" of a struct): both layouts side by side, the holes,
+// and where an added member fits without moving an offset.
+func layoutText(ctx context.Context, typeName, oldObj, newObj string, width int) (string, error) {
+	typ := strings.TrimPrefix(typeName, "typedef ")
+	old, err := loadLayout(ctx, oldObj, typ)
+	if err != nil {
+		return "", err
+	}
+	new, err := loadLayout(ctx, newObj, typ)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := pahole.Compare(old, new).WriteText(&b, width); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,126 @@
+package kabi
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Section is one driver's part of a locked list: the "[name]" line and the
+// kernel symbols its binary modules use.
+type Section struct {
+	Name    string
+	Symbols []string
+}
+
+// ParseLockedList reads a locked list as hypervisor-dev's
+// scripts/generate_locked_list.sh writes it: a "[driver]" line starting
+// each section, then one symbol per line, indented with a tab. name is
+// only used in error messages.
+func ParseLockedList(r io.Reader, name string) ([]Section, error) {
+	var out []Section
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") && len(line) > 2:
+			out = append(out, Section{Name: line[1 : len(line)-1]})
+		case len(out) == 0:
+			return nil, fmt.Errorf("%s:%d: symbol %q before the first [driver] line", name, n, cut(line))
+		case strings.ContainsAny(line, " \t[]"):
+			return nil, fmt.Errorf("%s:%d: %q is not a symbol", name, n, cut(line))
+		default:
+			s := &out[len(out)-1]
+			s.Symbols = append(s.Symbols, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return out, nil
+}
+
+func cut(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// WriteLockedList writes sections in the script's format.
+func WriteLockedList(w io.Writer, sections []Section) error {
+	var b strings.Builder
+	for _, s := range sections {
+		b.WriteString("[" + s.Name + "]\n")
+		for _, sym := range s.Symbols {
+			b.WriteString("\t" + sym + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// MergeSections puts each of add in place of the section of base with the
+// same name, or after the last one.
+func MergeSections(base, add []Section) []Section {
+	out := append([]Section(nil), base...)
+	at := map[string]int{}
+	for i, s := range out {
+		at[s.Name] = i
+	}
+	for _, s := range add {
+		if i, ok := at[s.Name]; ok {
+			out[i] = s
+			continue
+		}
+		at[s.Name] = len(out)
+		out = append(out, s)
+	}
+	return out
+}
+
+// SortSymbols sorts and deduplicates symbols the way the script's
+// `sort -u` did in an English UTF-8 locale, so a regenerated list diffs
+// cleanly against one the script wrote: by letters and digits alone,
+// ignoring case and punctuation ("byte_rev_table", "crc32_le",
+// "__dev_kfree_skb_any"), ties in byte order.
+func SortSymbols(syms []string) []string {
+	type keyed struct{ key, sym string }
+	seen := map[string]bool{}
+	ks := make([]keyed, 0, len(syms))
+	for _, s := range syms {
+		if !seen[s] {
+			seen[s] = true
+			ks = append(ks, keyed{collationKey(s), s})
+		}
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		if ks[i].key != ks[j].key {
+			return ks[i].key < ks[j].key
+		}
+		return ks[i].sym < ks[j].sym
+	})
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = k.sym
+	}
+	return out
+}
+
+func collationKey(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,234 @@
+package review
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/testdata/repos"
+)
+
+func driftRepo(d *repos.DriftRepo) *git.Repo {
+	gd := filepath.Join(d.Dir, ".git")
+	return &git.Repo{Dir: d.Dir, GitDir: gd, CommonDir: gd, Env: d.Env.Vars}
+}
+
+func runDrift(t *testing.T, d *repos.DriftRepo, noCache bool) *Result {
+	t.Helper()
+	res, err := Run(context.Background(), driftRepo(d), Options{OldBase: "v1", OldTip: "queue-old", NewBase: "v2", NewTip: "queue-new", NoCache: noCache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) > 0 {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+	return res
+}
+
+func TestDriftCases(t *testing.T) {
+	d := repos.NewDrift(t, false)
+	want := map[string][]Drift{
+		"c-rename":  {{Ident: "foo_init", Upstream: d.Commits["up:rename"], UpstreamTitle: "foo: rename foo_init to foo_setup", NewName: "foo_setup"}},
+		"py-rename": {{Ident: "SR.SROSError", Upstream: d.Commits["up:move"], UpstreamTitle: "sm: move SROSError to xs_errors", NewName: "xs_errors.SROSError"}},
+		"member":    {{Ident: "priv_flags", Upstream: d.Commits["up:member"], UpstreamTitle: "foo: drop the unused priv_flags"}},
+		"guard":     nil,
+		"clean":     nil,
+	}
+	// Cold, then from the cache: the same verdict.
+	for _, noCache := range []bool{false, false, true} {
+		res := runDrift(t, d, noCache)
+		for name, w := range want {
+			var got []Drift
+			found := false
+			for _, r := range res.Rows {
+				if r.New != nil && r.New.SHA == d.Commits["new:"+name] {
+					got, found = r.Drift, true
+					if r.Status != StatusPatchID {
+						t.Errorf("%s: status %s, want patch-id", name, r.Status)
+					}
+				}
+			}
+			if !found || !reflect.DeepEqual(got, w) {
+				t.Errorf("%s (noCache %v): drift %+v, want %+v", name, noCache, got, w)
+			}
+		}
+		for _, r := range res.Rows {
+			if r.Old != nil && r.New == nil && len(r.Drift) > 0 {
+				t.Errorf("drift on an old-only row: %+v", r)
+			}
+		}
+		offenders := Check(res)
+		var idents []string
+		for _, o := range offenders {
+			if o.Kind != ProblemDrift {
+				t.Errorf("unexpected offender %s: %s", o.Kind, o.Reason)
+				continue
+			}
+			idents = append(idents, strings.TrimSuffix(strings.Fields(o.Reason)[1], ","))
+		}
+		slices.Sort(idents)
+		if !slices.Equal(idents, []string{"SR.SROSError", "foo_init", "priv_flags"}) {
+			t.Errorf("check offenders %v", idents)
+		}
+	}
+}
+
+// The guard reads the tree itself when git grep would get too many words;
+// it decides as git grep does.
+func TestDriftGuardWithoutGrep(t *testing.T) {
+	d := repos.NewDrift(t, false)
+	defer func(n int) { guardGrepMax = n }(guardGrepMax)
+	guardGrepMax = 0
+	res := runDrift(t, d, true)
+	var got []string
+	for _, r := range res.Rows {
+		for _, dr := range r.Drift {
+			got = append(got, dr.Ident)
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"SR.SROSError", "foo_init", "priv_flags"}) {
+		t.Errorf("drift %v", got)
+	}
+}
+
+// A message or a note naming the identifier satisfies --check.
+func TestDriftMentioned(t *testing.T) {
+	d := repos.NewDrift(t, true)
+	res := runDrift(t, d, true)
+	n := 0
+	for _, r := range res.Rows {
+		for _, dr := range r.Drift {
+			n++
+			if !dr.Mentioned {
+				t.Errorf("%s: not mentioned", dr.Ident)
+			}
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d drifts, want 3", n)
+	}
+	if o := Check(res); len(o) != 0 {
+		t.Errorf("check: %+v", o)
+	}
+
+	d = repos.NewDrift(t, false)
+	d.Git("notes", "add", "-m", "foo_init is the vendor's own, kept on purpose", d.Commits["new:c-rename"])
+	res = runDrift(t, d, true)
+	if o := Check(res); len(o) != 2 {
+		t.Errorf("check after a note on one commit: %d offenders, want 2", len(o))
+	}
+}
+
+func TestEachIdent(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"raise SR.SROSError(2)", []string{"raise", "SR.SROSError", "SROSError"}},
+		{"\tdev->priv_flags &= ~2;", []string{"dev", "dev->priv_flags", "priv_flags"}},
+		{"a.b.cde x", []string{"a.b", "b.cde", "cde"}},
+		{"0x1fab foo_2 12abc", []string{"foo_2"}},
+		{"commit 1a2b3c4d5e6f deadbeef", []string{"commit", "deadbeef"}},
+		{"$(MAKE) -C $(obj) ..foo", []string{"MAKE", "obj", "foo"}},
+		{"foo. bar->", []string{"foo", "bar"}},
+		{"x->y", []string{"x->y"}},
+		{"", nil},
+	} {
+		var got []string
+		eachIdent([]byte(tc.in), func(w []byte) { got = append(got, string(w)) })
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestReplacement(t *testing.T) {
+	for _, tc := range []struct{ old, new, ident, want string }{
+		{"int foo_init(struct foo *f)", "int foo_setup(struct foo *f)", "foo_init", "foo_setup"},
+		{"        raise SR.SROSError(1)", "        raise xs_errors.SROSError(1)", "SR.SROSError", "xs_errors.SROSError"},
+		{"\tdev->priv_flags |= 1;", "\tdev->flags2 |= 1;", "priv_flags", "flags2"},
+		{"int foo_init(struct foo *f)", "int foo_setup(struct bar *f)", "foo_init", ""},
+		{"int foo_init(void)", "int foo_init(void) /* x */", "foo_init", ""},
+		{"x = foo_init;", "x = 3;", "foo_init", ""},
+	} {
+		if got := replacement([]byte(tc.old), []byte(tc.new), tc.ident); got != tc.want {
+			t.Errorf("%q -> %q (%s): %q, want %q", tc.old, tc.new, tc.ident, got, tc.want)
+		}
+	}
+}
+
+func TestRenameIn(t *testing.T) {
+	patch := "1111111111111111111111111111111111111111\ndiff --git a/sm/LVMSR.py b/sm/LVMSR.py\n--- a/sm/LVMSR.py\n+++ b/sm/LVMSR.py\n" +
+		"@@ -1,7 +1,7 @@\n-import SR\n+import xs_errors\n \n \n def attach(path):\n     if not path:\n" +
+		"-        raise SR.SROSError(1)\n+        raise xs_errors.SROSError(1)\n     return path\n" +
+		"diff --git a/h.h b/h.h\n@@ -1,2 +1,1 @@\n-\tunsigned long priv_flags;\n int x;\n"
+	for _, tc := range []struct{ ident, want string }{
+		{"SR.SROSError", "xs_errors.SROSError"},
+		{"priv_flags", ""},
+		{"absent", ""},
+	} {
+		if got := renameIn([]byte(patch), tc.ident); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.ident, got, tc.want)
+		}
+	}
+}
+
+func TestReadQueueTokens(t *testing.T) {
+	stream := "2222222222222222222222222222222222222222\ndiff --git a/f.c b/f.c\nindex 1..2 100644\n--- a/f.c\n+++ b/f.c\n" +
+		"@@ -1,3 +1,3 @@ int context_in_header(void)\n ctx_word\n-old_word = 1;\n+old_word = new_word;\n" +
+		"3333333333333333333333333333333333333333\ndiff --git a/g.c b/g.c\n@@ -0,0 +1 @@\n+only_added\n"
+	got := map[string]queueTokens{}
+	if err := readQueueTokens(strings.NewReader(stream), func(sha string, q queueTokens) { got[sha] = q }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]queueTokens{
+		"2222222222222222222222222222222222222222": {Added: []string{"new_word"}, Pre: []string{"ctx_word", "old_word"}},
+		"3333333333333333333333333333333333333333": {Added: []string{"only_added"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestDriftCandidates(t *testing.T) {
+	nw := []*Commit{{SHA: "a"}, {SHA: "b"}}
+	toks := map[string]queueTokens{
+		"a": {Added: []string{"added_by_a", "used_elsewhere"}, Pre: []string{"in_base"}},
+		// b's context shows what a added (not known in the base) and a
+		// base word (known), which b also adds elsewhere.
+		"b": {Added: []string{"in_base", "new_b"}, Pre: []string{"added_by_a", "used_elsewhere_ctx"}},
+	}
+	got := driftCandidates(nw, toks)
+	want := map[string]bool{"added_by_a": true, "used_elsewhere": true, "new_b": true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func FuzzEachIdent(f *testing.F) {
+	f.Add([]byte("raise SR.SROSError(2) dev->priv_flags 0x12 a.b.c"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		eachIdent(b, func(w []byte) {
+			if len(w) == 0 || !isIdentStart(w[0]) || !isWordByte(w[len(w)-1]) {
+				t.Fatalf("bad identifier %q", w)
+			}
+		})
+		_ = lineWords(b, true)
+		_ = lineWords(b, false)
+	})
+}
+
+func FuzzRenameIn(f *testing.F) {
+	f.Add([]byte("diff --git a/x b/x\n@@ -1 +1 @@\n-a foo_init b\n+a foo_setup b\n"), "foo_init")
+	f.Fuzz(func(t *testing.T, patch []byte, ident string) {
+		if w := renameIn(patch, ident); w != "" && !isIdentStart(w[0]) {
+			t.Fatalf("new name %q", w)
+		}
+		_ = readQueueTokens(strings.NewReader(string(patch)), func(string, queueTokens) {})
+	})
+}
