@@ -7,10 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // This file reads `git log -z --raw --no-abbrev` with the format
-// "%H%x00%P%x00[%B%x00]": every field of a commit and every field of its
+// "%H%x00%P%x00[%an%x00%ae%x00%at%x00][%B%x00]": every field of a commit and every field of its
 // raw diff (diff.c, diff_flush_raw with -z) ends with a NUL, so the stream
 // is a sequence of NUL-terminated tokens. git refuses a NUL in a commit
 // message (commit.c, commit_tree_extended), so no message byte can end a
@@ -41,6 +42,9 @@ type RawChange struct {
 type LogRecord struct {
 	Commit  string
 	Parents []string
+	// The author, read only with WalkOptions.Author.
+	AuthorName, AuthorEmail string
+	AuthorTime              int64
 	// Message is the raw message (%B), read only with WalkOptions.Message.
 	Message string
 	// Changes are the files the commit changes, read only with
@@ -58,6 +62,11 @@ type WalkOptions struct {
 	LogOptions
 	// Message reads each commit's raw message.
 	Message bool
+	// Author reads each commit's author name, email and time.
+	Author bool
+	// TopoOrder lists no parent before all its children (git log
+	// --topo-order), as a queue is shown.
+	TopoOrder bool
 	// Changes reads the files each commit changes, with object ids and
 	// modes, without rename detection. With Paths, every file of a
 	// commit that touches them is listed (--full-diff).
@@ -70,6 +79,9 @@ type WalkOptions struct {
 // An error from fn stops git and is returned.
 func (r *Repo) WalkLog(ctx context.Context, o WalkOptions, fn func(*LogRecord) error) error {
 	format := "--format=%H%x00%P%x00"
+	if o.Author {
+		format += "%an%x00%ae%x00%at%x00"
+	}
 	if o.Message {
 		format += "%B%x00"
 	}
@@ -85,17 +97,26 @@ func (r *Repo) WalkLog(ctx context.Context, o WalkOptions, fn func(*LogRecord) e
 	if o.NoMerges {
 		args = append(args, "--no-merges")
 	}
+	if o.TopoOrder {
+		args = append(args, "--topo-order")
+	}
 	if o.Reverse {
 		args = append(args, "--reverse")
 	}
 	return r.stream(ctx, nil, func(out io.Reader) error {
-		return ReadLog(out, o.Message, fn)
+		return ReadLogFields(out, o.Author, o.Message, fn)
 	}, o.revArgs(args)...)
 }
 
 // ReadLog parses the output of WalkLog's git log (withMessage when the
 // format had %B) and calls fn for each commit.
 func ReadLog(r io.Reader, withMessage bool, fn func(*LogRecord) error) error {
+	return ReadLogFields(r, false, withMessage, fn)
+}
+
+// ReadLogFields is ReadLog for a format that may also have the author
+// fields (withAuthor: %an, %ae and %at after %P).
+func ReadLogFields(r io.Reader, withAuthor, withMessage bool, fn func(*LogRecord) error) error {
 	t := tokenReader{br: bufferedReader(r)}
 	var rec LogRecord
 	tok, err := t.next()
@@ -114,6 +135,7 @@ func ReadLog(r io.Reader, withMessage bool, fn func(*LogRecord) error) error {
 			return fmt.Errorf("%w: %.60q where a commit id was expected", ErrLogFormat, tok)
 		}
 		rec.Commit, rec.Message = string(tok), ""
+		rec.AuthorName, rec.AuthorEmail, rec.AuthorTime = "", "", 0
 		rec.Parents, rec.Changes = rec.Parents[:0], rec.Changes[:0]
 		if tok, err = t.next(); err != nil {
 			return truncated(err, rec.Commit)
@@ -123,6 +145,20 @@ func ReadLog(r io.Reader, withMessage bool, fn func(*LogRecord) error) error {
 				return fmt.Errorf("%w: commit %s: parent %.60q", ErrLogFormat, rec.Commit, p)
 			}
 			rec.Parents = append(rec.Parents, string(p))
+		}
+		if withAuthor {
+			var f [3]string
+			for i := range f {
+				if tok, err = t.next(); err != nil {
+					return truncated(err, rec.Commit)
+				}
+				f[i] = string(tok)
+			}
+			at, perr := strconv.ParseInt(f[2], 10, 64)
+			if perr != nil {
+				return fmt.Errorf("%w: commit %s: author time %.60q", ErrLogFormat, rec.Commit, f[2])
+			}
+			rec.AuthorName, rec.AuthorEmail, rec.AuthorTime = f[0], f[1], at
 		}
 		if withMessage {
 			if tok, err = t.next(); err != nil {

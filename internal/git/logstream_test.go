@@ -142,9 +142,16 @@ func TestReadLogCallbackError(t *testing.T) {
 
 // encodeLog writes records the way WalkLog's git log does.
 func encodeLog(recs []LogRecord, withMessage bool) string {
+	return encodeLogFields(recs, false, withMessage)
+}
+
+func encodeLogFields(recs []LogRecord, withAuthor, withMessage bool) string {
 	var b strings.Builder
 	for _, r := range recs {
 		fmt.Fprintf(&b, "%s\x00%s\x00", r.Commit, strings.Join(r.Parents, " "))
+		if withAuthor {
+			fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", r.AuthorName, r.AuthorEmail, r.AuthorTime)
+		}
 		if withMessage {
 			b.WriteString(r.Message + "\x00")
 		}
@@ -161,6 +168,63 @@ func encodeLog(recs []LogRecord, withMessage bool) string {
 		}
 	}
 	return b.String()
+}
+
+// What ReadLogFields accepts with the author fields, written back the way
+// git writes it, reads the same.
+func FuzzReadLogFields(f *testing.F) {
+	f.Add([]byte(idA+"\x00"+idB+"\x00A U Thor\x00a@x\x001546300800\x00title\n\x00\x00\n:100644 100644 "+id1+" "+id2+" M\x00f.c\x00"), true)
+	f.Add([]byte(idA+"\x00\x00\x00\x00-1\x00\x00"+idB+"\x00"+idA+"\x00n\x00e\x00+7\x00\x00"), false)
+	f.Fuzz(func(t *testing.T, in []byte, withMessage bool) {
+		read := func(s string) ([]LogRecord, error) {
+			var got []LogRecord
+			err := ReadLogFields(strings.NewReader(s), true, withMessage, func(r *LogRecord) error {
+				c := *r
+				c.Parents = append([]string(nil), r.Parents...)
+				c.Changes = append([]RawChange(nil), r.Changes...)
+				norm(&c)
+				got = append(got, c)
+				return nil
+			})
+			return got, err
+		}
+		got, err := read(string(in))
+		if err != nil {
+			return
+		}
+		for _, r := range got {
+			if strings.Contains(r.Message+r.AuthorName+r.AuthorEmail, "\x00") {
+				t.Fatalf("field with NUL %+v", r)
+			}
+		}
+		again, err := read(encodeLogFields(got, true, withMessage))
+		if err != nil {
+			t.Fatalf("re-reading: %v", err)
+		}
+		if !reflect.DeepEqual(got, again) {
+			t.Fatalf("round trip:\n%+v\n%+v", got, again)
+		}
+	})
+}
+
+func TestReadLogAuthor(t *testing.T) {
+	in := idA + "\x00" + idB + "\x00A U Thor\x00a@example.com\x001546300800\x00title\n\x00\x00"
+	var got []LogRecord
+	err := ReadLogFields(strings.NewReader(in), true, true, func(r *LogRecord) error { got = append(got, *r); return nil })
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%v %+v", err, got)
+	}
+	if g := got[0]; g.AuthorName != "A U Thor" || g.AuthorEmail != "a@example.com" || g.AuthorTime != 1546300800 || g.Message != "title\n" {
+		t.Errorf("%+v", g)
+	}
+	for _, bad := range []string{
+		idA + "\x00\x00A\x00a@x\x00soon\x00t\x00\x00", // time not a number
+		idA + "\x00\x00A\x00a@x",                      // truncated
+	} {
+		if err := ReadLogFields(strings.NewReader(bad), true, true, func(*LogRecord) error { return nil }); !errors.Is(err, ErrLogFormat) {
+			t.Errorf("%q: %v, want ErrLogFormat", bad, err)
+		}
+	}
 }
 
 // What ReadLog accepts, written back the way git writes it, reads the same.
@@ -284,6 +348,26 @@ func TestWalkLog(t *testing.T) {
 	}
 	if got[2].Commit != top || len(got[2].Changes) != 0 || got[2].Message != "empty\n" {
 		t.Errorf("empty commit %+v", got[2])
+	}
+	// The author fields, in topological order, agree with git's own.
+	var authored []LogRecord
+	err = r.WalkLog(t.Context(), WalkOptions{LogOptions: LogOptions{Include: []string{top}, Exclude: []string{root}, Reverse: true},
+		Author: true, Message: true, Changes: true, TopoOrder: true}, func(rec *LogRecord) error {
+		authored = append(authored, LogRecord{Commit: rec.Commit, AuthorName: rec.AuthorName, AuthorEmail: rec.AuthorEmail,
+			AuthorTime: rec.AuthorTime, Message: rec.Message, Changes: append([]RawChange(nil), rec.Changes...)})
+		return nil
+	})
+	if err != nil || len(authored) != 3 {
+		t.Fatalf("%d records with authors: %v", len(authored), err)
+	}
+	for i, a := range authored {
+		want := g("log", "-1", "--format=%an|%ae|%at", a.Commit)
+		if got := fmt.Sprintf("%s|%s|%d", a.AuthorName, a.AuthorEmail, a.AuthorTime); got != want {
+			t.Errorf("author of %d: %q, want %q", i, got, want)
+		}
+		if a.Commit != got[i].Commit || a.Message != got[i].Message || !reflect.DeepEqual(a.Changes, got[i].Changes) {
+			t.Errorf("record %d with authors differs: %+v", i, a)
+		}
 	}
 	// With paths, a commit touching them lists all its files.
 	files, err := r.ChangedFiles(t.Context(), LogOptions{Include: []string{top}, Exclude: []string{root}, Paths: []string{"tab\there.c"}})

@@ -73,3 +73,25 @@ func TestQueries(t *testing.T) {
 		t.Errorf("archive holds %q", names)
 	}
 }
+
+// ResolveCommitsShallow agrees with IsShallow and ResolveCommits, and
+// still names a revision that does not resolve.
+func TestResolveCommitsShallow(t *testing.T) {
+	r, _, named := edgeRepo(t)
+	ctx := context.Background()
+	revs := []string{named["root"], "HEAD", named["root"] + "~0"}
+	want, err := r.ResolveCommits(ctx, revs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, shallow, err := r.ResolveCommitsShallow(ctx, revs...)
+	if err != nil || shallow || !slices.Equal(got, want) {
+		t.Errorf("got %q shallow %v %v, want %q", got, shallow, err, want)
+	}
+	if _, _, err := r.ResolveCommitsShallow(ctx, "HEAD", "no-such-rev"); !errors.Is(err, git.ErrUnknownRevision) {
+		t.Errorf("missing revision: %v", err)
+	}
+	if _, _, err := r.ResolveCommitsShallow(ctx, "--all"); !errors.Is(err, git.ErrUnknownRevision) {
+		t.Errorf("option-like revision: %v", err)
+	}
+}

@@ -100,6 +100,30 @@ func (r *Repo) ResolveCommits(ctx context.Context, revs ...string) ([]string, er
 	return shas, nil
 }
 
+// ResolveCommitsShallow is IsShallow and ResolveCommits in one git call
+// (each git process costs milliseconds before it does anything); on failure
+// it falls back to them, to name the revision that failed.
+func (r *Repo) ResolveCommitsShallow(ctx context.Context, revs ...string) (shas []string, shallow bool, err error) {
+	args := []string{"rev-parse", "--is-shallow-repository"}
+	for _, rev := range revs {
+		if err := CheckRev(rev); err != nil {
+			return nil, false, err
+		}
+		// No --end-of-options: rev-parse would print it; CheckRev ran.
+		args = append(args, rev+"^{commit}")
+	}
+	if out, err := r.output(ctx, args...); err == nil {
+		if f := strings.Fields(string(out)); len(f) == len(revs)+1 && (f[0] == "true" || f[0] == "false") {
+			return f[1:], f[0] == "true", nil
+		}
+	}
+	if shallow, err = r.IsShallow(ctx); err != nil {
+		return nil, false, err
+	}
+	shas, err = r.ResolveCommits(ctx, revs...)
+	return shas, shallow, err
+}
+
 // RefExists reports whether a full ref name exists.
 func (r *Repo) RefExists(ctx context.Context, ref string) (bool, error) {
 	_, err := r.output(ctx, "show-ref", "--verify", "--quiet", ref)

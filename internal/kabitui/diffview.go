@@ -6,19 +6,18 @@ import (
 	"sync"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/rivo/tview"
 
+	"github.com/patchqueue/pqtools/internal/highlight"
 	"github.com/patchqueue/pqtools/internal/safetext"
 )
 
-// cLexer is chroma's C lexer, looked up once: lexers.Get walks the whole
+// cLexer is chroma's C lexer, looked up once: highlight.Get walks the whole
 // registry.
-var cLexer = sync.OnceValue(func() chroma.Lexer { return chroma.Coalesce(lexers.Get("c")) })
+var cLexer = sync.OnceValue(func() chroma.Lexer { return chroma.Coalesce(highlight.Get("c")) })
 
 // theme is the colour scheme of review-rebase's patch view.
-var theme = styles.Get("monokai")
+var theme = highlight.Monokai()
 
 // tab is how a tab of the pretty definitions shows: types nest deep, and
 // the diff panel shares the screen with the table.

@@ -79,6 +79,16 @@ func (s *idService) store(r patchid.Result) {
 	}
 }
 
+// alias records for commit c the patch-id of commit rep, known to have
+// the same patch (the same raw diff); rep's id must be known.
+func (s *idService) alias(c, rep string) {
+	s.mu.Lock()
+	r := s.results[rep]
+	s.mu.Unlock()
+	r.Commit = c
+	s.store(r)
+}
+
 // result is the patch-id of a commit computed or cached before.
 func (s *idService) result(c string) patchid.Result {
 	s.mu.Lock()

@@ -45,6 +45,17 @@ func stripSpace(b []byte) string {
 
 // parse reads diff-tree --stdin output and records each commit's deltas.
 func (d *deltaSet) parse(r io.Reader) error {
+	v, flush := d.visitor()
+	if err := git.ReadPatches(r, v); err != nil {
+		return err
+	}
+	flush()
+	return nil
+}
+
+// visitor records the deltas of the commits of one patch stream; flush
+// records the last one at the end of the stream.
+func (d *deltaSet) visitor() (v git.PatchVisitor, flush func()) {
 	var commit, file string
 	var cur lineDelta
 	unfilterable := func() {
@@ -52,14 +63,14 @@ func (d *deltaSet) parse(r io.Reader) error {
 		d.unfilterable[commit] = true
 		d.mu.Unlock()
 	}
-	flush := func() {
+	flush = func() {
 		if commit != "" {
 			d.mu.Lock()
 			d.deltas[commit] = cur
 			d.mu.Unlock()
 		}
 	}
-	err := git.ReadPatches(r, git.PatchVisitor{
+	return git.PatchVisitor{
 		Commit: func(sha string) {
 			flush()
 			commit, cur, file = sha, lineDelta{}, ""
@@ -84,12 +95,19 @@ func (d *deltaSet) parse(r io.Reader) error {
 				cur[file][stripSpace(text)]--
 			}
 		},
-	})
-	if err != nil {
-		return err
+	}, flush
+}
+
+// alias gives commit c the deltas of commit rep (same patch), if known.
+func (d *deltaSet) alias(c, rep string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if v, ok := d.deltas[rep]; ok {
+		d.deltas[c] = v
 	}
-	flush()
-	return nil
+	if d.unfilterable[rep] {
+		d.unfilterable[c] = true
+	}
 }
 
 // plausible reports whether an upstream commit whose files changed line
@@ -244,9 +262,17 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 			}
 		}
 	}
-	entry := map[string]upEntry{}
+	// Only candidates are looked up: a map of every upstream commit cost
+	// more than the rest of a warm run's prefilter.
+	isCandidate := make(map[string]bool, len(candidates))
+	for _, c := range candidates {
+		isCandidate[c] = true
+	}
+	entry := make(map[string]upEntry, len(candidates))
 	for _, e := range ups {
-		entry[e.SHA] = e
+		if isCandidate[e.SHA] {
+			entry[e.SHA] = e
+		}
 	}
 	var uncached []string
 	var keep []string
@@ -316,7 +342,8 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 		}
 		return out
 	}
-	post, err := countSharded(ctx, repo, sideOf(+1), wanted, jobs)
+	postReqs := sideOf(+1)
+	post, err := countSharded(ctx, repo, postReqs, wanted, jobs)
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +363,7 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 			pruned.add(verdictKey(u.SHA, qs))
 		}
 	}
-	before, err := countSharded(ctx, repo, preReqs, wanted, jobs)
+	before, err := countPre(ctx, repo, postReqs, post, preReqs, wanted, jobs)
 	if err != nil {
 		return nil, err
 	}
@@ -368,6 +395,60 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 		}
 	}
 	return keep, nil
+}
+
+// countPre counts the pre-images of preReqs. A pre-image is often the
+// post-image of an earlier candidate (upstream commits changing one file
+// follow each other), whose counts post holds already: only the others are
+// read.
+func countPre(ctx context.Context, repo *git.Repo, postReqs [][]blobReq, post map[string]map[string]map[string]int,
+	preReqs [][]blobReq, wanted map[string]bool, jobs int) (map[string]map[string]map[string]int, error) {
+	known := map[string]map[string]int{}
+	for _, rs := range postReqs {
+		for _, r := range rs {
+			if git.IsHex(r.name) {
+				known[r.name] = post[r.commit][r.path] // nil: no wanted line
+			}
+		}
+	}
+	out := map[string]map[string]map[string]int{}
+	var read [][]blobReq
+	for _, rs := range preReqs {
+		var left []blobReq
+		for _, r := range rs {
+			counts, ok := known[r.name]
+			if !ok {
+				left = append(left, r)
+				continue
+			}
+			if len(counts) == 0 {
+				continue
+			}
+			if out[r.commit] == nil {
+				out[r.commit] = map[string]map[string]int{}
+			}
+			m := make(map[string]int, len(counts))
+			for l, n := range counts {
+				m[l] = r.sign * n
+			}
+			out[r.commit][r.path] = m
+		}
+		read = append(read, left)
+	}
+	got, err := countSharded(ctx, repo, read, wanted, jobs)
+	if err != nil {
+		return nil, err
+	}
+	for c, paths := range got {
+		if out[c] == nil {
+			out[c] = paths
+			continue
+		}
+		for p, m := range paths {
+			out[c][p] = m
+		}
+	}
+	return out, nil
 }
 
 // countSharded runs countLines over groups of requests (one group per

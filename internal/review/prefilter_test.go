@@ -120,3 +120,55 @@ func rowsSummary(res *Result) []string {
 	}
 	return out
 }
+
+// countPre takes the counts of a pre-image that was some candidate's
+// post-image from that candidate, and reads the rest: the result is what
+// reading every pre-image gives.
+func TestCountPreReusesPostImages(t *testing.T) {
+	fx := small(t)
+	repo := repoOf(fx)
+	ctx := context.Background()
+	var post, pre [][]blobReq
+	err := streamUpstream(ctx, repo, fx.NewBase, fx.OldBase, nil, func(e upEntry) {
+		var files []string
+		for f := range e.blobs {
+			files = append(files, f)
+		}
+		reqs, ok := blobRequests(e.SHA, files, e.blobs)
+		if !ok {
+			return
+		}
+		var p, q []blobReq
+		for _, r := range reqs {
+			if r.sign > 0 {
+				p = append(p, r)
+			} else {
+				q = append(q, r)
+			}
+		}
+		post, pre = append(post, p), append(pre, q)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lines every generated file has many of, white space removed.
+	wanted := map[string]bool{"{": true, "}": true, "return0;": true, "intret=0;": true}
+	postCounts, err := countSharded(ctx, repo, post, wanted, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := countPre(ctx, repo, post, postCounts, pre, wanted, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := countSharded(ctx, repo, pre, wanted, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatal("no pre-image holds a wanted line: the test checks nothing")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("countPre differs from reading every pre-image:\n got %v\nwant %v", got, want)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/patchqueue/pqtools/internal/git"
@@ -71,15 +73,18 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	// queues are read and diffed. Run waits for it on every return.
 	up := startUpstream(ctx, repo, res, o)
 	defer up.stop()
-	old, nw, err := readQueues(ctx, repo, res, o)
+	old, nw, raw, err := readQueues(ctx, repo, res, o)
 	if err != nil {
 		return nil, err
 	}
+	// The notes need only the queues' ids: read them while the rest runs.
+	nts := startNotes(ctx, repo, old, nw)
+	defer nts.stop()
 	// The drift check (drift.go) runs alongside; its findings are put on
 	// the rows when Run returns.
 	defer startDrift(ctx, repo, res, nw, o).attach()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
-	deltas, ups, err := queueIDs(ctx, ids, old, nw, up)
+	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up)
 	if err != nil {
 		return nil, err
 	}
@@ -89,14 +94,14 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		return nil, err
 	}
 	progress("matching", 0, 1)
-	m, err := matchCommits(ctx, repo, old, nw, upstream, o.NoSimilar, o.NoCache, res)
+	m, err := matchCommits(ctx, repo, old, nw, upstream, sigs, o.NoSimilar, o.NoCache, res)
 	if err != nil {
 		return nil, err
 	}
 	if err := groupCommits(ctx, repo, m, o, res); err != nil {
 		return nil, err
 	}
-	if err := assemble(ctx, repo, m, old, res); err != nil {
+	if err := assemble(m, nts, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -106,14 +111,12 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 // range would look shorter than it is) and returns a Result holding the
 // full ids of the four revisions of o.
 func resolveRanges(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
-	if shallow, err := repo.IsShallow(ctx); err != nil {
-		return nil, err
-	} else if shallow {
-		return nil, ErrShallow
-	}
-	shas, err := repo.ResolveCommits(ctx, o.OldBase, o.OldTip, o.NewBase, o.NewTip)
+	shas, shallow, err := repo.ResolveCommitsShallow(ctx, o.OldBase, o.OldTip, o.NewBase, o.NewTip)
 	if err != nil {
 		return nil, err
+	}
+	if shallow {
+		return nil, ErrShallow
 	}
 	res := &Result{}
 	res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip = shas[0], shas[1], shas[2], shas[3]
@@ -155,68 +158,72 @@ func (w *upstreamWalk) stop() {
 
 // readQueues lists the commits of the old and the new range (merges
 // skipped and recorded in res.SkippedMerges), oldest first, with the files
-// each changes. Listing the files means a tree diff per commit, the warm
-// run's largest cost, so the lists are cached per commit and a range is
-// listed only when the cache misses one of its commits. An empty range is
-// an error: ErrEmptyRange, or ErrNoPathHit when o.Paths emptied it.
-func readQueues(ctx context.Context, repo *git.Repo, res *Result, o Options) (old, nw []*Commit, err error) {
-	var (
-		oldLog, newLog     []git.Commit
-		oldFiles, newFiles map[string][]string
-		fc                 *filesCache
-	)
-	oldRange := git.LogOptions{Include: []string{res.Old.Tip}, Exclude: []string{res.Old.Base}, Paths: o.Paths, Reverse: true}
-	newRange := git.LogOptions{Include: []string{res.New.Tip}, Exclude: []string{res.New.Base}, Paths: o.Paths, Reverse: true}
+// each changes, and the raw key of each (rawKeyOf). One `git log --raw` per
+// range reads it all; a range's records are cached per (base, tip, paths),
+// so a warm run runs no git here. An empty range is an error:
+// ErrEmptyRange, or ErrNoPathHit when o.Paths emptied it.
+func readQueues(ctx context.Context, repo *git.Repo, res *Result, o Options) (old, nw []*Commit, raw map[string]rawKey, err error) {
+	var oldRecs, newRecs []queueRec
+	var warnings [2]string
 	err = parallel(
-		func() error {
-			fc = loadFilesCache(repo, o.NoCache)
-			return nil
-		},
 		func() (e error) {
-			oldLog, e = repo.Log(ctx, oldRange)
+			oldRecs, warnings[0], e = queueRange(ctx, repo, res.Old, o)
 			return
 		},
 		func() (e error) {
-			newLog, e = repo.Log(ctx, newRange)
+			newRecs, warnings[1], e = queueRange(ctx, repo, res.New, o)
 			return
 		},
 	)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	err = parallel(
-		func() (e error) {
-			oldFiles, e = changedFiles(ctx, repo, fc, oldRange, oldLog)
-			return
-		},
-		func() (e error) {
-			newFiles, e = changedFiles(ctx, repo, fc, newRange, newLog)
-			return
-		},
-	)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, m := range []map[string][]string{oldFiles, newFiles} {
-		for sha, files := range m {
-			if _, ok := fc.get(sha); !ok {
-				fc.put(sha, files)
-			}
+	for _, w := range warnings {
+		if w != "" {
+			res.Warnings = append(res.Warnings, w)
 		}
 	}
-	if err := fc.save(); err != nil {
-		res.Warnings = append(res.Warnings, "cannot write the file list cache: "+err.Error())
-	}
-	old, oldMerges := toCommits(oldLog, oldFiles)
-	nw, newMerges := toCommits(newLog, newFiles)
+	raw = make(map[string]rawKey, len(oldRecs)+len(newRecs))
+	old, oldMerges := toCommits(oldRecs, raw)
+	nw, newMerges := toCommits(newRecs, raw)
 	res.SkippedMerges = append(oldMerges, newMerges...)
 	// One empty side is a review like any other: a queue gone wholly
 	// upstream is the best rebase there is, and a new queue on a fresh
 	// branch is all "added". Only two empty sides leave nothing to show.
 	if len(old) == 0 && len(nw) == 0 {
-		return nil, nil, fmt.Errorf("old range %s..%s and new range %s..%s: %w", o.OldBase, o.OldTip, o.NewBase, o.NewTip, emptyRange(ctx, repo, res.Old, o.Paths))
+		return nil, nil, nil, fmt.Errorf("old range %s..%s and new range %s..%s: %w", o.OldBase, o.OldTip, o.NewBase, o.NewTip, emptyRange(ctx, repo, res.Old, o.Paths))
 	}
-	return old, nw, nil
+	return old, nw, raw, nil
+}
+
+// queueRange returns the records of r's commits, oldest first (in
+// topological order), from the cache or from one git log, which is then
+// cached; a cache it could not write is a warning.
+func queueRange(ctx context.Context, repo *git.Repo, r Range, o Options) (recs []queueRec, warning string, err error) {
+	path := queueCachePath(repo, r.Base, r.Tip, o.Paths)
+	if !o.NoCache {
+		if recs, ok := loadQueueCache(path); ok {
+			return recs, "", nil
+		}
+	}
+	wo := git.WalkOptions{
+		LogOptions: git.LogOptions{Include: []string{r.Tip}, Exclude: []string{r.Base}, Paths: o.Paths, Reverse: true},
+		Author:     true, Message: true, Changes: true, TopoOrder: true,
+	}
+	recs = []queueRec{}
+	err = repo.WalkLog(ctx, wo, func(rec *git.LogRecord) error {
+		recs = append(recs, queueRecOf(rec))
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if !o.NoCache {
+		if err := saveQueueCache(path, recs); err != nil {
+			warning = "cannot write the queue cache: " + err.Error()
+		}
+	}
+	return recs, warning, nil
 }
 
 // emptyRange says why a range has no commit: with paths, it may be empty
@@ -232,21 +239,69 @@ func emptyRange(ctx context.Context, repo *git.Repo, r Range, paths []string) er
 }
 
 // queueIDs computes the patch-ids of the queue commits, and reads their
-// line deltas from the same diffs, while the upstream walk finishes; it
-// returns the deltas and the upstream commits (newest first). If the ids
-// fail, the walk is cancelled rather than waited for.
-func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, up *upstreamWalk) (*deltaSet, []upEntry, error) {
-	var queueSHAs []string
+// line deltas and diff signatures from the same diffs, while the upstream
+// walk finishes; it returns the deltas, the signatures and the upstream
+// commits (newest first). A commit with the raw key of another (the same
+// modes and blobs per path: a commit rebased where upstream did not touch
+// its files) shares that commit's patch-id, deltas and signature without
+// a diff of its own. If the ids fail, the walk is cancelled rather than
+// waited for.
+func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[string]rawKey, up *upstreamWalk) (*deltaSet, map[string]signature, []upEntry, error) {
+	var queue []string
 	for _, set := range [][]*Commit{old, nw} {
 		for _, c := range set {
-			queueSHAs = append(queueSHAs, c.SHA)
+			queue = append(queue, c.SHA)
+		}
+	}
+	// Representatives: a commit whose id is cached first, then the first
+	// commit of each key left.
+	rep := map[rawKey]string{}
+	for _, c := range queue {
+		if k, ok := raw[c]; ok && rep[k] == "" && ids.have(c) {
+			rep[k] = c
+		}
+	}
+	var diff []string
+	alias := map[string]string{}
+	for _, c := range queue {
+		k, ok := raw[c]
+		switch {
+		case ids.have(c):
+		case ok && rep[k] != "":
+			alias[c] = rep[k]
+		default:
+			if ok {
+				rep[k] = c
+			}
+			diff = append(diff, c)
 		}
 	}
 	deltas := newDeltaSet()
+	sigs := map[string]signature{}
+	var sigMu sync.Mutex
+	// One pass over each diff stream fills the deltas and the signatures.
+	observe := func(r io.Reader) error {
+		dv, flush := deltas.visitor()
+		got := map[string]signature{}
+		sv := signatureVisitor(got)
+		err := git.ReadPatches(r, git.PatchVisitor{
+			Commit: func(sha string) { dv.Commit(sha); sv.Commit(sha) },
+			File:   func(h []byte) { dv.File(h); sv.File(h) },
+			Binary: dv.Binary,
+			Change: func(sign byte, text []byte) { dv.Change(sign, text); sv.Change(sign, text) },
+		})
+		flush()
+		sigMu.Lock()
+		for k, v := range got {
+			sigs[k] = v
+		}
+		sigMu.Unlock()
+		return err
+	}
 	var ups []upEntry
 	err := parallel(
 		func() error {
-			err := ids.getObserved(ctx, queueSHAs, deltas.parse)
+			err := ids.getObserved(ctx, diff, observe)
 			if err != nil {
 				up.cancel() // the review has failed: do not wait for the walk
 			}
@@ -255,7 +310,14 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, up *upstre
 		func() (e error) { ups, e = up.wait(); return },
 	)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	for c, r := range alias {
+		ids.alias(c, r)
+		deltas.alias(c, r)
+		if sg, ok := sigs[r]; ok {
+			sigs[c] = sg
+		}
 	}
 	// The queues' ids are known now; the prefilter keys its verdicts on them.
 	for _, set := range [][]*Commit{old, nw} {
@@ -263,7 +325,7 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, up *upstre
 			c.PatchID = ids.result(c.SHA).ID
 		}
 	}
-	return deltas, ups, nil
+	return deltas, sigs, ups, nil
 }
 
 // upstreamIDs turns the upstream walk into the upstream range, oldest
@@ -324,7 +386,7 @@ func upstreamIDs(ctx context.Context, repo *git.Repo, ids *idService, deltas *de
 
 // matchCommits pairs the commits by patch-id and, unless noSimilar, pairs what
 // is left by the similarity of their diffs (whose signatures are cached).
-func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, noSimilar, noCache bool, res *Result) (*matcher, error) {
+func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, known map[string]signature, noSimilar, noCache bool, res *Result) (*matcher, error) {
 	m := newMatcher(old, nw, up)
 	m.strong()
 	if noSimilar {
@@ -339,6 +401,15 @@ func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, no
 		shas = append(shas, c.SHA)
 	}
 	sc := loadSigCache(repo, noCache)
+	// The queue diffs of this run gave signatures already: the cache
+	// takes them, so only the others are diffed again.
+	for _, sha := range shas {
+		if sg, ok := known[sha]; ok {
+			if _, cached := sc.get(sha); !cached {
+				sc.put(sha, sortedHashes(sg))
+			}
+		}
+	}
 	sigs, err := signaturesOf(ctx, sc, repo, shas)
 	if err != nil {
 		return nil, fmt.Errorf("read leftover patches: %w", err)
@@ -350,20 +421,59 @@ func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, no
 	return m, nil
 }
 
-// assemble reads the notes of the old commits (the evidence a maintainer
-// left for drops) and sets res.Rows from the matches.
-func assemble(ctx context.Context, repo *git.Repo, m *matcher, old []*Commit, res *Result) error {
-	// The notes of the new commits too: a conflict explanation may be a
-	// note on the new commit (git review-rebase explain writes it there,
-	// without rewriting history).
-	shas := make([]string, 0, len(old)+len(m.new))
-	for _, c := range old {
-		shas = append(shas, c.SHA)
+// sortedHashes is a signature as the signature cache keeps it.
+func sortedHashes(sg signature) []uint64 {
+	hs := make([]uint64, 0, len(sg))
+	for h := range sg {
+		hs = append(hs, h)
 	}
-	for _, c := range m.new {
-		shas = append(shas, c.SHA)
+	slices.Sort(hs)
+	return hs
+}
+
+// notesRead is the notes of the queue commits (the evidence a maintainer
+// left for drops; and a conflict explanation may be a note on the new
+// commit, as git review-rebase explain writes it there, without rewriting
+// history), read in the background. Its results are for wait's caller
+// only, after wait returned.
+type notesRead struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	notes  map[string]string
+	err    error
+}
+
+func startNotes(ctx context.Context, repo *git.Repo, old, nw []*Commit) *notesRead {
+	ctx, cancel := context.WithCancel(ctx)
+	n := &notesRead{cancel: cancel, done: make(chan struct{})}
+	shas := make([]string, 0, len(old)+len(nw))
+	for _, set := range [][]*Commit{old, nw} {
+		for _, c := range set {
+			shas = append(shas, c.SHA)
+		}
 	}
-	nts, err := notes.Read(ctx, repo, shas)
+	go func() {
+		defer close(n.done)
+		n.notes, n.err = notes.Read(ctx, repo, shas)
+	}()
+	return n
+}
+
+func (n *notesRead) wait() (map[string]string, error) {
+	<-n.done
+	return n.notes, n.err
+}
+
+// stop cancels the read if it still runs and waits for it to end.
+func (n *notesRead) stop() {
+	n.cancel()
+	<-n.done
+}
+
+// assemble sets res.Rows from the matches and the notes of the queue
+// commits.
+func assemble(m *matcher, nr *notesRead, res *Result) error {
+	nts, err := nr.wait()
 	if err != nil {
 		return err
 	}
@@ -405,44 +515,24 @@ func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options) (
 	return ups, warnings, nil
 }
 
-// filesCache keeps the files each queue commit changes.
-type filesCache = commitCache[[]string]
-
-func loadFilesCache(repo *git.Repo, noCache bool) *filesCache {
-	return loadCommitCache[[]string](repo, "files", "pqtools changed files v1\n", noCache)
-}
-
-// changedFiles lists the files each commit of a range changes, from the
-// cache when it holds every commit of log (merges aside: they are not part
-// of a queue). The cache is only read here, so ranges may be listed
-// concurrently.
-func changedFiles(ctx context.Context, repo *git.Repo, fc *filesCache, o git.LogOptions, log []git.Commit) (map[string][]string, error) {
-	files := make(map[string][]string, len(log))
-	for _, c := range log {
-		if c.IsMerge() {
-			continue
-		}
-		f, ok := fc.get(c.SHA)
-		if !ok {
-			o.Reverse = false
-			return repo.ChangedFiles(ctx, o)
-		}
-		files[c.SHA] = f
-	}
-	return files, nil
-}
-
-func toCommits(log []git.Commit, files map[string][]string) (commits []*Commit, merges []string) {
-	for _, c := range log {
-		if c.IsMerge() {
+func toCommits(recs []queueRec, raw map[string]rawKey) (commits []*Commit, merges []string) {
+	for _, c := range recs {
+		if c.Merge {
 			merges = append(merges, c.SHA)
 			continue
 		}
-		commits = append(commits, &Commit{SHA: c.SHA, Title: c.Subject(), Message: c.Message,
+		raw[c.SHA] = c.Raw
+		commits = append(commits, &Commit{SHA: c.SHA, Title: subject(c.Message), Message: c.Message,
 			AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorTime: c.AuthorTime,
-			Files: files[c.SHA], Index: len(commits)})
+			Files: c.Files, Index: len(commits)})
 	}
 	return commits, merges
+}
+
+// subject is the first line of a message, as git shows it.
+func subject(msg string) string {
+	c := git.Commit{Message: msg}
+	return c.Subject()
 }
 
 // parallel runs fns concurrently and returns their errors joined.

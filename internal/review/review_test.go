@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/patchid"
 	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
@@ -119,9 +121,9 @@ func noteText(n string) string {
 	return n + "\n"
 }
 
-// The queue's file lists come from the cache when it holds every commit of
-// a range, and from git otherwise; what git listed is cached.
-func TestFilesCache(t *testing.T) {
+// A queue range's records come from the cache of its (base, tip), and
+// from git otherwise; what git listed is cached.
+func TestQueueCache(t *testing.T) {
 	fx, err := repos.Build(filepath.Join(t.TempDir(), "repo"), repos.Small())
 	if err != nil {
 		t.Fatal(err)
@@ -147,39 +149,127 @@ func TestFilesCache(t *testing.T) {
 		return files
 	}
 	cold := run()
-	fc := loadFilesCache(repo, false)
-	for sha, files := range cold {
-		cached, ok := fc.get(sha)
-		if !ok {
-			t.Errorf("%.12s is not in the file cache", sha)
-		} else if !slices.Equal(cached, files) {
-			t.Errorf("%.12s: cached %q, listed %q", sha, cached, files)
+	path := queueCachePath(repo, fx.OldBase, fx.OldTip, nil)
+	recs, ok := loadQueueCache(path)
+	if !ok {
+		t.Fatal("the old range is not cached")
+	}
+	for _, r := range recs {
+		if r.Merge {
+			continue
+		}
+		if !slices.Equal(r.Files, cold[r.SHA]) {
+			t.Errorf("%.12s: cached %q, listed %q", r.SHA, r.Files, cold[r.SHA])
 		}
 	}
-	empty := fx.Commits["old:empty"]
-	if files, ok := fc.get(empty); !ok || len(files) != 0 {
-		t.Errorf("the empty commit is cached as %q (present: %v), want no files", files, ok)
+	if len(recs) == 0 || recs[0].SHA != fx.Commits["old:empty"] || len(recs[0].Files) != 0 {
+		t.Errorf("the old range does not start with the empty commit: %+v", recs[:1])
 	}
 
-	// A cached list is believed: the cache was read, git was not asked.
+	// A cached range is believed: the cache was read, git was not asked.
 	ctxCommit := fx.Commits["old:context"]
-	fc.put(ctxCommit, []string{"poisoned"})
-	if err := fc.save(); err != nil {
+	for i := range recs {
+		if recs[i].SHA == ctxCommit {
+			recs[i].Files = []string{"poisoned"}
+		}
+	}
+	if err := saveQueueCache(path, recs); err != nil {
 		t.Fatal(err)
 	}
 	if got := run()[ctxCommit]; !slices.Equal(got, []string{"poisoned"}) {
 		t.Errorf("warm run listed %q for %.12s, want the cached list", got, ctxCommit)
 	}
 
-	// One commit of the old range missing: git lists the whole range again.
-	fc = loadFilesCache(repo, false)
-	delete(fc.have, fx.Commits["old:binary"])
-	fc.fresh = fc.have
-	os.Remove(fc.path)
-	if err := fc.save(); err != nil {
+	// A damaged cache is a miss: git lists the range again.
+	if err := os.WriteFile(path, []byte("damaged"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if got := run()[ctxCommit]; !slices.Equal(got, cold[ctxCommit]) {
-		t.Errorf("with a cache miss in the range, %.12s listed %q, want %q", ctxCommit, got, cold[ctxCommit])
+		t.Errorf("with a damaged cache, %.12s listed %q, want %q", ctxCommit, got, cold[ctxCommit])
+	}
+}
+
+// A queue commit with the raw key of another (the same modes and blobs per
+// path) takes that commit's patch-id without a diff. The shortcut must give
+// what a diff gives: `git patch-id --stable` of the commit's own diff (the
+// oracle), or, for a binary change, the id a diff of its own computes
+// (which internal/patchid checks against git's internal id). The fixture's
+// rename, mode change and binary patches are rebased untouched, so their
+// new commits take the shortcut.
+func TestRawKeyPatchIDs(t *testing.T) {
+	fx := small(t)
+	repo := repoOf(fx)
+	o := Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip, NoCache: true}
+	res, err := Run(context.Background(), repo, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := map[string]rawKey{}
+	for _, r := range []Range{res.Old, res.New} {
+		recs, _, err := queueRange(context.Background(), repo, r, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range recs {
+			raw[q.SHA] = q.Raw
+		}
+	}
+	for _, c := range []string{"binary", "rename", "mode", "unchanged"} {
+		oldC, newC := fx.Commits["old:"+c], fx.Commits["new:"+c]
+		if oldC == "" || newC == "" || oldC == newC {
+			t.Fatalf("case %s: old %q new %q, want two commits", c, oldC, newC)
+		}
+		if raw[oldC] != raw[newC] {
+			t.Errorf("case %s: the rebased commit's raw key differs, the shortcut is not tested", c)
+		}
+	}
+	var commits []*Commit
+	for _, r := range res.Rows {
+		if r.Old != nil {
+			commits = append(commits, r.Old)
+		}
+		if r.New != nil && !r.Upstream {
+			commits = append(commits, r.New)
+		}
+	}
+	shared := 0
+	for _, c := range commits {
+		for _, d := range commits {
+			if c.SHA < d.SHA && raw[c.SHA] == raw[d.SHA] {
+				shared++
+			}
+		}
+		own, err := PatchIDs(context.Background(), repo, []string{c.SHA}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if own[c.SHA].ID != c.PatchID {
+			t.Errorf("%.12s %q: patch-id %s, its own diff gives %s", c.SHA, c.Title, c.PatchID, own[c.SHA].ID)
+		}
+		if own[c.SHA].Binary {
+			continue
+		}
+		diff, err := fx.Env.Git(fx.Dir, "diff-tree", "--root", "-p", "--full-index", "--no-renames", "--diff-algorithm=myers", "--no-indent-heuristic", c.SHA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := fx.Env.GitInput(fx.Dir, []byte(diff+"\n"), "patch-id", "--stable")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if f := strings.Fields(out); len(f) == 2 {
+			want = f[0]
+		}
+		got := c.PatchID.String()
+		if c.PatchID == (patchid.ID{}) {
+			got = ""
+		}
+		if got != want {
+			t.Errorf("%.12s %q: patch-id %q, git patch-id --stable %q", c.SHA, c.Title, got, want)
+		}
+	}
+	if shared < 4 {
+		t.Errorf("only %d pairs of queue commits share a raw key", shared)
 	}
 }

@@ -133,12 +133,13 @@ func saveUpCache(path string, entries []upEntry) error {
 	if err := saveSealed(path, upCacheVersion, b.Bytes()); err != nil {
 		return err
 	}
-	pruneUpCache(filepath.Dir(path))
+	pruneCache(filepath.Dir(path), "upstream-", upCacheKeep)
 	return nil
 }
 
-// pruneUpCache keeps the most recently written digests.
-func pruneUpCache(dir string) {
+// pruneCache keeps the keep most recently written files named prefix* in
+// dir.
+func pruneCache(dir, prefix string, keep int) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return
@@ -149,7 +150,7 @@ func pruneUpCache(dir string) {
 	}
 	var fs []f
 	for _, e := range ents {
-		if !strings.HasPrefix(e.Name(), "upstream-") {
+		if !strings.HasPrefix(e.Name(), prefix) {
 			continue
 		}
 		if info, err := e.Info(); err == nil {
@@ -157,7 +158,7 @@ func pruneUpCache(dir string) {
 		}
 	}
 	sort.Slice(fs, func(i, j int) bool { return fs[i].mod > fs[j].mod })
-	for i := upCacheKeep; i < len(fs); i++ {
+	for i := keep; i < len(fs); i++ {
 		os.Remove(filepath.Join(dir, fs[i].name))
 	}
 }

@@ -5,11 +5,10 @@ import (
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
+	"github.com/patchqueue/pqtools/internal/highlight"
 	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/sbs"
 )
@@ -85,7 +84,7 @@ func (v *PatchView) BlamedCursor() string {
 // NewPatchView shows layout with one header line per side.
 func NewPatchView(layout *sbs.Layout, oldTitle, newTitle string) *PatchView {
 	v := &PatchView{Box: tview.NewBox(), layout: layout, title: [2]string{oldTitle, newTitle},
-		styled: map[[2]int][]tcell.Style{}, code: map[[2]int][]tcell.Style{}, lexers: map[string]chroma.Lexer{}, theme: styles.Get("monokai")}
+		styled: map[[2]int][]tcell.Style{}, code: map[[2]int][]tcell.Style{}, lexers: map[string]chroma.Lexer{}, theme: highlight.Monokai()}
 	return v
 }
 
@@ -391,7 +390,7 @@ func (v *PatchView) codeStyles(idx, side int, file string) []tcell.Style {
 	lexer, ok := v.lexers[file]
 	if !ok {
 		if file != "" {
-			lexer = lexers.Match(filepath.Base(file))
+			lexer = highlight.Match(filepath.Base(file))
 		}
 		v.lexers[file] = lexer
 	}
