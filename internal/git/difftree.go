@@ -21,6 +21,9 @@ type PatchVisitor struct {
 	// Change is a line a hunk adds ('+') or removes ('-'), without the
 	// sign and the newline.
 	Change func(sign byte, text []byte)
+	// Context, when set, is a context line of a hunk, without its space
+	// and newline.
+	Context func(text []byte)
 }
 
 // ReadPatches reads a diff-tree stream: commit id lines, file headers, and
@@ -63,6 +66,10 @@ func ReadPatches(r io.Reader, v PatchVisitor) error {
 			case inHunk && (l[0] == '+' || l[0] == '-'):
 				if v.Change != nil {
 					v.Change(l[0], l[1:])
+				}
+			case inHunk && l[0] == ' ':
+				if v.Context != nil {
+					v.Context(l[1:])
 				}
 			}
 		}

@@ -110,3 +110,19 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 	r.s = r.s[1:]
 	return 1, nil
 }
+
+// Context lines reach Context, only inside hunks and only when it is set.
+func TestReadPatchesContext(t *testing.T) {
+	in := idA + "\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n ctx1\n-old\n+new\n ctx2\n" + idB + "\n not in a hunk\n"
+	var got []string
+	err := ReadPatches(strings.NewReader(in), PatchVisitor{
+		Change:  func(sign byte, text []byte) { got = append(got, fmt.Sprintf("%c%s", sign, text)) },
+		Context: func(text []byte) { got = append(got, "="+string(text)) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "=ctx1 -old +new =ctx2"; strings.Join(got, " ") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
+	}
+}

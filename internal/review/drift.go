@@ -33,7 +33,6 @@ package review
 // The verdicts are cached per pair of bases and identifier.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -106,6 +105,7 @@ func driftOffenders(r *Row) []Offender {
 // rest of the review goes on.
 type driftStage struct {
 	res      *Result
+	sink     *tokenSink // nil when drift is off
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	byCommit map[string][]Drift
@@ -121,10 +121,15 @@ func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, 
 	if o.NoDrift {
 		return d
 	}
+	d.sink = newTokenSink()
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		d.byCommit, d.details, d.err = findDrift(ctx, repo, res.Old.Base, res.New.Base, nw, o.NoCache)
+		fed := d.sink.wait(ctx)
+		if fed == nil {
+			return // the review failed before its diff pass was over
+		}
+		d.byCommit, d.details, d.err = findDrift(ctx, repo, res.Old.Base, res.New.Base, nw, fed, o.NoCache)
 	}()
 	return d
 }
@@ -174,12 +179,12 @@ const driftMagic = "pqtools drift v2\n"
 
 // findDrift returns the drifts of each new-queue commit, by commit id, and
 // what it did, for -v.
-func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw []*Commit, noCache bool) (map[string][]Drift, []string, error) {
+func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw []*Commit, fed map[string]queueTokens, noCache bool) (map[string][]Drift, []string, error) {
 	if oldBase == newBase || len(nw) == 0 {
 		return nil, nil, nil
 	}
 	start := time.Now()
-	toks, err := queueTokensOf(ctx, repo, nw, noCache)
+	toks, err := queueTokensOf(ctx, repo, nw, fed, noCache)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -244,18 +249,22 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 
 // queueTokensOf returns the tokens of every commit of nw, from the cache
 // or from one diff-tree stream of those it lacks.
-func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, noCache bool) (map[string]queueTokens, error) {
+func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, fed map[string]queueTokens, noCache bool) (map[string]queueTokens, error) {
 	cache := loadCommitCache[queueTokens](repo, "drift-tokens", driftTokensMagic, noCache)
 	out := make(map[string]queueTokens, len(nw))
 	var missing []string
 	for _, c := range nw {
-		if t, ok := cache.get(c.SHA); ok {
+		if t, ok := fed[c.SHA]; ok {
+			out[c.SHA] = t
+			cache.put(c.SHA, t)
+		} else if t, ok := cache.get(c.SHA); ok {
 			out[c.SHA] = t
 		} else {
 			missing = append(missing, c.SHA)
 		}
 	}
 	if len(missing) == 0 {
+		_ = cache.save() // a cache that cannot be written only costs time
 		return out, nil
 	}
 	err := repo.StreamPatches(ctx, missing, nil, func(r io.Reader) error {
@@ -274,7 +283,15 @@ func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, noCache bo
 // readQueueTokens reads a diff-tree --stdin -p stream and hands each
 // commit's tokens to fn.
 func readQueueTokens(r io.Reader, fn func(sha string, t queueTokens)) error {
-	br := bufio.NewReaderSize(r, 256<<10)
+	v, flush := tokenVisitor(fn)
+	err := git.ReadPatches(r, v)
+	flush()
+	return err
+}
+
+// tokenVisitor collects each commit's tokens from a patch stream and hands
+// them to fn; flush hands over the last commit's.
+func tokenVisitor(fn func(sha string, t queueTokens)) (git.PatchVisitor, func()) {
 	var sha string
 	added, pre := map[string]bool{}, map[string]bool{}
 	flush := func() {
@@ -293,33 +310,75 @@ func readQueueTokens(r io.Reader, fn func(sha string, t queueTokens)) error {
 		sort.Strings(t.Added)
 		sort.Strings(t.Pre)
 		fn(sha, t)
-		added, pre = map[string]bool{}, map[string]bool{}
+		sha, added, pre = "", map[string]bool{}, map[string]bool{}
 	}
-	inHunk := false
-	for {
-		line, err := br.ReadBytes('\n')
-		l := bytes.TrimSuffix(line, []byte("\n"))
-		switch {
-		case len(l) == 40 && git.IsHex(string(l)):
-			flush()
-			sha, inHunk = string(l), false
-		case sha == "" || len(l) == 0:
-		case bytes.HasPrefix(l, []byte("diff --git ")):
-			inHunk = false
-		case bytes.HasPrefix(l, []byte("@@ ")):
-			inHunk = true
-		case inHunk && l[0] == '+':
-			eachIdent(l[1:], func(w []byte) { added[string(w)] = true })
-		case inHunk && (l[0] == '-' || l[0] == ' '):
-			eachIdent(l[1:], func(w []byte) { pre[string(w)] = true })
-		}
-		if err == io.EOF {
-			flush()
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	addPre := func(text []byte) { eachIdent(text, func(w []byte) { pre[string(w)] = true }) }
+	return git.PatchVisitor{
+		Commit: func(id string) { flush(); sha = id },
+		Change: func(sign byte, text []byte) {
+			if sign == '+' {
+				eachIdent(text, func(w []byte) { added[string(w)] = true })
+			} else {
+				addPre(text)
+			}
+		},
+		Context: addPre,
+	}, flush
+}
+
+// tokenSink collects the queues' tokens from the patch-id pass's diff
+// stream (queueIDs), so that a cold drift check does not diff the new
+// queue a second time. It is nil when drift is off.
+type tokenSink struct {
+	mu    sync.Mutex
+	toks  map[string]queueTokens
+	ready chan struct{}
+}
+
+func newTokenSink() *tokenSink {
+	return &tokenSink{toks: map[string]queueTokens{}, ready: make(chan struct{})}
+}
+
+// visitor reads one diff stream (safe to call from several at once);
+// flush must follow its end.
+func (s *tokenSink) visitor() (git.PatchVisitor, func()) {
+	if s == nil {
+		return git.PatchVisitor{}, func() {}
+	}
+	return tokenVisitor(func(sha string, t queueTokens) {
+		s.mu.Lock()
+		s.toks[sha] = t
+		s.mu.Unlock()
+	})
+}
+
+// alias gives commit c the tokens of r, whose patch is the same.
+func (s *tokenSink) alias(c, r string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	if t, ok := s.toks[r]; ok {
+		s.toks[c] = t
+	}
+	s.mu.Unlock()
+}
+
+// done says the pass is over: the drift check may read the tokens.
+func (s *tokenSink) done() {
+	if s != nil {
+		close(s.ready)
+	}
+}
+
+// wait returns the tokens once the pass is over, or nil when ctx ends
+// first (the review failed).
+func (s *tokenSink) wait(ctx context.Context) map[string]queueTokens {
+	select {
+	case <-s.ready:
+		return s.toks
+	case <-ctx.Done():
+		return nil
 	}
 }
 

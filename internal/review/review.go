@@ -82,9 +82,11 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	defer nts.stop()
 	// The drift check (drift.go) runs alongside; its findings are put on
 	// the rows when Run returns.
-	defer startDrift(ctx, repo, res, nw, o).attach()
+	drift := startDrift(ctx, repo, res, nw, o)
+	defer drift.attach()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
-	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up)
+	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up, drift.sink)
+	drift.sink.done()
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +248,7 @@ func emptyRange(ctx context.Context, repo *git.Repo, r Range, paths []string) er
 // its files) shares that commit's patch-id, deltas and signature without
 // a diff of its own. If the ids fail, the walk is cancelled rather than
 // waited for.
-func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[string]rawKey, up *upstreamWalk) (*deltaSet, map[string]signature, []upEntry, error) {
+func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[string]rawKey, up *upstreamWalk, tokens *tokenSink) (*deltaSet, map[string]signature, []upEntry, error) {
 	var queue []string
 	for _, set := range [][]*Commit{old, nw} {
 		for _, c := range set {
@@ -279,18 +281,34 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 	deltas := newDeltaSet()
 	sigs := map[string]signature{}
 	var sigMu sync.Mutex
-	// One pass over each diff stream fills the deltas and the signatures.
+	// One pass over each diff stream fills the deltas, the signatures and
+	// the drift check's tokens.
 	observe := func(r io.Reader) error {
 		dv, flush := deltas.visitor()
 		got := map[string]signature{}
 		sv := signatureVisitor(got)
+		tv, flushTokens := tokens.visitor()
 		err := git.ReadPatches(r, git.PatchVisitor{
-			Commit: func(sha string) { dv.Commit(sha); sv.Commit(sha) },
+			Commit: func(sha string) {
+				dv.Commit(sha)
+				sv.Commit(sha)
+				if tv.Commit != nil {
+					tv.Commit(sha)
+				}
+			},
 			File:   func(h []byte) { dv.File(h); sv.File(h) },
 			Binary: dv.Binary,
-			Change: func(sign byte, text []byte) { dv.Change(sign, text); sv.Change(sign, text) },
+			Change: func(sign byte, text []byte) {
+				dv.Change(sign, text)
+				sv.Change(sign, text)
+				if tv.Change != nil {
+					tv.Change(sign, text)
+				}
+			},
+			Context: tv.Context,
 		})
 		flush()
+		flushTokens()
 		sigMu.Lock()
 		for k, v := range got {
 			sigs[k] = v
@@ -315,6 +333,7 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 	for c, r := range alias {
 		ids.alias(c, r)
 		deltas.alias(c, r)
+		tokens.alias(c, r)
 		if sg, ok := sigs[r]; ok {
 			sigs[c] = sg
 		}
