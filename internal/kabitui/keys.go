@@ -1,9 +1,6 @@
 package kabitui
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/patchqueue/pqtools/internal/tui"
@@ -55,51 +52,8 @@ var PanelKeys = []tui.Binding{
 	k(tcell.KeyEscape, "Esc", "back to the table", "back"),
 }
 
-// lookup returns the action bound to an event, or "": the arrows and
-// page keys scroll wherever they are pressed.
-func lookup(keys []tui.Binding, ev *tcell.EventKey) string {
-	switch ev.Key() {
-	case tcell.KeyDown:
-		return "down"
-	case tcell.KeyUp:
-		return "up"
-	case tcell.KeyPgDn:
-		return "pagedown"
-	case tcell.KeyPgUp:
-		return "pageup"
-	case tcell.KeyRight:
-		return "right"
-	case tcell.KeyLeft:
-		return "left"
-	}
-	for _, b := range keys {
-		if b.Key == tcell.KeyRune {
-			if ev.Key() == tcell.KeyRune && ev.Rune() == b.Rune {
-				return b.Action
-			}
-		} else if ev.Key() == b.Key {
-			return b.Action
-		}
-	}
-	return ""
-}
-
 // HelpText renders the keys of both views.
 func HelpText() string {
-	var b strings.Builder
-	section := func(title string, keys []tui.Binding) {
-		b.WriteString(title + "\n\n")
-		for _, k := range keys {
-			label := k.Label
-			if label == " " {
-				label = "Space"
-			}
-			fmt.Fprintf(&b, "  %-7s %s\n", label, k.Help)
-		}
-		b.WriteString("\n")
-	}
-	section("Changed types", TypeKeys)
-	section("Diff, impact, layout and blame", PanelKeys)
-	b.WriteString("Press any key to close this help.\n")
-	return b.String()
+	return tui.Help(tui.HelpSection{Title: "Changed types", Keys: TypeKeys},
+		tui.HelpSection{Title: "Diff, impact, layout and blame", Keys: PanelKeys})
 }

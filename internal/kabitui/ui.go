@@ -10,6 +10,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/symtypes"
+	"github.com/patchqueue/pqtools/internal/tui"
 )
 
 // LayoutFunc returns the layout of a type, old and new side by side, as
@@ -116,24 +117,7 @@ func (u *UI) Run(load Loader) error {
 			u.show(d)
 		})
 	}()
-	// A cancelled context (SIGTERM) stops the UI and restores the
-	// terminal.
-	stopped := make(chan struct{})
-	defer close(stopped)
-	go func() {
-		select {
-		case <-u.ctx.Done():
-			u.app.Stop()
-		case <-stopped:
-		}
-	}()
-	if err := u.app.Run(); err != nil {
-		return err
-	}
-	if u.err == nil && u.ctx.Err() != nil {
-		return u.ctx.Err()
-	}
-	return u.err
+	return tui.RunApp(u.ctx, u.app, func() error { return u.err })
 }
 
 // show builds the main screen.
@@ -254,7 +238,7 @@ func (u *UI) showSelected() {
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
-	switch lookup(TypeKeys, ev) {
+	switch tui.Lookup(TypeKeys, ev) {
 	case "diff":
 		u.focusPanel(u.diff, "diff")
 	case "impact":
@@ -362,7 +346,7 @@ func (u *UI) panelKey(v *tview.TextView) func(*tcell.EventKey) *tcell.EventKey {
 		}
 		row, col := v.GetScrollOffset()
 		_, _, _, h := v.GetInnerRect()
-		switch lookup(PanelKeys, ev) {
+		switch tui.Lookup(PanelKeys, ev) {
 		case "down":
 			v.ScrollTo(row+1, col)
 		case "up":

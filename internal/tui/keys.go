@@ -65,8 +65,9 @@ var PatchKeys = []Binding{
 	k(tcell.KeyEscape, "Esc", "back to the table", "back"),
 }
 
-// lookup returns the action bound to an event, or "".
-func lookup(keys []Binding, ev *tcell.EventKey) string {
+// Lookup returns the action bound to an event, or "": the arrows and
+// page keys move wherever they are pressed. The kABI UI shares it.
+func Lookup(keys []Binding, ev *tcell.EventKey) string {
 	switch ev.Key() {
 	case tcell.KeyDown:
 		return "down"
@@ -89,12 +90,19 @@ func lookup(keys []Binding, ev *tcell.EventKey) string {
 	return ""
 }
 
-// HelpText renders the keys of both views.
-func HelpText() string {
+// HelpSection is one view's keys in a help screen.
+type HelpSection struct {
+	Title string
+	Keys  []Binding
+}
+
+// Help renders a help screen from keymaps, so that it cannot fall
+// behind them. The kABI UI shares it.
+func Help(sections ...HelpSection) string {
 	var b strings.Builder
-	section := func(title string, keys []Binding) {
-		b.WriteString(title + "\n\n")
-		for _, k := range keys {
+	for _, sec := range sections {
+		b.WriteString(sec.Title + "\n\n")
+		for _, k := range sec.Keys {
 			label := k.Label
 			if label == " " {
 				label = "Space"
@@ -103,8 +111,11 @@ func HelpText() string {
 		}
 		b.WriteString("\n")
 	}
-	section("Commit table", TableKeys)
-	section("Patch view", PatchKeys)
 	b.WriteString("Press any key to close this help.\n")
 	return b.String()
+}
+
+// HelpText renders the keys of both views.
+func HelpText() string {
+	return Help(HelpSection{"Commit table", TableKeys}, HelpSection{"Patch view", PatchKeys})
 }

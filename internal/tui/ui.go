@@ -101,24 +101,30 @@ func (u *UI) Run(load Loader) error {
 			u.show(res)
 		})
 	}()
-	// SIGTERM (or SIGINT from another terminal: here Ctrl-C is a key)
-	// cancels the context; the terminal must be restored, not left raw.
+	return RunApp(u.ctx, u.app, func() error { return u.err })
+}
+
+// RunApp runs app until it stops, and returns the error the UI recorded
+// (uiErr), else the context's. SIGTERM (or SIGINT from another terminal:
+// in the UI Ctrl-C is a key) cancels the context, which stops the app so
+// that the terminal is restored, not left raw. The kABI UI shares it.
+func RunApp(ctx context.Context, app *tview.Application, uiErr func() error) error {
 	stopped := make(chan struct{})
 	defer close(stopped)
 	go func() {
 		select {
-		case <-u.ctx.Done():
-			u.app.Stop()
+		case <-ctx.Done():
+			app.Stop()
 		case <-stopped:
 		}
 	}()
-	if err := u.app.Run(); err != nil {
+	if err := app.Run(); err != nil {
 		return err
 	}
-	if u.err == nil && u.ctx.Err() != nil {
-		return u.ctx.Err()
+	if err := uiErr(); err != nil {
+		return err
 	}
-	return u.err
+	return ctx.Err()
 }
 
 // maxColumn is the widest an old or new commit column grows on a wide
@@ -266,7 +272,7 @@ func (u *UI) showNote() {
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
-	switch lookup(TableKeys, ev) {
+	switch Lookup(TableKeys, ev) {
 	case "open":
 		u.openPatch(u.selected())
 	case "search":
@@ -445,7 +451,7 @@ func (u *UI) openPatch(r *review.Row) {
 
 func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
 	v := u.patch
-	switch lookup(PatchKeys, ev) {
+	switch Lookup(PatchKeys, ev) {
 	case "down":
 		v.MoveCursor(1)
 	case "up":
