@@ -45,7 +45,29 @@ var ErrNoApply = errors.New("patch -p1 --fuzz=2 failed")
 // are reachable from nothing until the caller creates branches.
 // Progress, one line per patch, goes to log when it is not nil. With a
 // prep directory (RunPrep), a last commit makes the tree that directory.
-func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log io.Writer, prep *Prep) (tip string, err error) {
+//
+// With reuse (--all), the longest prefix of rev's patches an earlier
+// import applied on base is taken from it (Reuse), and rev's patch
+// commits are offered to the later imports.
+func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log io.Writer, prep *Prep, reuse *Reuse) (tip string, err error) {
+	keys := patchKeys(rev.Patches)
+	from, start := base, 0
+	if reuse != nil {
+		if prefix := reuse.longest(base, keys); len(prefix) > 0 {
+			// A prefix that cannot be written again only costs time:
+			// the patches are applied as if there were none.
+			if t, err := recommit(ctx, code, base, prefix, rev.Date); err == nil {
+				from, start = t, len(prefix)
+			} else if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+		}
+	}
+	logf := func(p Patch, how string) {
+		if log != nil {
+			fmt.Fprintf(log, "patch %d (%s): %s\n", p.Num, p.File, how)
+		}
+	}
 	tmp, err := os.MkdirTemp("", "git-import-srpm-")
 	if err != nil {
 		return "", err
@@ -76,7 +98,7 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 	// (a kernel's 70,000 files) is done by the reset below, imports in
 	// parallel.
 	worktreeMu.Lock()
-	err = code.AddWorktree(ctx, w.dir, base, git.WorktreeAddOptions{NoCheckout: true, Config: w.settings()})
+	err = code.AddWorktree(ctx, w.dir, from, git.WorktreeAddOptions{NoCheckout: true, Config: w.settings()})
 	worktreeMu.Unlock()
 	if err != nil {
 		return "", fmt.Errorf("create a temporary worktree: %w", err)
@@ -90,14 +112,12 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 	}
 	w.admin = paths.GitDir
 	if err := w.repo.ResetHard(ctx, "HEAD", w.settings()); err != nil {
-		return "", fmt.Errorf("check out %.12s in the temporary worktree: %w", base, err)
+		return "", fmt.Errorf("check out %.12s in the temporary worktree: %w", from, err)
 	}
-	logf := func(p Patch, how string) {
-		if log != nil {
-			fmt.Fprintf(log, "patch %d (%s): %s\n", p.Num, p.File, how)
-		}
+	for _, p := range rev.Patches[:start] {
+		logf(p, ByReuse)
 	}
-	for i := 0; i < len(rev.Patches); {
+	for i := start; i < len(rev.Patches); {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}
@@ -128,6 +148,15 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		}
 		logf(rev.Patches[i], how)
 		i++
+	}
+	if reuse != nil && len(rev.Patches) > 0 {
+		made, err := w.repo.RevList(ctx, git.LogOptions{Include: []string{"HEAD"}, Exclude: []string{base}, Reverse: true})
+		if err != nil {
+			return "", err
+		}
+		if len(made) == len(rev.Patches) {
+			reuse.add(base, keys, made)
+		}
 	}
 	if prep != nil {
 		if err := w.commitPrep(ctx, prep.Dir); err != nil {
@@ -244,6 +273,9 @@ const (
 	ByAm         = "git am -3"
 	ByPatch      = "patch -p1 --fuzz=2"
 	ByPatchAfter = "patch -p1 --fuzz=2 after git am -3 failed"
+	// ByReuse: the commit of an earlier import of the same patches on the
+	// same base, written again with this revision's date (--all).
+	ByReuse = "as in an earlier revision"
 )
 
 // apply makes the commit of patch p (the i-th applied) and says how.

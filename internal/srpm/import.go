@@ -25,6 +25,8 @@ type ImportOptions struct {
 	PrepFrom *git.Repo
 	Dist     string
 	DistSet  bool
+	// Reuse shares the patch commits of the imports of one --all run.
+	Reuse *Reuse
 }
 
 // Result is a finished import.
@@ -68,7 +70,7 @@ func Import(ctx context.Context, code *git.Repo, rev *Revision, o ImportOptions)
 		}
 		defer prep.Remove()
 	}
-	if res.Tip, err = Apply(ctx, code, base, rev, o.Log, prep); err != nil {
+	if res.Tip, err = Apply(ctx, code, base, rev, o.Log, prep, o.Reuse); err != nil {
 		return nil, err
 	}
 	if res.VendorBase, err = vendorBase(ctx, code, base, res.Tip, rev, prep != nil); err != nil {

@@ -354,6 +354,11 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 	type job struct {
 		rev  *srpm.Revision
 		line string // set when there is nothing to import
+		// after is closed when the import of the previous revision of
+		// the same version is over: revisions of one version share most
+		// of their patches, which an import takes from the one before
+		// (srpm.Reuse) rather than applying them again.
+		after, done chan struct{}
 	}
 	var jobs []*job
 	byPrefix := map[string]*job{}
@@ -398,6 +403,18 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 			prog.total++
 		}
 	}
+	reuse := &srpm.Reuse{}
+	lastOf := map[string]*job{}
+	for _, j := range jobs {
+		if j.rev == nil {
+			continue
+		}
+		j.done = make(chan struct{})
+		if prev := lastOf[j.rev.Version]; prev != nil {
+			j.after = prev.done
+		}
+		lastOf[j.rev.Version] = j
+	}
 	var wg sync.WaitGroup
 	failed := false
 	var mu sync.Mutex
@@ -410,11 +427,18 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer close(j.done)
+			if j.after != nil {
+				select {
+				case <-j.after:
+				case <-ctx.Done():
+				}
+			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			name := j.rev.BranchPrefix() + " (" + git.Short(j.rev.Commit) + ")"
 			prog.start(name)
-			line, ok := importOne(ctx, o, srpmRepo, code, j.rev)
+			line, ok := importOne(ctx, o, srpmRepo, code, j.rev, reuse)
 			prog.finish(name)
 			if !ok {
 				mu.Lock()
@@ -442,7 +466,7 @@ func runImportAll(ctx context.Context, o *ImportOptions, srpmRepo *git.Repo) err
 }
 
 // importOne imports one revision for --all and returns its line.
-func importOne(ctx context.Context, o *ImportOptions, srpmRepo, code *git.Repo, head *srpm.Revision) (string, bool) {
+func importOne(ctx context.Context, o *ImportOptions, srpmRepo, code *git.Repo, head *srpm.Revision, reuse *srpm.Reuse) (string, bool) {
 	prefix := head.BranchPrefix()
 	if !o.Force {
 		if err := srpm.CheckBranches(ctx, code, prefix, false); errors.Is(err, srpm.ErrBranchExists) {
@@ -455,6 +479,7 @@ func importOne(ctx context.Context, o *ImportOptions, srpmRepo, code *git.Repo, 
 	}
 	opts := o.srpmOptions(srpmRepo)
 	opts.Log = nil
+	opts.Reuse = reuse
 	res, err := srpm.Import(ctx, code, rev, opts)
 	if err != nil {
 		return fmt.Sprintf("%s: failed at %s: %v", prefix, git.Short(rev.Commit), err), false
