@@ -208,6 +208,12 @@ var trailerREs = []*regexp.Regexp{
 // trailerRefs returns the 12-digit prefixes of the commits a message says
 // it was cherry-picked or backported from.
 func trailerRefs(msg string) []string {
+	// Every form has "commit " in some case; most messages have none, and
+	// the case-insensitive expressions cost a warm review a fifth of its
+	// time when run over every message.
+	if !strings.Contains(strings.ToLower(msg), "commit ") {
+		return nil
+	}
 	var refs []string
 	for _, re := range trailerREs {
 		for _, m := range re.FindAllStringSubmatch(msg, -1) {
