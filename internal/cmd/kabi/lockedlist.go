@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/patchqueue/pqtools/internal/atomicfile"
 	"github.com/patchqueue/pqtools/internal/cliutil"
@@ -100,24 +99,10 @@ func unwrapPath(err error) error {
 // driverSymbols gathers the undefined symbols of every *.ko under dir.
 func driverSymbols(ctx context.Context, dir string) ([]string, error) {
 	var syms []string
-	n := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if d.IsDir() || !strings.HasSuffix(d.Name(), ".ko") {
-			return nil
-		}
-		n++
+	n, err := walkFiles(ctx, dir, ".ko", func(path string) error {
 		s, err := undefinedSymbols(path)
-		if err != nil {
-			return err
-		}
 		syms = append(syms, s...)
-		return nil
+		return err
 	})
 	if err != nil {
 		var pe *fs.PathError

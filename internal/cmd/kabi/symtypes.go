@@ -312,17 +312,7 @@ func runCollect(ctx context.Context, o *CollectOptions) error {
 // collectDir merges every *.symtypes under a kernel build directory.
 func collectDir(ctx context.Context, buildDir string) (*symtypes.Set, error) {
 	s := symtypes.NewSet()
-	n := 0
-	err := filepath.WalkDir(buildDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if d.IsDir() || !strings.HasSuffix(d.Name(), ".symtypes") {
-			return nil
-		}
+	n, err := walkFiles(ctx, buildDir, ".symtypes", func(path string) error {
 		rel, err := filepath.Rel(buildDir, path)
 		if err != nil {
 			return err
@@ -331,7 +321,6 @@ func collectDir(ctx context.Context, buildDir string) (*symtypes.Set, error) {
 		if err != nil {
 			return err
 		}
-		n++
 		return s.AddFile(bytes.NewReader(b), filepath.ToSlash(rel))
 	})
 	if err != nil {
@@ -342,6 +331,26 @@ func collectDir(ctx context.Context, buildDir string) (*symtypes.Set, error) {
 	}
 	s.FinishCollect()
 	return s, nil
+}
+
+// walkFiles calls fn for every file under dir whose name ends in suffix,
+// stopping at the first error or when ctx ends, and says how many it saw.
+func walkFiles(ctx context.Context, dir, suffix string, fn func(path string) error) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), suffix) {
+			return nil
+		}
+		n++
+		return fn(path)
+	})
+	return n, err
 }
 
 // ---- check
