@@ -10,7 +10,6 @@
 package kabitui
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -40,11 +39,11 @@ type Data struct {
 func NewData(old, new *symtypes.Set, c *symtypes.Comparison, impacts []symtypes.Impact, modules bool) (*Data, error) {
 	d := &Data{Differ: len(c.Differ), OnlyOld: len(c.OnlyOld), OnlyNew: len(c.OnlyNew), Modules: modules}
 	for _, im := range impacts {
-		var b bytes.Buffer
-		if err := symtypes.WriteDiffs(&b, old, new, []symtypes.TypeChange{im.Change}, "Baseline", "Comparison"); err != nil {
+		diff, err := symtypes.ChangeDiff(old, new, im.Change)
+		if err != nil {
 			return nil, err
 		}
-		it := Item{Impact: im, Title: symtypes.TypeTitle(im.Change.Name), Diff: strings.TrimSuffix(b.String(), "\n")}
+		it := Item{Impact: im, Title: symtypes.TypeTitle(im.Change.Name), Diff: diff}
 		it.search = strings.ToLower(it.Title + "\n" + strings.Join(im.Exports, "\n") + "\n" + strings.Join(im.Modules, "\n") + "\n" + it.Diff)
 		d.Items = append(d.Items, it)
 	}

@@ -232,6 +232,17 @@ func Pretty(d *Def) string {
 	return b.String()
 }
 
+// ChangeDiff is the diff of one change as WriteDiffs writes it, labelled
+// Baseline and Comparison, without its last newline: one type's entry in
+// compare's JSON and in the kABI UI.
+func ChangeDiff(old, new *Set, ch TypeChange) (string, error) {
+	var b strings.Builder
+	if err := WriteDiffs(&b, old, new, []TypeChange{ch}, "Baseline", "Comparison"); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
 // WriteDiffs writes one unified diff (3 lines of context) of the pretty
 // forms per change, each followed by an empty line, headed
 // "<title> - <oldLabel>" and "<title> - <newLabel>".

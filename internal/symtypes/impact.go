@@ -55,19 +55,9 @@ func ParseLockedList(r io.Reader, name string) (ModuleUses, error) {
 	}
 	for sym, mods := range uses {
 		sort.Strings(mods)
-		uses[sym] = compactSorted(mods)
+		uses[sym] = compactStrings(mods)
 	}
 	return uses, nil
-}
-
-func compactSorted(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // refGraph is the reverse reference graph of one set: for each type or
@@ -170,10 +160,17 @@ func ImpactOf(old, new *Set, c *Comparison, uses ModuleUses) []Impact {
 		seen[i] = make([]bool, len(g.names))
 	}
 	out := make([]Impact, 0, len(c.Changes))
+	// The versions of one type (name@crc) are changes of one name: what
+	// reaches them is walked once.
+	byName := map[string]map[string]bool{}
 	for _, ch := range c.Changes {
-		reached := map[string]bool{}
-		for i, g := range graphs {
-			g.reaching(ch.Name, differ, seen[i], reached)
+		reached, ok := byName[ch.Name]
+		if !ok {
+			reached = map[string]bool{}
+			for i, g := range graphs {
+				g.reaching(ch.Name, differ, seen[i], reached)
+			}
+			byName[ch.Name] = reached
 		}
 		im := Impact{Change: ch, Exports: make([]string, 0, len(reached))}
 		mods := map[string]bool{}

@@ -3,7 +3,6 @@ package kabi
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 
 	"github.com/patchqueue/pqtools/internal/symtypes"
 )
@@ -71,11 +70,11 @@ type changeJSON struct {
 func writeCompareJSON(o *CompareOptions, old, new *symtypes.Set, c *symtypes.Comparison, impacts []symtypes.Impact) error {
 	out := compareJSON{OnlyBaseline: nonNil(c.OnlyOld), OnlyComparison: nonNil(c.OnlyNew), Differ: nonNil(c.Differ), Types: []changeJSON{}}
 	add := func(ch symtypes.TypeChange, im *symtypes.Impact) error {
-		var d bytes.Buffer
-		if err := symtypes.WriteDiffs(&d, old, new, []symtypes.TypeChange{ch}, "Baseline", "Comparison"); err != nil {
+		d, err := symtypes.ChangeDiff(old, new, ch)
+		if err != nil {
 			return err
 		}
-		j := changeJSON{Name: ch.Name, Title: symtypes.TypeTitle(ch.Name), Old: ch.Old, New: ch.New, Diff: strings.TrimSuffix(d.String(), "\n")}
+		j := changeJSON{Name: ch.Name, Title: symtypes.TypeTitle(ch.Name), Old: ch.Old, New: ch.New, Diff: d}
 		if im != nil {
 			j.Exports, j.Modules = &im.Exports, &im.Modules
 		}
