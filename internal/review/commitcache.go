@@ -65,5 +65,9 @@ func (c *commitCache[V]) save() error {
 	if err := gob.NewEncoder(&b).Encode(all); err != nil {
 		return err
 	}
-	return saveSealed(c.path, c.magic, b.Bytes())
+	if err := saveSealed(c.path, c.magic, b.Bytes()); err != nil {
+		return err
+	}
+	c.fresh = map[string]V{} // saved: a later save has nothing of it to add
+	return nil
 }

@@ -31,7 +31,11 @@ type matcher struct {
 	// sigs are the diff signatures the similar tier read, for the split
 	// and squash tier (split.go), which records its groups in split (old
 	// -> its parts), squash (old -> the combination) and groupScore.
-	sigs       map[string]signature
+	sigs map[string]signature
+	// known are the signatures this run's queue diffs gave (queueIDs),
+	// and sigCache the signature cache, loaded once for both diff tiers.
+	known      map[string]signature
+	sigCache   *sigCache
 	split      map[*Commit][]*Commit
 	squash     map[*Commit]*Commit
 	groupScore map[*Commit]float64

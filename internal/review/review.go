@@ -407,6 +407,7 @@ func upstreamIDs(ctx context.Context, repo *git.Repo, ids *idService, deltas *de
 // is left by the similarity of their diffs (whose signatures are cached).
 func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, known map[string]signature, noSimilar, noCache bool, res *Result) (*matcher, error) {
 	m := newMatcher(old, nw, up)
+	m.known = known
 	m.strong()
 	if noSimilar {
 		return m, nil
@@ -419,22 +420,9 @@ func matchCommits(ctx context.Context, repo *git.Repo, old, nw, up []*Commit, kn
 	for _, c := range append(lo, ln...) {
 		shas = append(shas, c.SHA)
 	}
-	sc := loadSigCache(repo, noCache)
-	// The queue diffs of this run gave signatures already: the cache
-	// takes them, so only the others are diffed again.
-	for _, sha := range shas {
-		if sg, ok := known[sha]; ok {
-			if _, cached := sc.get(sha); !cached {
-				sc.put(sha, sortedHashes(sg))
-			}
-		}
-	}
-	sigs, err := signaturesOf(ctx, sc, repo, shas)
+	sigs, err := m.signaturesFor(ctx, repo, shas, noCache, res)
 	if err != nil {
 		return nil, fmt.Errorf("read leftover patches: %w", err)
-	}
-	if err := sc.save(); err != nil {
-		res.Warnings = append(res.Warnings, "cannot write the signature cache: "+err.Error())
 	}
 	m.similar(sigs)
 	return m, nil

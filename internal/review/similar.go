@@ -154,6 +154,31 @@ func loadSigCache(repo *git.Repo, noCache bool) *sigCache {
 	return loadCommitCache[[]uint64](repo, "signatures", sigMagic, noCache)
 }
 
+// signaturesFor returns the signatures of shas for the diff tiers: those
+// this run's queue diffs gave, else the cached ones, else diffed. The
+// cache is loaded once per run and saved after each call.
+func (m *matcher) signaturesFor(ctx context.Context, repo *git.Repo, shas []string, noCache bool, res *Result) (map[string]signature, error) {
+	if m.sigCache == nil {
+		m.sigCache = loadSigCache(repo, noCache)
+	}
+	sc := m.sigCache
+	for _, sha := range shas {
+		if sg, ok := m.known[sha]; ok {
+			if _, cached := sc.get(sha); !cached {
+				sc.put(sha, sortedHashes(sg))
+			}
+		}
+	}
+	sigs, err := signaturesOf(ctx, sc, repo, shas)
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.save(); err != nil {
+		res.Warnings = append(res.Warnings, "cannot write the signature cache: "+err.Error())
+	}
+	return sigs, nil
+}
+
 // signaturesOf returns the signatures of commits, diffing only those the
 // cache does not hold.
 func signaturesOf(ctx context.Context, c *sigCache, repo *git.Repo, shas []string) (map[string]signature, error) {

@@ -409,13 +409,9 @@ func groupCommits(ctx context.Context, repo *git.Repo, m *matcher, o Options, re
 		}
 	}
 	if len(missing) > 0 {
-		sc := loadSigCache(repo, o.NoCache)
-		got, err := signaturesOf(ctx, sc, repo, missing)
+		got, err := m.signaturesFor(ctx, repo, missing, o.NoCache, res)
 		if err != nil {
 			return fmt.Errorf("read patches for splits and squashes: %w", err)
-		}
-		if err := sc.save(); err != nil {
-			res.Warnings = append(res.Warnings, "cannot write the signature cache: "+err.Error())
 		}
 		for s, sig := range got {
 			sigs[s] = sig
