@@ -43,7 +43,6 @@ import (
 	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
-	"github.com/patchqueue/pqtools/internal/notes"
 	"github.com/patchqueue/pqtools/internal/safetext"
 )
 
@@ -105,6 +104,8 @@ func driftOffenders(r *Row) []Offender {
 // rest of the review goes on.
 type driftStage struct {
 	res      *Result
+	nw       []*Commit
+	notes    *notesRead // the queue's notes, which Run reads anyway
 	sink     *tokenSink // nil when drift is off
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -115,9 +116,9 @@ type driftStage struct {
 
 // startDrift starts the drift check of the new queue nw. Its attach must
 // be called before res is used: Run defers it.
-func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, o Options) *driftStage {
+func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, nts *notesRead, o Options) *driftStage {
 	ctx, cancel := context.WithCancel(ctx)
-	d := &driftStage{res: res, cancel: cancel}
+	d := &driftStage{res: res, nw: nw, notes: nts, cancel: cancel}
 	if o.NoDrift {
 		return d
 	}
@@ -149,6 +150,11 @@ func (d *driftStage) attach() {
 	if d.err != nil {
 		res.Warnings = append(res.Warnings, "drift check failed: "+d.err.Error())
 		return
+	}
+	if len(d.byCommit) > 0 {
+		// The rows exist: assemble has read the notes without error.
+		nts, _ := d.notes.wait()
+		mentioned(d.byCommit, d.nw, nts)
 	}
 	for i := range res.Rows {
 		r := &res.Rows[i]
@@ -243,8 +249,7 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 	if len(removed) == 0 {
 		return nil, details, nil
 	}
-	byCommit, err := driftByCommit(ctx, repo, nw, toks, removed)
-	return byCommit, details, err
+	return driftByCommit(nw, toks, removed), details, nil
 }
 
 // queueTokensOf returns the tokens of every commit of nw, from the cache
@@ -467,10 +472,10 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 	var oldPaths []string
 	newBlob := map[string]string{}
 	for _, c := range changes {
-		if isFileMode(c.NewMode) && !isZeroID(c.NewOID) {
+		if isFileMode(c.NewMode) && !isNullOID(c.NewOID) {
 			newBlob[c.Path] = c.NewOID
 		}
-		if isFileMode(c.OldMode) && !isZeroID(c.OldOID) {
+		if isFileMode(c.OldMode) && !isNullOID(c.OldOID) {
 			oldBlobs = append(oldBlobs, c.OldOID)
 			oldPaths = append(oldPaths, c.Path)
 		}
@@ -896,19 +901,16 @@ func isBinary(data []byte) bool {
 
 func isFileMode(m uint32) bool { return m&0o170000 == 0o100000 }
 
-func isZeroID(id string) bool { return strings.Trim(id, "0") == "" }
-
 // driftByCommit turns the identifiers removed upstream into the drifts of
-// each new-queue commit adding them, and notes whether its message or
-// note mentions each. A chain is left out when one of its words is
-// reported too (dev->priv_flags when priv_flags is gone).
-func driftByCommit(ctx context.Context, repo *git.Repo, nw []*Commit, toks map[string]queueTokens, removed []removedIdent) (map[string][]Drift, error) {
+// each new-queue commit adding them (whether the commit mentions each is
+// for attach, which has the notes). A chain is left out when one of its
+// words is reported too (dev->priv_flags when priv_flags is gone).
+func driftByCommit(nw []*Commit, toks map[string]queueTokens, removed []removedIdent) map[string][]Drift {
 	byIdent := make(map[string]removedIdent, len(removed))
 	for _, r := range removed {
 		byIdent[r.Ident] = r
 	}
 	out := map[string][]Drift{}
-	var shas []string
 	for _, c := range nw {
 		var ds []Drift
 		for _, w := range toks[c.SHA].Added {
@@ -920,23 +922,20 @@ func driftByCommit(ctx context.Context, repo *git.Repo, nw []*Commit, toks map[s
 		}
 		if len(ds) > 0 {
 			out[c.SHA] = ds
-			shas = append(shas, c.SHA)
 		}
 	}
-	if len(shas) == 0 {
-		return out, nil
-	}
-	nts, err := notes.Read(ctx, repo, shas)
-	if err != nil {
-		return nil, err
-	}
+	return out
+}
+
+// mentioned marks the drifts that the new commit's message or note names:
+// nts are the notes Run reads of every queue commit.
+func mentioned(byCommit map[string][]Drift, nw []*Commit, nts map[string]string) {
 	for _, c := range nw {
-		for i := range out[c.SHA] {
-			d := &out[c.SHA][i]
+		for i := range byCommit[c.SHA] {
+			d := &byCommit[c.SHA][i]
 			d.Mentioned = strings.Contains(c.Message, d.Ident) || strings.Contains(nts[c.SHA], d.Ident)
 		}
 	}
-	return out, nil
 }
 
 // partReported: w is a chain one of whose words is reported on its own.

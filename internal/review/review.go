@@ -82,7 +82,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	defer nts.stop()
 	// The drift check (drift.go) runs alongside; its findings are put on
 	// the rows when Run returns.
-	drift := startDrift(ctx, repo, res, nw, o)
+	drift := startDrift(ctx, repo, res, nw, nts, o)
 	defer drift.attach()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
 	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up, drift.sink)
