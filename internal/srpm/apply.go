@@ -49,17 +49,22 @@ var ErrNoApply = errors.New("patch -p1 --fuzz=2 failed")
 // With reuse (--all), the longest prefix of rev's patches an earlier
 // import applied on base is taken from it (Reuse), and rev's patch
 // commits are offered to the later imports.
-func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log io.Writer, prep *Prep, reuse *Reuse) (tip string, err error) {
-	keys := patchKeys(rev.Patches)
+//
+// The commits of the patches, oldest first, are listed too when they are
+// needed: for reuse, and to find the end of the upstream vendor's layer
+// (rev.VendorStart > 0); nil otherwise.
+func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log io.Writer, prep *Prep, reuse *Reuse) (tip string, patches []string, err error) {
+	var keys []patchKey
 	from, start := base, 0
 	if reuse != nil {
+		keys = patchKeys(rev.Patches)
 		if prefix := reuse.longest(base, keys); len(prefix) > 0 {
 			// A prefix that cannot be written again only costs time:
 			// the patches are applied as if there were none.
 			if t, err := recommit(ctx, code, base, prefix, rev.Date); err == nil {
 				from, start = t, len(prefix)
 			} else if ctx.Err() != nil {
-				return "", ctx.Err()
+				return "", nil, ctx.Err()
 			}
 		}
 	}
@@ -70,7 +75,7 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 	}
 	tmp, err := os.MkdirTemp("", "git-import-srpm-")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	w := &worktree{
 		tmp:   tmp,
@@ -85,14 +90,14 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		}
 	}()
 	if err := os.Mkdir(w.hooks, 0o755); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := os.Mkdir(filepath.Join(tmp, "patches"), 0o755); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	w.added = true // even a failed add may have left something to remove
 	if err := w.record(code.CommonDir); err != nil {
-		return "", fmt.Errorf("record the temporary worktree: %w", err)
+		return "", nil, fmt.Errorf("record the temporary worktree: %w", err)
 	}
 	// Only the administrative part is added under the lock; the checkout
 	// (a kernel's 70,000 files) is done by the reset below, imports in
@@ -101,25 +106,25 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 	err = code.AddWorktree(ctx, w.dir, from, git.WorktreeAddOptions{NoCheckout: true, Config: w.settings()})
 	worktreeMu.Unlock()
 	if err != nil {
-		return "", fmt.Errorf("create a temporary worktree: %w", err)
+		return "", nil, fmt.Errorf("create a temporary worktree: %w", err)
 	}
 	w.repo = &git.Repo{Dir: w.dir, Env: append(append([]string(nil), code.Env...),
 		"GIT_COMMITTER_NAME="+CommitterName, "GIT_COMMITTER_EMAIL="+CommitterEmail,
 		"GIT_COMMITTER_DATE="+GitDate(w.fixed))}
 	paths, err := w.repo.Paths(ctx)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	w.admin = paths.GitDir
 	if err := w.repo.ResetHard(ctx, "HEAD", w.settings()); err != nil {
-		return "", fmt.Errorf("check out %.12s in the temporary worktree: %w", from, err)
+		return "", nil, fmt.Errorf("check out %.12s in the temporary worktree: %w", from, err)
 	}
 	for _, p := range rev.Patches[:start] {
 		logf(p, ByReuse)
 	}
 	for i := start; i < len(rev.Patches); {
 		if err := ctx.Err(); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		// A run of dated mails goes to one git am: starting git once per
 		// patch is what an import of hundreds of patches spends its
@@ -136,7 +141,7 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 			}
 			i += n
 			if err != nil {
-				return "", err
+				return "", nil, err
 			}
 			if i == j {
 				continue
@@ -144,26 +149,26 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		}
 		how, err := w.apply(ctx, i, rev.Patches[i])
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		logf(rev.Patches[i], how)
 		i++
 	}
-	if reuse != nil && len(rev.Patches) > 0 {
-		made, err := w.repo.RevList(ctx, git.LogOptions{Include: []string{"HEAD"}, Exclude: []string{base}, Reverse: true})
-		if err != nil {
-			return "", err
+	if (reuse != nil || rev.VendorStart > 0) && len(rev.Patches) > 0 {
+		if patches, err = w.repo.RevList(ctx, git.LogOptions{Include: []string{"HEAD"}, Exclude: []string{base}, Reverse: true}); err != nil {
+			return "", nil, err
 		}
-		if len(made) == len(rev.Patches) {
-			reuse.add(base, keys, made)
+		if reuse != nil && len(patches) == len(rev.Patches) {
+			reuse.add(base, keys, patches)
 		}
 	}
 	if prep != nil {
 		if err := w.commitPrep(ctx, prep.Dir); err != nil {
-			return "", fmt.Errorf("commit what %%prep changed: %w", err)
+			return "", nil, fmt.Errorf("commit what %%prep changed: %w", err)
 		}
 	}
-	return w.repo.ResolveCommit(ctx, "HEAD")
+	tip, err = w.repo.ResolveCommit(ctx, "HEAD")
+	return tip, patches, err
 }
 
 // worktreeMu makes the imports of one process (--all runs several at once)

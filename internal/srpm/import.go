@@ -70,10 +70,11 @@ func Import(ctx context.Context, code *git.Repo, rev *Revision, o ImportOptions)
 		}
 		defer prep.Remove()
 	}
-	if res.Tip, err = Apply(ctx, code, base, rev, o.Log, prep, o.Reuse); err != nil {
+	var patches []string
+	if res.Tip, patches, err = Apply(ctx, code, base, rev, o.Log, prep, o.Reuse); err != nil {
 		return nil, err
 	}
-	if res.VendorBase, err = vendorBase(ctx, code, base, res.Tip, rev, prep != nil); err != nil {
+	if res.VendorBase, err = vendorBase(base, rev, patches); err != nil {
 		return nil, err
 	}
 	if o.NoRefs {
@@ -86,26 +87,18 @@ func Import(ctx context.Context, code *git.Repo, rev *Revision, o ImportOptions)
 	return res, nil
 }
 
-// vendorBase finds the commit of the upstream vendor's last patch: Apply
-// makes one commit per patch (and one more for %prep), oldest first from
-// base, so it is the VendorStart-th; base itself when their layer is empty.
-func vendorBase(ctx context.Context, code *git.Repo, base, tip string, rev *Revision, prep bool) (string, error) {
+// vendorBase finds the commit of the upstream vendor's last patch among
+// the patch commits Apply listed (one per patch, oldest first): the
+// VendorStart-th; base itself when their layer is empty.
+func vendorBase(base string, rev *Revision, patches []string) (string, error) {
 	if rev.VendorStart < 0 {
 		return "", nil
 	}
 	if rev.VendorStart == 0 {
 		return base, nil
 	}
-	commits, err := code.RevList(ctx, git.LogOptions{Include: []string{tip}, Exclude: []string{base}, Reverse: true})
-	if err != nil {
-		return "", err
+	if len(patches) != len(rev.Patches) {
+		return "", fmt.Errorf("the import made %d commits for %d patches; cannot tell where the upstream vendor's patches end", len(patches), len(rev.Patches))
 	}
-	want := len(rev.Patches)
-	if prep {
-		want++
-	}
-	if len(commits) != want {
-		return "", fmt.Errorf("the import made %d commits for %d patches; cannot tell where the upstream vendor's patches end", len(commits), len(rev.Patches))
-	}
-	return commits[rev.VendorStart-1], nil
+	return patches[rev.VendorStart-1], nil
 }

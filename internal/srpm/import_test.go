@@ -398,7 +398,7 @@ func TestApplyConcurrently(t *testing.T) {
 				if i == w {
 					r = rev
 				}
-				tip, err := Apply(ctx, code, base, r, nil, nil, nil)
+				tip, _, err := Apply(ctx, code, base, r, nil, nil, nil)
 				if err != nil {
 					errs <- err
 					return
