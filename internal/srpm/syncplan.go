@@ -60,8 +60,10 @@ type SyncFile struct {
 // SyncPlan is what a sync does: the edited spec, the patch files to write
 // and to remove, and what to tell the user.
 type SyncPlan struct {
-	// Out is the edited spec (equal to the input when nothing changes).
-	Out []byte
+	// Out is the edited spec (equal to the input when nothing changes),
+	// and Spec its parse.
+	Out  []byte
+	Spec *spec.Spec
 	// Files are the patch files the edited spec names that the sync
 	// writes: regenerated ones, then added ones.
 	Files []SyncFile
@@ -443,6 +445,7 @@ func finish(p *SyncPlan, in SyncInput, applied []spec.Patch, out []byte) (*SyncP
 	if err != nil {
 		return nil, &EditError{Err: fmt.Errorf("edited spec does not parse: %w", err)}
 	}
+	p.Spec = s
 	still := map[string]bool{}
 	patches, _ := s.Patches()
 	sources, _ := s.Sources()

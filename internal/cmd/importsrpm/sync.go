@@ -2,6 +2,7 @@ package importsrpm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -175,10 +176,19 @@ func runSync(ctx context.Context, o *SyncOptions) error {
 	}
 	in := srpm.SyncInput{Rows: res.Rows, Src: src, Spec: sp, Options: sopts, FileIDs: fileIDs,
 		NewVersion: o.NewVersion, Release: o.Release, NoChangelog: o.NoChangelog, AllowUnexplained: o.AllowUnexplained}
-	in.Tag, in.TagErr = o.ontoTag(ctx, code, newBase, res.New.Base)
+	// One listing of the tags serves the onto tag and the old one.
+	tags, tagsErr := code.Tags(ctx)
+	in.OntoTag = o.ontoTag(newBase, res.New.Base, tags)
+	switch {
+	case in.OntoTag != "":
+		in.Tag = strings.ReplaceAll(in.OntoTag, "/", "-")
+	case tagsErr != nil:
+		in.TagErr = tagsErr
+	default:
+		in.TagErr = cliutil.Usagef("no single tag at the new base %s to name regenerated patches after; give --onto-tag", git.Short(res.New.Base))
+	}
 	if in.TagErr == nil {
-		in.OntoTag = o.rawTag(ctx, code, newBase, res.New.Base)
-		in.OldTag = singleTag(ctx, code, res.Old.Base)
+		in.OldTag = singleTag(tags, res.Old.Base)
 		if in.NewVersion == "" {
 			in.NewVersion = srpm.VersionOfTag(o.BaseTag, in.OntoTag)
 		}
@@ -192,7 +202,7 @@ func runSync(ctx context.Context, o *SyncOptions) error {
 	if err != nil {
 		return err
 	}
-	tarball, err := o.tarball(ctx, code, sources, sp, plan, sopts, in.OntoTag)
+	tarball, err := o.tarball(ctx, code, sources, sp, plan, in.OntoTag)
 	if err != nil {
 		return err
 	}
@@ -288,7 +298,7 @@ func (o *SyncOptions) patchFiles(ctx context.Context, code *git.Repo, sources st
 // tarball writes the Source0 tarball of a new version from the onto tag,
 // when SOURCES/ held the old one (a real file or a Git LFS pointer) and
 // not yet the one the synced spec names.
-func (o *SyncOptions) tarball(ctx context.Context, code *git.Repo, sources string, old *spec.Spec, plan *srpm.SyncPlan, sopts *spec.Options, tag string) (*newFile, error) {
+func (o *SyncOptions) tarball(ctx context.Context, code *git.Repo, sources string, old *spec.Spec, plan *srpm.SyncPlan, tag string) (*newFile, error) {
 	if tag == "" {
 		return nil, nil
 	}
@@ -305,10 +315,7 @@ func (o *SyncOptions) tarball(ctx context.Context, code *git.Repo, sources strin
 	if !held {
 		return nil, nil // import --prep builds it from the code repository
 	}
-	s, err := spec.Parse(plan.Out, sopts)
-	if err != nil {
-		return nil, err
-	}
+	s := plan.Spec
 	srcs, err := s.Sources()
 	if err != nil {
 		return nil, nil // a Source computed by macros: left to the user
@@ -459,18 +466,11 @@ func (o *SyncOptions) identity(ctx context.Context, srpmRepo *git.Repo) (name, e
 			}
 			if name == "" || email == "" {
 				n, e, _ := strings.Cut(ident[:i], "<")
-				name, email = cmpOr(name, strings.TrimSpace(n)), cmpOr(email, e)
+				name, email = cmp.Or(name, strings.TrimSpace(n)), cmp.Or(email, e)
 			}
 		}
 	}
 	return name, email, date
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // paths finds the spec and the SOURCES directory.
@@ -564,48 +564,23 @@ func (o *SyncOptions) review(ctx context.Context, code *git.Repo) (*review.Resul
 	return res, ro.NewBase, nil
 }
 
-// rawTag is the onto tag as named (ontoTag gives it for a file name).
-func (o *SyncOptions) rawTag(ctx context.Context, code *git.Repo, newBase, sha string) string {
+// ontoTag is --onto-tag, else the tag the new base was named by, else the
+// one tag at the new base (sha) among tags (git.Repo.Tags), as named; ""
+// when there is none.
+func (o *SyncOptions) ontoTag(newBase, sha string, tags map[string][]string) string {
 	switch {
 	case o.OntoTag != "":
 		return o.OntoTag
 	case strings.HasPrefix(newBase, "refs/tags/"):
 		return strings.TrimPrefix(newBase, "refs/tags/")
 	}
-	return singleTag(ctx, code, sha)
+	return singleTag(tags, sha)
 }
 
 // singleTag is the one tag at a commit, "" when there is none or several.
-func singleTag(ctx context.Context, code *git.Repo, sha string) string {
-	tags, err := code.Tags(ctx)
-	if err != nil {
-		return ""
-	}
+func singleTag(tags map[string][]string, sha string) string {
 	if names := tags[sha]; len(names) == 1 {
 		return names[0]
 	}
 	return ""
-}
-
-// ontoTag is --onto-tag, else the tag the new base was named by, else the
-// one tag at the new base (sha).
-func (o *SyncOptions) ontoTag(ctx context.Context, code *git.Repo, newBase, sha string) (string, error) {
-	tag := o.OntoTag
-	if tag == "" {
-		if strings.HasPrefix(newBase, "refs/tags/") {
-			tag = strings.TrimPrefix(newBase, "refs/tags/")
-		} else {
-			tags, err := code.Tags(ctx)
-			if err != nil {
-				return "", err
-			}
-			if names := tags[sha]; len(names) == 1 {
-				tag = names[0]
-			}
-		}
-	}
-	if tag == "" {
-		return "", cliutil.Usagef("no single tag at the new base %s to name regenerated patches after; give --onto-tag", git.Short(sha))
-	}
-	return strings.ReplaceAll(tag, "/", "-"), nil
 }
