@@ -64,10 +64,49 @@ type typeBlame struct {
 	Members []string
 }
 
-func runBlame(ctx context.Context, o *BlameOptions) error {
-	from, to, ok := strings.Cut(o.Range, "..")
+// splitRange splits <from>..<to>; cmd names the command in the usage
+// error.
+func splitRange(rng, cmd string) (from, to string, err error) {
+	from, to, ok := strings.Cut(rng, "..")
 	if !ok || from == "" || to == "" || strings.HasPrefix(to, ".") {
-		return cliutil.Usagef("blame: %q is not a range <from>..<to>", o.Range)
+		return "", "", cliutil.Usagef("%s: %q is not a range <from>..<to>", cmd, rng)
+	}
+	return from, to, nil
+}
+
+// openRange opens the kernel work tree (dir, else stdio.Dir), refuses a
+// shallow clone and resolves from and to, in one git call when all is
+// well; cmd names the command in a usage error.
+func openRange(ctx context.Context, stdio *cliutil.IO, dir, cmd, from, to string) (*git.Repo, []string, error) {
+	if dir == "" {
+		dir = stdio.Dir
+	}
+	repo, err := openRepo(ctx, dir, stdio.GitEnv)
+	if err != nil {
+		return nil, nil, err
+	}
+	revs, shallow, err := repo.ResolveCommitsShallow(ctx, from, to)
+	if err != nil && !shallow {
+		// A shallow clone is said first, as before any revision is read.
+		if cerr := requireComplete(ctx, repo); cerr != nil {
+			return nil, nil, cerr
+		}
+	}
+	switch {
+	case shallow:
+		return nil, nil, errShallow
+	case errors.Is(err, git.ErrUnknownRevision):
+		return nil, nil, cliutil.Usagef("%s: %v", cmd, err)
+	case err != nil:
+		return nil, nil, err
+	}
+	return repo, revs, nil
+}
+
+func runBlame(ctx context.Context, o *BlameOptions) error {
+	from, to, err := splitRange(o.Range, "blame")
+	if err != nil {
+		return err
 	}
 	old, err := parseSymtypesFile(o.Old)
 	if err != nil {
@@ -81,22 +120,8 @@ func runBlame(ctx context.Context, o *BlameOptions) error {
 	if err != nil {
 		return err
 	}
-	dir := o.IO.Dir
-	if o.Repo != "" {
-		dir = o.Repo
-	}
-	repo, err := openRepo(ctx, dir, o.IO.GitEnv)
+	repo, revs, err := openRange(ctx, o.IO, o.Repo, "blame", from, to)
 	if err != nil {
-		return err
-	}
-	if err := requireComplete(ctx, repo); err != nil {
-		return err
-	}
-	revs, err := repo.ResolveCommits(ctx, from, to)
-	if err != nil {
-		if errors.Is(err, git.ErrUnknownRevision) {
-			return cliutil.Usagef("blame: %v", err)
-		}
 		return err
 	}
 	var out strings.Builder

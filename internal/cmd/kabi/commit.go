@@ -97,10 +97,12 @@ func requireComplete(ctx context.Context, r *git.Repo) error {
 		return err
 	}
 	if shallow {
-		return errors.New("the repository is a shallow clone, its history is cut: run git fetch --unshallow first")
+		return errShallow
 	}
 	return nil
 }
+
+var errShallow = errors.New("the repository is a shallow clone, its history is cut: run git fetch --unshallow first")
 
 // subjectOf resolves rev and returns its full id and subject.
 func subjectOf(ctx context.Context, r *git.Repo, rev string) (string, string, error) {

@@ -123,26 +123,12 @@ func blameSetup(ctx context.Context, o *TUIOptions) (blameFunc, error) {
 	if o.Range == "" {
 		return nil, nil
 	}
-	from, to, ok := strings.Cut(o.Range, "..")
-	if !ok || from == "" || to == "" || strings.HasPrefix(to, ".") {
-		return nil, cliutil.Usagef("tui: %q is not a range <from>..<to>", o.Range)
-	}
-	dir := o.IO.Dir
-	if o.Repo != "" {
-		dir = o.Repo
-	}
-	repo, err := openRepo(ctx, dir, o.IO.GitEnv)
+	from, to, err := splitRange(o.Range, "tui")
 	if err != nil {
 		return nil, err
 	}
-	if err := requireComplete(ctx, repo); err != nil {
-		return nil, err
-	}
-	revs, err := repo.ResolveCommits(ctx, from, to)
+	repo, revs, err := openRange(ctx, o.IO, o.Repo, "tui", from, to)
 	if err != nil {
-		if errors.Is(err, git.ErrUnknownRevision) {
-			return nil, cliutil.Usagef("tui: %v", err)
-		}
 		return nil, err
 	}
 	return func(ctx context.Context, old, new *symtypes.Set, ch symtypes.TypeChange) (string, error) {
