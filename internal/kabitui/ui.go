@@ -85,12 +85,15 @@ type UI struct {
 	bottom  tview.Primitive // status or input: what the last line shows
 
 	colored map[int]string // ColorDiff of an item, by index
-	shown   int            // the item the panels show, -1 for none
+	// computed are the layout and blame pages computed so far, by panel and
+	// change: each runs pahole or git, which a second look need not.
+	computed map[string]string
+	shown    int // the item the panels show, -1 for none
 }
 
 // New builds the UI; Run starts loading.
 func New(ctx context.Context, opts Options) *UI {
-	u := &UI{ctx: ctx, opts: opts, app: tview.NewApplication(), pages: tview.NewPages(), colored: map[int]string{}, shown: -1}
+	u := &UI{ctx: ctx, opts: opts, app: tview.NewApplication(), pages: tview.NewPages(), colored: map[int]string{}, computed: map[string]string{}, shown: -1}
 	u.loading = tview.NewTextView().SetTextAlign(tview.AlignCenter)
 	u.loading.SetBorder(true).SetTitle(" git kabi ")
 	u.pages.AddPage("loading", u.loading, true, true)
@@ -407,7 +410,7 @@ func (u *UI) openLayout() {
 		u.page("layout", " layout of "+it.Title+" (q back) ", NoLayout)
 		return
 	}
-	u.background("layout", it.Title, func() (string, error) { return u.opts.Layout(u.ctx, it.Title) })
+	u.background("layout", it, func() (string, error) { return u.opts.Layout(u.ctx, it.Title) })
 }
 
 // openBlame shows the commits that changed the selected type, computed off
@@ -422,12 +425,18 @@ func (u *UI) openBlame() {
 		return
 	}
 	ch := it.Change
-	u.background("blame", it.Title, func() (string, error) { return u.opts.Blame(u.ctx, ch) })
+	u.background("blame", it, func() (string, error) { return u.opts.Blame(u.ctx, ch) })
 }
 
 // background runs slow work for a page off the UI goroutine, with
 // progress in the status bar.
-func (u *UI) background(name, title string, work func() (string, error)) {
+func (u *UI) background(name string, it *Item, work func() (string, error)) {
+	title := it.Title
+	key := name + "\x00" + it.Change.Name + "\x00" + it.Change.Old + "\x00" + it.Change.New
+	if text, ok := u.computed[key]; ok {
+		u.page(name, " "+name+" of "+title+" (q back) ", text)
+		return
+	}
 	u.setStatus(name + " of " + title + "...")
 	go func() {
 		text, err := work()
@@ -436,6 +445,7 @@ func (u *UI) background(name, title string, work func() (string, error)) {
 				u.setStatus("no " + name + " for " + title + ": " + err.Error())
 				return
 			}
+			u.computed[key] = text
 			u.setStatus("")
 			u.page(name, " "+name+" of "+title+" (q back) ", text)
 		})
