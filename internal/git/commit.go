@@ -83,6 +83,34 @@ func (r *Repo) CommitSubject(ctx context.Context, commit string) (string, error)
 	return strings.TrimRight(string(out), "\n"), nil
 }
 
+// Subjects returns the subject of each of commits (full ids), with one
+// git log.
+func (r *Repo) Subjects(ctx context.Context, commits []string) (map[string]string, error) {
+	out := make(map[string]string, len(commits))
+	if len(commits) == 0 {
+		return out, nil
+	}
+	args := []string{"log", "-z", "--no-show-signature", "--no-walk=unsorted", "--format=%H%x00%s", "--end-of-options"}
+	for _, c := range commits {
+		if err := CheckRev(c); err != nil {
+			return nil, err
+		}
+		args = append(args, c)
+	}
+	raw, err := r.output(ctx, append(args, "--")...)
+	if err != nil {
+		return nil, err
+	}
+	titles, err := parseTitles(raw)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range titles {
+		out[t.SHA] = t.Subject
+	}
+	return out, nil
+}
+
 // Title is a commit id and its subject.
 type Title struct {
 	SHA, Subject string

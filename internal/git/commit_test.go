@@ -87,6 +87,9 @@ func TestCommitAndRevert(t *testing.T) {
 	if subj, err := r.CommitSubject(ctx, addY); err != nil || subj != "a: add y" {
 		t.Errorf("CommitSubject = %q %v", subj, err)
 	}
+	if subj, err := r.Subjects(ctx, []string{addY, base}); err != nil || len(subj) != 2 || subj[addY] != "a: add y" || subj[base] != "base" {
+		t.Errorf("Subjects = %q %v", subj, err)
+	}
 	// Nothing staged: git refuses, and Reason says why in one line.
 	_, err = r.Commit(ctx, git.CommitOptions{Message: "empty"})
 	if err == nil || strings.Contains(git.Reason(err), "\n") {

@@ -39,27 +39,37 @@ func Explain(ctx context.Context, repo *git.Repo, res *Result, row *Row, oldPatc
 		files = append(files, f)
 	}
 	sort.Strings(files)
-	titles := map[string]string{}
-	for _, f := range files {
+	// The blamed upstream commits of each file, in the order of the
+	// lines; their subjects are then read with one git call.
+	blamed := make([][]string, len(files))
+	var all []string
+	seenAll := map[string]bool{}
+	for i, f := range files {
 		bl, err := repo.BlameSince(ctx, res.Old.Base, row.New.SHA+"^", f, git.LineRanges(lines[f])...)
 		if err != nil {
 			return nil, fmt.Errorf("blame %s in the parent of %s: %w", f, git.Short(row.New.SHA), err)
 		}
-		ef := ExplainedFile{Path: f}
 		seen := map[string]bool{}
 		for _, l := range bl {
 			if l.Boundary || seen[l.Commit] || !res.Between[l.Commit] {
 				continue
 			}
 			seen[l.Commit] = true
-			t, ok := titles[l.Commit]
-			if !ok {
-				if t, err = repo.CommitSubject(ctx, l.Commit); err != nil {
-					return nil, err
-				}
-				titles[l.Commit] = t
+			blamed[i] = append(blamed[i], l.Commit)
+			if !seenAll[l.Commit] {
+				seenAll[l.Commit] = true
+				all = append(all, l.Commit)
 			}
-			ef.Commits = append(ef.Commits, git.Title{SHA: l.Commit, Subject: t})
+		}
+	}
+	titles, err := repo.Subjects(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range files {
+		ef := ExplainedFile{Path: f}
+		for _, c := range blamed[i] {
+			ef.Commits = append(ef.Commits, git.Title{SHA: c, Subject: titles[c]})
 		}
 		if len(ef.Commits) == 0 {
 			// Blame follows a renamed file to its old authors, older
