@@ -24,6 +24,65 @@ type PatchVisitor struct {
 	// Context, when set, is a context line of a hunk, without its space
 	// and newline.
 	Context func(text []byte)
+	// End, when set, is called when the stream has been read to its end:
+	// a visitor that keeps the current commit's data hands it over then.
+	End func()
+}
+
+// Tee is a visitor that hands every event to each of vs in turn.
+func Tee(vs ...PatchVisitor) PatchVisitor {
+	t := PatchVisitor{
+		Commit: func(id string) {
+			for _, v := range vs {
+				if v.Commit != nil {
+					v.Commit(id)
+				}
+			}
+		},
+		File: func(h []byte) {
+			for _, v := range vs {
+				if v.File != nil {
+					v.File(h)
+				}
+			}
+		},
+		Binary: func() {
+			for _, v := range vs {
+				if v.Binary != nil {
+					v.Binary()
+				}
+			}
+		},
+		Change: func(sign byte, text []byte) {
+			for _, v := range vs {
+				if v.Change != nil {
+					v.Change(sign, text)
+				}
+			}
+		},
+		Context: func(text []byte) {
+			for _, v := range vs {
+				if v.Context != nil {
+					v.Context(text)
+				}
+			}
+		},
+		End: func() {
+			for _, v := range vs {
+				if v.End != nil {
+					v.End()
+				}
+			}
+		},
+	}
+	// Context lines are most of a patch: skip them when nobody asks.
+	for _, v := range vs {
+		if v.Context != nil {
+			return t
+		}
+	}
+	t.Context = nil
+	return t
 }
 
 // ReadPatches reads a diff-tree stream: commit id lines, file headers, and
@@ -74,6 +133,9 @@ func ReadPatches(r io.Reader, v PatchVisitor) error {
 			}
 		}
 		if err == io.EOF {
+			if v.End != nil {
+				v.End()
+			}
 			return nil
 		}
 		if err != nil {

@@ -126,3 +126,32 @@ func TestReadPatchesContext(t *testing.T) {
 		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+// Tee hands each event to every visitor, End at the end of the stream,
+// and asks for context lines only when one of them does.
+func TestTee(t *testing.T) {
+	in := idA + "\ndiff --git a/f b/f\n@@ -1,2 +1,2 @@\n ctx\n-old\n+new\n"
+	var a, b []string
+	rec := func(to *[]string) PatchVisitor {
+		return PatchVisitor{
+			Commit: func(id string) { *to = append(*to, "commit") },
+			File:   func([]byte) { *to = append(*to, "file") },
+			Change: func(sign byte, text []byte) { *to = append(*to, fmt.Sprintf("%c%s", sign, text)) },
+			End:    func() { *to = append(*to, "end") },
+		}
+	}
+	tb := rec(&b)
+	tb.Context = func(text []byte) { b = append(b, "="+string(text)) }
+	if err := ReadPatches(strings.NewReader(in), Tee(rec(&a), tb)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(a, " "); got != "commit file -old +new end" {
+		t.Errorf("first visitor: %s", got)
+	}
+	if got := strings.Join(b, " "); got != "commit file =ctx -old +new end" {
+		t.Errorf("second visitor: %s", got)
+	}
+	if Tee(rec(&a)).Context != nil {
+		t.Error("Tee asks for context lines nobody wants")
+	}
+}

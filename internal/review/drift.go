@@ -272,12 +272,10 @@ func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, fed map[st
 		_ = cache.save() // a cache that cannot be written only costs time
 		return out, nil
 	}
-	err := repo.StreamPatches(ctx, missing, nil, func(r io.Reader) error {
-		return readQueueTokens(r, func(sha string, t queueTokens) {
-			out[sha] = t
-			cache.put(sha, t)
-		})
-	})
+	err := repo.WalkPatches(ctx, missing, tokenVisitor(func(sha string, t queueTokens) {
+		out[sha] = t
+		cache.put(sha, t)
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("read the new queue's patches: %w", err)
 	}
@@ -288,15 +286,12 @@ func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, fed map[st
 // readQueueTokens reads a diff-tree --stdin -p stream and hands each
 // commit's tokens to fn.
 func readQueueTokens(r io.Reader, fn func(sha string, t queueTokens)) error {
-	v, flush := tokenVisitor(fn)
-	err := git.ReadPatches(r, v)
-	flush()
-	return err
+	return git.ReadPatches(r, tokenVisitor(fn))
 }
 
 // tokenVisitor collects each commit's tokens from a patch stream and hands
-// them to fn; flush hands over the last commit's.
-func tokenVisitor(fn func(sha string, t queueTokens)) (git.PatchVisitor, func()) {
+// them to fn.
+func tokenVisitor(fn func(sha string, t queueTokens)) git.PatchVisitor {
 	var sha string
 	added, pre := map[string]bool{}, map[string]bool{}
 	flush := func() {
@@ -328,7 +323,8 @@ func tokenVisitor(fn func(sha string, t queueTokens)) (git.PatchVisitor, func())
 			}
 		},
 		Context: addPre,
-	}, flush
+		End:     flush,
+	}
 }
 
 // tokenSink collects the queues' tokens from the patch-id pass's diff
@@ -344,11 +340,10 @@ func newTokenSink() *tokenSink {
 	return &tokenSink{toks: map[string]queueTokens{}, ready: make(chan struct{})}
 }
 
-// visitor reads one diff stream (safe to call from several at once);
-// flush must follow its end.
-func (s *tokenSink) visitor() (git.PatchVisitor, func()) {
+// visitor reads one diff stream (safe to call from several at once).
+func (s *tokenSink) visitor() git.PatchVisitor {
 	if s == nil {
-		return git.PatchVisitor{}, func() {}
+		return git.PatchVisitor{}
 	}
 	return tokenVisitor(func(sha string, t queueTokens) {
 		s.mu.Lock()

@@ -44,18 +44,10 @@ func stripSpace(b []byte) string {
 }
 
 // parse reads diff-tree --stdin output and records each commit's deltas.
-func (d *deltaSet) parse(r io.Reader) error {
-	v, flush := d.visitor()
-	if err := git.ReadPatches(r, v); err != nil {
-		return err
-	}
-	flush()
-	return nil
-}
+func (d *deltaSet) parse(r io.Reader) error { return git.ReadPatches(r, d.visitor()) }
 
-// visitor records the deltas of the commits of one patch stream; flush
-// records the last one at the end of the stream.
-func (d *deltaSet) visitor() (v git.PatchVisitor, flush func()) {
+// visitor records the deltas of the commits of one patch stream.
+func (d *deltaSet) visitor() git.PatchVisitor {
 	var commit, file string
 	var cur lineDelta
 	unfilterable := func() {
@@ -63,7 +55,7 @@ func (d *deltaSet) visitor() (v git.PatchVisitor, flush func()) {
 		d.unfilterable[commit] = true
 		d.mu.Unlock()
 	}
-	flush = func() {
+	flush := func() {
 		if commit != "" {
 			d.mu.Lock()
 			d.deltas[commit] = cur
@@ -95,7 +87,8 @@ func (d *deltaSet) visitor() (v git.PatchVisitor, flush func()) {
 				cur[file][stripSpace(text)]--
 			}
 		},
-	}, flush
+		End: flush,
+	}
 }
 
 // alias gives commit c the deltas of commit rep (same patch), if known.

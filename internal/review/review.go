@@ -284,31 +284,8 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 	// One pass over each diff stream fills the deltas, the signatures and
 	// the drift check's tokens.
 	observe := func(r io.Reader) error {
-		dv, flush := deltas.visitor()
 		got := map[string]signature{}
-		sv := signatureVisitor(got)
-		tv, flushTokens := tokens.visitor()
-		err := git.ReadPatches(r, git.PatchVisitor{
-			Commit: func(sha string) {
-				dv.Commit(sha)
-				sv.Commit(sha)
-				if tv.Commit != nil {
-					tv.Commit(sha)
-				}
-			},
-			File:   func(h []byte) { dv.File(h); sv.File(h) },
-			Binary: dv.Binary,
-			Change: func(sign byte, text []byte) {
-				dv.Change(sign, text)
-				sv.Change(sign, text)
-				if tv.Change != nil {
-					tv.Change(sign, text)
-				}
-			},
-			Context: tv.Context,
-		})
-		flush()
-		flushTokens()
+		err := git.ReadPatches(r, git.Tee(deltas.visitor(), signatureVisitor(got), tokens.visitor()))
 		sigMu.Lock()
 		for k, v := range got {
 			sigs[k] = v
