@@ -20,13 +20,30 @@ var ErrExists = errors.New("commit already has a note")
 
 // Read returns the notes of the given commits (full ids) that have one.
 func Read(ctx context.Context, r *git.Repo, commits []string) (map[string]string, error) {
-	want := make(map[string]bool, len(commits))
-	for _, c := range commits {
-		want[c] = true
+	list, err := List(ctx, r)
+	if err != nil {
+		return nil, err
 	}
+	return ReadListed(ctx, r, list, commits)
+}
+
+// List lists every note of the notes ref. It needs no commit ids, so a
+// caller may start it before it knows which commits it wants, and hand
+// the list to ReadListed once it does.
+func List(ctx context.Context, r *git.Repo) ([]git.Note, error) {
 	list, err := r.ListNotes(ctx, git.NoteOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("list notes: %w", err)
+	}
+	return list, nil
+}
+
+// ReadListed returns the notes of the given commits (full ids) that have
+// one in list (from List).
+func ReadListed(ctx context.Context, r *git.Repo, list []git.Note, commits []string) (map[string]string, error) {
+	want := make(map[string]bool, len(commits))
+	for _, c := range commits {
+		want[c] = true
 	}
 	blobOf := map[string]string{}
 	var blobs []string

@@ -105,7 +105,6 @@ func driftOffenders(r *Row) []Offender {
 type driftStage struct {
 	res      *Result
 	nw       []*Commit
-	notes    *notesRead // the queue's notes, which Run reads anyway
 	sink     *tokenSink // nil when drift is off
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -114,11 +113,12 @@ type driftStage struct {
 	err      error
 }
 
-// startDrift starts the drift check of the new queue nw. Its attach must
-// be called before res is used: Run defers it.
-func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, nts *notesRead, o Options) *driftStage {
+// startDrift starts the drift check of the new queue nw. Its attach puts
+// the findings on res's rows once they exist; stop ends it on every
+// return (Run defers it).
+func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, o Options) *driftStage {
 	ctx, cancel := context.WithCancel(ctx)
-	d := &driftStage{res: res, nw: nw, notes: nts, cancel: cancel}
+	d := &driftStage{res: res, nw: nw, cancel: cancel}
 	if o.NoDrift {
 		return d
 	}
@@ -136,25 +136,14 @@ func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, 
 }
 
 // attach waits for the check and puts its findings on the rows of the
-// new-queue commits. A failed check is a warning: the review stands.
+// new-queue commits (applyNotes says which are mentioned). A failed check
+// is a warning: the review stands.
 func (d *driftStage) attach() {
-	res := d.res
-	if res.Rows == nil {
-		d.cancel() // the review failed: its drift does not matter
-	}
 	d.wg.Wait()
-	d.cancel()
-	if res.Rows == nil {
-		return
-	}
+	res := d.res
 	if d.err != nil {
 		res.Warnings = append(res.Warnings, "drift check failed: "+d.err.Error())
 		return
-	}
-	if len(d.byCommit) > 0 {
-		// The rows exist: assemble has read the notes without error.
-		nts, _ := d.notes.wait()
-		mentioned(d.byCommit, d.nw, nts)
 	}
 	for i := range res.Rows {
 		r := &res.Rows[i]
@@ -163,6 +152,12 @@ func (d *driftStage) attach() {
 		}
 	}
 	res.Details = append(res.Details, d.details...)
+}
+
+// stop cancels the check if it still runs and waits for it to end.
+func (d *driftStage) stop() {
+	d.cancel()
+	d.wg.Wait()
 }
 
 // queueTokens are the identifiers of one commit's patch: those of the
@@ -920,17 +915,6 @@ func driftByCommit(nw []*Commit, toks map[string]queueTokens, removed []removedI
 		}
 	}
 	return out
-}
-
-// mentioned marks the drifts that the new commit's message or note names:
-// nts are the notes Run reads of every queue commit.
-func mentioned(byCommit map[string][]Drift, nw []*Commit, nts map[string]string) {
-	for _, c := range nw {
-		for i := range byCommit[c.SHA] {
-			d := &byCommit[c.SHA][i]
-			d.Mentioned = strings.Contains(c.Message, d.Ident) || strings.Contains(nts[c.SHA], d.Ident)
-		}
-	}
 }
 
 // partReported: w is a chain one of whose words is reported on its own.

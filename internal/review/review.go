@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/patchqueue/pqtools/internal/git"
@@ -47,6 +48,12 @@ type Options struct {
 
 	// NoDrift skips the drift check (drift.go).
 	NoDrift bool
+
+	// ResultCache reuses the whole result of an earlier run with the same
+	// four commit ids and options (the notes are read again), and saves
+	// one (resultcache.go). A result from the cache has no Between:
+	// callers that blame (the terminal UI, explain) leave it off.
+	ResultCache bool
 }
 
 // Run performs a review: it resolves the ranges, reads the two queues
@@ -54,9 +61,20 @@ type Options struct {
 // commits only where they could match), matches, and attaches the notes.
 // Each stage is a function below; Run only sequences them.
 func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
+	// The notes list needs no commit ids: it runs while everything else
+	// does, and only the reading of the queue's notes waits for them.
+	nts := startNotes(ctx, repo)
+	defer nts.stop()
 	res, err := resolveRanges(ctx, repo, o)
 	if err != nil {
 		return nil, err
+	}
+	if cached, ok := loadResult(repo, res, o); ok {
+		nts.of(cached.queueCommits())
+		if err := applyNotes(cached, nts); err != nil {
+			return nil, err
+		}
+		return cached, nil
 	}
 	jobs := o.Jobs
 	if jobs <= 0 {
@@ -77,13 +95,11 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The notes need only the queues' ids: read them while the rest runs.
-	nts := startNotes(ctx, repo, old, nw)
-	defer nts.stop()
+	nts.of(append(append([]*Commit{}, old...), nw...))
 	// The drift check (drift.go) runs alongside; its findings are put on
-	// the rows when Run returns.
-	drift := startDrift(ctx, repo, res, nw, nts, o)
-	defer drift.attach()
+	// the rows once they exist.
+	drift := startDrift(ctx, repo, res, nw, o)
+	defer drift.stop()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
 	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up, drift.sink)
 	drift.sink.done()
@@ -103,7 +119,15 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err := groupCommits(ctx, repo, m, o, res); err != nil {
 		return nil, err
 	}
-	if err := assemble(m, nts, res); err != nil {
+	// Everything up to here is a function of the four commit ids and the
+	// options: that is what the result cache keeps. The notes change
+	// between runs (a maintainer explains a drop, then runs --check
+	// again), so they are put on the rows last, on a hit as well.
+	res.Rows = m.rows(nil)
+	res.Details = m.notes
+	drift.attach()
+	saveResult(repo, res, o)
+	if err := applyNotes(res, nts); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -422,25 +446,41 @@ func sortedHashes(sg signature) []uint64 {
 // only, after wait returned.
 type notesRead struct {
 	cancel context.CancelFunc
+	want   chan []string
 	done   chan struct{}
 	notes  map[string]string
 	err    error
 }
 
-func startNotes(ctx context.Context, repo *git.Repo, old, nw []*Commit) *notesRead {
+// startNotes lists the notes at once; the notes of the commits named by
+// of are read when it is called.
+func startNotes(ctx context.Context, repo *git.Repo) *notesRead {
 	ctx, cancel := context.WithCancel(ctx)
-	n := &notesRead{cancel: cancel, done: make(chan struct{})}
-	shas := make([]string, 0, len(old)+len(nw))
-	for _, set := range [][]*Commit{old, nw} {
-		for _, c := range set {
-			shas = append(shas, c.SHA)
-		}
-	}
+	n := &notesRead{cancel: cancel, want: make(chan []string, 1), done: make(chan struct{})}
 	go func() {
 		defer close(n.done)
-		n.notes, n.err = notes.Read(ctx, repo, shas)
+		list, err := notes.List(ctx, repo)
+		if err != nil {
+			n.err = err
+			return
+		}
+		select {
+		case shas := <-n.want:
+			n.notes, n.err = notes.ReadListed(ctx, repo, list, shas)
+		case <-ctx.Done():
+			n.err = ctx.Err()
+		}
 	}()
 	return n
+}
+
+// of names the commits whose notes are wanted. Call it once.
+func (n *notesRead) of(commits []*Commit) {
+	shas := make([]string, len(commits))
+	for i, c := range commits {
+		shas[i] = c.SHA
+	}
+	n.want <- shas
 }
 
 func (n *notesRead) wait() (map[string]string, error) {
@@ -454,21 +494,32 @@ func (n *notesRead) stop() {
 	<-n.done
 }
 
-// assemble sets res.Rows from the matches and the notes of the queue
-// commits.
-func assemble(m *matcher, nr *notesRead, res *Result) error {
+// applyNotes puts the notes on the rows: the old commit's note, a conflict
+// explanation in the new commit's note, and whether its message or note
+// names each drifted identifier. It sets every field the notes decide, so
+// rows computed without notes (or cached so) come out as with them.
+func applyNotes(res *Result, nr *notesRead) error {
 	nts, err := nr.wait()
 	if err != nil {
 		return err
 	}
-	res.Rows = m.rows(nts)
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		if !r.Explained && !r.Upstream && r.New != nil && HasConflictExplanation(nts[r.New.SHA]) {
+		if r.Old != nil {
+			r.Note = nts[r.Old.SHA]
+		}
+		if r.New == nil || r.Upstream {
+			continue
+		}
+		note := nts[r.New.SHA]
+		if !r.Explained && HasConflictExplanation(note) {
 			r.Explained = true
 		}
+		for j := range r.Drift {
+			d := &r.Drift[j]
+			d.Mentioned = strings.Contains(r.New.Message, d.Ident) || strings.Contains(note, d.Ident)
+		}
 	}
-	res.Details = m.notes
 	return nil
 }
 

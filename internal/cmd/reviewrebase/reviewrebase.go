@@ -223,6 +223,9 @@ func run(ctx context.Context, o *Options) error {
 	}
 	prog := newProgress(o.IO.ErrOut, o.IO.ErrTTY && o.Format != "json")
 	ropts.Progress = prog.update
+	// Text, JSON and --check need no blame, so a whole earlier result
+	// serves (review.Options.ResultCache).
+	ropts.ResultCache = true
 	res, err := review.Run(ctx, repo, ropts)
 	prog.done()
 	if err != nil {

@@ -386,6 +386,12 @@ func TestCache(t *testing.T) {
 	if !strings.Contains(second.stderr, "patch-ids: 0 computed") || second.stdout != first.stdout {
 		t.Errorf("warm run recomputed or differs: %s", second.stderr)
 	}
+	if !strings.Contains(second.stderr, "review: the result of an earlier run") {
+		t.Errorf("warm run did not reuse the whole result: %s", second.stderr)
+	}
+	// The stage caches, each on its own: without the whole result, which
+	// would answer first.
+	dropResults(t, fx.Dir)
 	// Corrupt the cache: it is ignored, the result is the same, the file
 	// is rewritten.
 	if err := os.WriteFile(cache, []byte("garbage"), 0o644); err != nil {
@@ -408,6 +414,7 @@ func TestCache(t *testing.T) {
 	if err := os.WriteFile(ups[0], data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dropResults(t, fx.Dir)
 	if fourth := runIn(t, fx, fx.Dir, args...); fourth.stdout != first.stdout {
 		t.Error("damaged upstream digest changed the review")
 	}
@@ -439,6 +446,22 @@ func TestCache(t *testing.T) {
 	final := runIn(t, fx, fx.Dir, args...)
 	if !strings.Contains(final.stderr, "patch-ids: 0 computed") {
 		t.Errorf("cache after concurrent runs is not complete: %s", final.stderr)
+	}
+}
+
+// dropResults removes the cached whole results of the reviews of the
+// repository in dir (review.Options.ResultCache), so that a test of a
+// stage cache goes through that stage.
+func dropResults(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, ".git", "review-rebase", "result-*"))
+	if len(files) == 0 {
+		t.Fatal("no cached result to drop")
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

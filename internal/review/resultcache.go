@@ -1,0 +1,175 @@
+package review
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/sealed"
+)
+
+// The result cache keeps a whole review, before its notes are put on it.
+// A review is a function of the four commit ids, the paths, the options
+// that change matching, and the program that computed it; so a second run
+// of the same review (the maintainer adds a note for a drop, then runs
+// --check again; CI reruns on an unchanged queue) needs one rev-parse,
+// the notes and this file, where the stage caches still cost a decode of
+// the upstream digest and the matching. The program is named by the
+// size and time of its executable: a rebuilt or upgraded git
+// review-rebase, whose matching may differ, does not see the results of
+// the one before.
+
+const resultCacheVersion = "pqtools review result v1\n"
+
+// resultCacheKeep bounds how many results stay cached.
+const resultCacheKeep = 8
+
+// resultFile is a Result without pointers, which gob would copy apart:
+// rows name their commits by index into Commits, so that the rows of one
+// split or squash still share their commit.
+type resultFile struct {
+	Old, New      Range
+	Commits       []Commit
+	Rows          []resultRow
+	SkippedMerges []string
+	Details       []string
+	Stats         Stats
+}
+
+// resultRow is a Row whose Old, New and AlsoUpstream are in O, N and A:
+// 1 + their index in resultFile.Commits, or 0 for none.
+type resultRow struct {
+	Row     Row
+	O, N, A int
+}
+
+// resultCachePath returns where the result of the review of res's ranges
+// under o is cached, or false when it must not be: caching off, or the
+// program cannot be named.
+func resultCachePath(repo *git.Repo, res *Result, o Options) (string, bool) {
+	if !o.ResultCache || o.NoCache {
+		return "", false
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", false
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return "", false
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", exe, st.Size(), st.ModTime().UnixNano())
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip)
+	fmt.Fprintf(h, "%d\x00%s\x00%t\x00%t", len(o.Paths), strings.Join(o.Paths, "\x00"), o.NoSimilar, o.NoDrift)
+	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("result-%x", h.Sum(nil)[:10])), true
+}
+
+// loadResult returns the cached review of res's ranges, without notes,
+// or false. Its Stats count every patch-id as cached.
+func loadResult(repo *git.Repo, res *Result, o Options) (*Result, bool) {
+	path, ok := resultCachePath(repo, res, o)
+	if !ok {
+		return nil, false
+	}
+	body, ok := sealed.Open(resultCacheVersion, readFileOrNil(path))
+	if !ok {
+		return nil, false
+	}
+	var f resultFile
+	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&f); err != nil {
+		return nil, false
+	}
+	if f.Old != res.Old || f.New != res.New {
+		return nil, false
+	}
+	out := &Result{Old: f.Old, New: f.New, SkippedMerges: f.SkippedMerges, Details: f.Details, Stats: f.Stats}
+	commit := func(i int) (*Commit, bool) {
+		switch {
+		case i == 0:
+			return nil, true
+		case i < 0 || i > len(f.Commits):
+			return nil, false
+		}
+		return &f.Commits[i-1], true
+	}
+	out.Rows = make([]Row, len(f.Rows))
+	for i, fr := range f.Rows {
+		r := fr.Row
+		var ok1, ok2, ok3 bool
+		r.Old, ok1 = commit(fr.O)
+		r.New, ok2 = commit(fr.N)
+		r.AlsoUpstream, ok3 = commit(fr.A)
+		if !ok1 || !ok2 || !ok3 {
+			return nil, false
+		}
+		out.Rows[i] = r
+	}
+	out.Stats.PatchIDsCached += out.Stats.PatchIDsComputed
+	out.Stats.PatchIDsComputed = 0
+	out.Details = append(out.Details, "review: the result of an earlier run of this review, from "+filepath.Base(path))
+	return out, true
+}
+
+// saveResult caches res, which has no notes yet, unless something went
+// wrong on the way (a warning: the next run should try again).
+func saveResult(repo *git.Repo, res *Result, o Options) {
+	path, ok := resultCachePath(repo, res, o)
+	if !ok || len(res.Warnings) > 0 {
+		return
+	}
+	f := resultFile{Old: res.Old, New: res.New, SkippedMerges: res.SkippedMerges, Details: res.Details, Stats: res.Stats}
+	index := map[*Commit]int{}
+	ref := func(c *Commit) int {
+		if c == nil {
+			return 0
+		}
+		if i, ok := index[c]; ok {
+			return i
+		}
+		f.Commits = append(f.Commits, *c)
+		index[c] = len(f.Commits)
+		return len(f.Commits)
+	}
+	f.Rows = make([]resultRow, len(res.Rows))
+	for i, r := range res.Rows {
+		fr := resultRow{O: ref(r.Old), N: ref(r.New), A: ref(r.AlsoUpstream)}
+		r.Old, r.New, r.AlsoUpstream = nil, nil, nil
+		fr.Row = r
+		f.Rows[i] = fr
+	}
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(&f); err != nil {
+		return
+	}
+	// A result that cannot be written only costs time next run.
+	if saveSealed(path, resultCacheVersion, b.Bytes()) == nil {
+		pruneCache(filepath.Dir(path), "result-", resultCacheKeep)
+	}
+}
+
+// queueCommits are the queue commits of r's rows, whose notes a review
+// shows: every old commit, and every new commit that is not upstream.
+func (r *Result) queueCommits() []*Commit {
+	seen := map[string]bool{}
+	var out []*Commit
+	add := func(c *Commit) {
+		if c != nil && !seen[c.SHA] {
+			seen[c.SHA] = true
+			out = append(out, c)
+		}
+	}
+	for i := range r.Rows {
+		row := &r.Rows[i]
+		add(row.Old)
+		if !row.Upstream {
+			add(row.New)
+		}
+	}
+	return out
+}
