@@ -122,7 +122,8 @@ func prepare(out, bin, name string, p repos.Params) (*bench, error) {
 	fmt.Printf("\n== %s: %s (%s)\n  upstream %s..%s: %s commits; old queue %s; new queue %s\n", name, repo, graph, b.oldTag, b.newTag,
 		b.count("rev-list", "--count", b.newTag, "^"+b.oldTag), b.count("rev-list", "--count", b.oldRange()), b.count("rev-list", "--count", b.newRange()))
 	fmt.Println("  cold: $GIT_COMMON_DIR/review-rebase (every review cache) removed before each run; git's objects and the OS page cache stay warm, as for the peers")
-	fmt.Println("  warm: the caches a previous run of the same review left")
+	fmt.Println("  warm: the caches a previous run of the same review left, its whole result included")
+	fmt.Println("  warm without the result: the stage caches only (queue lists, patch-ids, upstream digest, drift verdicts)")
 	return b, nil
 }
 
@@ -146,6 +147,16 @@ func (b *bench) cold() (timing, error) {
 }
 
 func (b *bench) warm() (timing, error) { return measure(b.repo, b.environ, b.review()) }
+
+// stages is a warm run without the whole result of the previous one: what
+// the stage caches alone give, as after a change of options.
+func (b *bench) stages() (timing, error) {
+	files, _ := filepath.Glob(filepath.Join(b.repo, ".git", "review-rebase", "result-*"))
+	for _, f := range files {
+		os.Remove(f)
+	}
+	return measure(b.repo, b.environ, b.review())
+}
 
 func (b *bench) rangeDiff() (timing, error) {
 	return measure(b.repo, b.environ, []string{"git", "range-diff", "--no-color", b.oldRange(), b.newRange()})
@@ -206,15 +217,16 @@ func runNear(out, bin string, runs int) error {
 	if err != nil {
 		return err
 	}
-	names := []string{"cold", "warm", "range-diff"}
-	r, err := interleaved(runs, names, b.cold, b.warm, b.rangeDiff)
+	names := []string{"cold", "warm", "stage caches", "range-diff"}
+	r, err := interleaved(runs, names, b.cold, b.warm, b.stages, b.rangeDiff)
 	if err != nil {
 		return err
 	}
-	cold, warm, rd := r[0], r[1], r[2]
+	cold, warm, st, rd := r[0], r[1], r[2], r[3]
 	header()
 	row("git review-rebase, cold", cold)
 	row("git review-rebase, warm", warm)
+	row("git review-rebase, warm without the result", st)
 	row("git range-diff", rd)
 	fmt.Println()
 	ratio("near: cold / range-diff", secs(cold)/secs(rd), 0.5, cpuSecs(cold)/cpuSecs(rd))
@@ -241,15 +253,16 @@ func runKernel(out, bin string, upstream, queue, runs int, extras bool) error {
 			[]string{"git", "log", "-p", "--no-merges", "--full-index", "--no-renames", "--diff-algorithm=myers", "--no-indent-heuristic", "queue-old", "queue-new", "^" + b.oldTag},
 			[]string{"git", "patch-id", "--stable"})
 	}
-	names := []string{"cold", "warm", "range-diff", "cherry", "log -p | patch-id"}
-	r, err := interleaved(runs, names, b.cold, b.warm, b.rangeDiff, b.cherry, pipeline)
+	names := []string{"cold", "warm", "stage caches", "range-diff", "cherry", "log -p | patch-id"}
+	r, err := interleaved(runs, names, b.cold, b.warm, b.stages, b.rangeDiff, b.cherry, pipeline)
 	if err != nil {
 		return err
 	}
-	cold, warm, rd, ch, pipe := r[0], r[1], r[2], r[3], r[4]
+	cold, warm, st, rd, ch, pipe := r[0], r[1], r[2], r[3], r[4], r[5]
 	header()
 	row("git review-rebase, cold", cold)
 	row("git review-rebase, warm", warm)
+	row("git review-rebase, warm without the result", st)
 	row("git range-diff", rd)
 	row("git cherry <new-base> <old-tip> <old-base>", ch)
 	row("git log -p | git patch-id --stable (all 3 ranges)", pipe)
