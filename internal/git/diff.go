@@ -27,27 +27,3 @@ func (r *Repo) StreamPatches(ctx context.Context, commits []string, extra []stri
 	args := append(append([]string{}, PatchIDDiffArgs...), extra...)
 	return r.stream(ctx, &in, consume, args...)
 }
-
-// ChangedFiles maps each non-merge commit of Include ^Exclude (limited to
-// Paths when given, but listing every file the commit touches) to the files
-// it changes, without rename detection. Listing names costs a tree diff, far
-// less than a patch.
-func (r *Repo) ChangedFiles(ctx context.Context, o LogOptions) (map[string][]string, error) {
-	o.NoMerges = true
-	files := map[string][]string{}
-	err := r.WalkLog(ctx, WalkOptions{LogOptions: o, Changes: true}, func(rec *LogRecord) error {
-		var fs []string
-		if len(rec.Changes) > 0 {
-			fs = make([]string, len(rec.Changes))
-			for i, c := range rec.Changes {
-				fs[i] = c.Path
-			}
-		}
-		files[rec.Commit] = fs
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return files, nil
-}
