@@ -29,6 +29,8 @@ type MergeSpecOptions struct {
 	Output                   string // "" writes Ours
 	DryRun                   bool
 	VendorMarker             string
+
+	repo *git.Repo // opened by the first REV:path argument, for the others
 }
 
 func mergeSpecCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
@@ -95,18 +97,22 @@ func (o *MergeSpecOptions) read(ctx context.Context, arg string) (data []byte, i
 	if !errors.Is(err, fs.ErrNotExist) || !isRev || rev == "" {
 		return nil, false, fmt.Errorf("read spec %s: %w", arg, err)
 	}
-	dir := o.IO.Dir
-	if dir == "" {
-		dir = "."
+	if o.repo == nil {
+		dir := o.IO.Dir
+		if dir == "" {
+			dir = "."
+		}
+		repo, err := git.Open(ctx, dir)
+		if errors.Is(err, git.ErrNotRepository) {
+			return nil, false, cliutil.Usagef("%s is neither a file nor REV:path (%s is not a git repository)", arg, dir)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		repo.Env = o.IO.GitEnv
+		o.repo = repo
 	}
-	repo, err := git.Open(ctx, dir)
-	if errors.Is(err, git.ErrNotRepository) {
-		return nil, false, cliutil.Usagef("%s is neither a file nor REV:path (%s is not a git repository)", arg, dir)
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	repo.Env = o.IO.GitEnv
+	repo := o.repo
 	objs, err := repo.CatObjects(ctx, []string{arg}, git.ObjectOptions{})
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", arg, err)
