@@ -95,3 +95,33 @@ func TestResolveCommitsShallow(t *testing.T) {
 		t.Errorf("option-like revision: %v", err)
 	}
 }
+
+// RefsExist names exactly the refs that exist, as RefExists does one by
+// one: not a ref below a name asked for, nor one a glob in a name would
+// match.
+func TestRefsExist(t *testing.T) {
+	r, env, named := edgeRepo(t)
+	ctx := context.Background()
+	for _, ref := range []string{"refs/heads/x/base", "refs/heads/x/pre-base/old", "refs/heads/y/base"} {
+		if _, err := env.Git(r.Dir, "update-ref", ref, named["root"]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asked := []string{"refs/heads/x/base", "refs/heads/x/pre-base", "refs/heads/*/base", "refs/heads/x", "refs/heads/y/base", "refs/heads/z/base"}
+	got, err := r.RefsExist(ctx, asked...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range asked {
+		want, err := r.RefExists(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[ref] != want {
+			t.Errorf("%s: %v, RefExists says %v", ref, got[ref], want)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("found %v", got)
+	}
+}

@@ -137,6 +137,28 @@ func (r *Repo) RefExists(ctx context.Context, ref string) (bool, error) {
 	return false, err
 }
 
+// RefsExist reports which of refs (full names) exist, with one git
+// for-each-ref for all of them.
+func (r *Repo) RefsExist(ctx context.Context, refs ...string) (map[string]bool, error) {
+	want := map[string]bool{}
+	for _, ref := range refs {
+		want[ref] = true
+	}
+	out, err := r.output(ctx, append([]string{"for-each-ref", "--format=%(refname)", "--"}, refs...)...)
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		// for-each-ref also lists the refs below a pattern, and matches
+		// glob characters: only the names asked for count.
+		if want[line] {
+			found[line] = true
+		}
+	}
+	return found, nil
+}
+
 // IsShallow reports whether the repository is a shallow clone.
 func (r *Repo) IsShallow(ctx context.Context) (bool, error) {
 	out, err := r.output(ctx, "rev-parse", "--is-shallow-repository")

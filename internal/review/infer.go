@@ -30,19 +30,27 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, know
 	var b Bases
 	// A shallow clone has no merge base to find, which would read as
 	// unrelated tips.
-	if shallow, err := repo.IsShallow(ctx); err != nil {
-		return b, err
-	} else if shallow {
+	tips, shallow, err := repo.ResolveCommitsShallow(ctx, oldTip, newTip)
+	if shallow {
 		return b, ErrShallow
 	}
-	oldPre, oldHow, err := preBase(ctx, repo, oldTip, known.OurLayer)
 	if err != nil {
 		return b, err
 	}
-	newPre, newHow, err := preBase(ctx, repo, newTip, known.OurLayer)
-	if err != nil {
-		return b, err
+	oldSHA, newSHA := tips[0], tips[1]
+	// The branches of the import convention, both tips' at once.
+	var conv []string
+	for _, tip := range []string{oldTip, newTip} {
+		conv = append(conv, conventionRefs(tip)...)
 	}
+	exists := map[string]bool{}
+	if len(conv) > 0 {
+		if exists, err = repo.RefsExist(ctx, conv...); err != nil {
+			return b, err
+		}
+	}
+	oldPre, oldHow := preBase(oldTip, known.OurLayer, exists)
+	newPre, newHow := preBase(newTip, known.OurLayer, exists)
 	switch {
 	case known.OldBase != "":
 		b.OldBase, b.OldHow = known.OldBase, "given"
@@ -54,14 +62,6 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, know
 		b.NewBase, b.NewHow = known.NewBase, "given"
 	case newPre != "":
 		b.NewBase, b.NewHow = newPre, newHow
-	}
-	oldSHA, err := repo.ResolveCommit(ctx, oldTip)
-	if err != nil {
-		return b, err
-	}
-	newSHA, err := repo.ResolveCommit(ctx, newTip)
-	if err != nil {
-		return b, err
 	}
 	if b.OldBase == "" {
 		mb, err := repo.MergeBase(ctx, oldSHA, newSHA)
@@ -86,28 +86,33 @@ func InferBases(ctx context.Context, repo *git.Repo, oldTip, newTip string, know
 	return b, nil
 }
 
-// preBase returns "refs/heads/X/pre-base" when rev names the branch X/base
-// and that pre-base branch exists; with ourLayer, "refs/heads/X/vendor-base"
-// first, when it exists. how says which.
-func preBase(ctx context.Context, repo *git.Repo, rev string, ourLayer bool) (ref, how string, err error) {
+// conventionRefs are the branches preBase asks about for rev: X/base,
+// X/vendor-base and X/pre-base when rev names the branch X/base.
+func conventionRefs(rev string) []string {
 	name := strings.TrimPrefix(rev, "refs/heads/")
 	if !strings.HasSuffix(name, "/base") {
-		return "", "", nil
-	}
-	if ok, err := repo.RefExists(ctx, "refs/heads/"+name); err != nil || !ok {
-		return "", "", err
+		return nil
 	}
 	prefix := "refs/heads/" + strings.TrimSuffix(name, "/base")
-	if ourLayer {
-		if ok, err := repo.RefExists(ctx, prefix+"/vendor-base"); err != nil || ok {
-			return prefix + "/vendor-base", "branch convention, our layer only", err
-		}
+	return []string{prefix + "/base", prefix + "/vendor-base", prefix + "/pre-base"}
+}
+
+// preBase returns "refs/heads/X/pre-base" when rev names the branch X/base
+// and that pre-base branch exists; with ourLayer, "refs/heads/X/vendor-base"
+// first, when it exists. how says which. exists holds the refs of
+// conventionRefs that exist.
+func preBase(rev string, ourLayer bool, exists map[string]bool) (ref, how string) {
+	refs := conventionRefs(rev)
+	if refs == nil || !exists[refs[0]] {
+		return "", ""
 	}
-	ok, err := repo.RefExists(ctx, prefix+"/pre-base")
-	if err != nil || !ok {
-		return "", "", err
+	if ourLayer && exists[refs[1]] {
+		return refs[1], "branch convention, our layer only"
 	}
-	return prefix + "/pre-base", "branch convention", nil
+	if exists[refs[2]] {
+		return refs[2], "branch convention"
+	}
+	return "", ""
 }
 
 // nearestTag walks from tip, newest first, skipping what from reaches, and
