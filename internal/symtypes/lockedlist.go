@@ -1,0 +1,111 @@
+package symtypes
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+)
+
+// LockedSection is one module's part of a locked list: the name on its
+// "[name]" line and the kernel symbols listed under it, in file order.
+type LockedSection struct {
+	Name    string
+	Symbols []string
+}
+
+// maxLockedLine is the longest line a locked list may have.
+const maxLockedLine = 16 << 20
+
+// ParseLockedSections reads a locked list, the file the vendor's kabi tool
+// takes with -l and hypervisor-dev's scripts/generate_locked_list.sh
+// writes, keeping sections and symbols in file order. It is the one
+// grammar of the format; ParseLockedList and ParseSymbolList read their
+// views of it through this function.
+//
+// Each line, once leading and trailing white space is dropped, is one of:
+//
+//   - empty: skipped;
+//   - "[name]", opening a section: the name is not empty and has no white
+//     space and no bracket;
+//   - a symbol of the section opened last (written indented with a tab):
+//     one word, no bracket.
+//
+// A symbol before the first section is an error, and so is a line that is
+// none of these: the error names the file and line (name is only used in error messages)
+// and wraps ErrMalformedSymbolLst. A section may be empty or appear twice;
+// a symbol may appear twice.
+func ParseLockedSections(r io.Reader, name string) ([]LockedSection, error) {
+	var out []LockedSection
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLockedLine)
+	n := 1
+	for ; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if reason := lockedLineError(line, len(out) > 0); reason != "" {
+			return nil, &listError{name, n, reason, lockedListFormat}
+		}
+		if line[0] == '[' {
+			out = append(out, LockedSection{Name: line[1 : len(line)-1]})
+			continue
+		}
+		s := &out[len(out)-1]
+		s.Symbols = append(s.Symbols, line)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &listError{name, n, fmt.Sprintf("line longer than %d MiB", maxLockedLine>>20), lockedListFormat}
+		}
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// lockedLineError says what is wrong with a trimmed, non-empty line of a
+// locked list, or "" for a good line. inSection tells whether a section
+// line came before.
+func lockedLineError(line string, inSection bool) string {
+	if line[0] == '[' {
+		m, ok := strings.CutSuffix(line[1:], "]")
+		switch {
+		case !ok:
+			return "section " + quoteToken(line) + ` does not end with "]"`
+		case strings.TrimSpace(m) == "":
+			return "section " + quoteToken(line) + " has no name"
+		case strings.ContainsFunc(m, unicode.IsSpace):
+			return "section " + quoteToken(line) + " has more than one word"
+		case strings.ContainsAny(m, "[]"):
+			return "section " + quoteToken(line) + " has a bracket in its name"
+		}
+		return ""
+	}
+	switch {
+	case !inSection:
+		return "symbol " + quoteToken(line) + " before the first [module] line"
+	case strings.ContainsFunc(line, unicode.IsSpace):
+		return "symbol " + quoteToken(line) + " has more than one word"
+	case strings.ContainsAny(line, "[]"):
+		return "symbol " + quoteToken(line) + " has a bracket"
+	}
+	return ""
+}
+
+// WriteLockedSections writes sections as ParseLockedSections reads them
+// and the script writes them: each "[name]" line followed by its symbols,
+// one per line, indented with a tab.
+func WriteLockedSections(w io.Writer, sections []LockedSection) error {
+	var b strings.Builder
+	for _, s := range sections {
+		b.WriteString("[" + s.Name + "]\n")
+		for _, sym := range s.Symbols {
+			b.WriteString("\t" + sym + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
