@@ -24,9 +24,9 @@ func TestParseLockedList(t *testing.T) {
 		{"repeated", "[b]\n\tx\n[a]\n\tx\n[b]\n\tx\n", ModuleUses{"x": {"a", "b"}}, ""},
 		{"empty", "", ModuleUses{}, ""},
 		{"no section", "\tkfree\n", nil, "l:1: malformed symbol list: symbol \"kfree\" before the first [module] line"},
-		{"unclosed", "[a\n\tx\n", nil, "l:1: malformed symbol list: bad section \"[a\""},
-		{"empty section", "[]\n", nil, "bad section"},
-		{"two words", "[a]\n\tx y\n", nil, "l:2: malformed symbol list: more than one word in \"x y\""},
+		{"unclosed", "[a\n\tx\n", nil, "l:1: malformed symbol list: section \"[a\" does not end with \"]\""},
+		{"empty section", "[]\n", nil, "l:1: malformed symbol list: section \"[]\" has no name"},
+		{"two words", "[a]\n\tx y\n", nil, "l:2: malformed symbol list: symbol \"x y\" has more than one word"},
 		{"Module.kabi", "0x1234 kfree vmlinux EXPORT_SYMBOL\n", nil, "before the first [module] line"},
 	} {
 		got, err := ParseLockedList(strings.NewReader(tc.in), "l")
