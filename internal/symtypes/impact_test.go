@@ -318,30 +318,3 @@ func BenchmarkCompareImpactReal(b *testing.B) {
 	b.ReportMetric(float64(plainCPU)/float64(b.N)/1e6, "cpu-ms-compare/op")
 	b.ReportMetric(float64(withCPU)/float64(plainCPU), "cpu-ratio")
 }
-
-// FuzzParseLockedList: no input panics the parser; errors are one line
-// naming the file; what parses maps each symbol to sorted, unique modules.
-func FuzzParseLockedList(f *testing.F) {
-	f.Add([]byte("[a-module]\n\tkfree\n\tmemcpy\n[b]\n\tkfree\n"))
-	f.Add([]byte("\tx\n"))
-	f.Add([]byte("[a\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		uses, err := ParseLockedList(bytes.NewReader(data), "fuzz")
-		if err != nil {
-			if strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), "fuzz:") {
-				t.Fatalf("error %q is not one line naming the file", err)
-			}
-			return
-		}
-		for sym, mods := range uses {
-			if sym == "" || len(mods) == 0 {
-				t.Fatalf("symbol %q with modules %v", sym, mods)
-			}
-			for i := 1; i < len(mods); i++ {
-				if mods[i] <= mods[i-1] {
-					t.Fatalf("%s: modules %v not sorted and unique", sym, mods)
-				}
-			}
-		}
-	})
-}

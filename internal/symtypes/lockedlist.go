@@ -2,6 +2,7 @@ package symtypes
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -108,4 +109,11 @@ func WriteLockedSections(w io.Writer, sections []LockedSection) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// isLockedList reports whether data is meant as a locked list rather than
+// a Module.symvers file: its first non-blank character opens a section.
+func isLockedList(data []byte) bool {
+	rest := bytes.TrimLeftFunc(data, unicode.IsSpace)
+	return len(rest) > 0 && rest[0] == '['
 }

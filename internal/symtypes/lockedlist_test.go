@@ -1,9 +1,11 @@
 package symtypes
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -73,3 +75,98 @@ func TestParseLockedSections(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("boom") }
+
+// TestLockedListViews: ParseLockedList and ParseSymbolList see the sections
+// ParseLockedSections reads, and fail where it fails, with its error.
+func TestLockedListViews(t *testing.T) {
+	for _, in := range []string{
+		"[b]\n\tx\n\ty\n[a]\n\tx\n[b]\n\tx\n[c]\n",
+		"\n\n  [a]\n\tx\n", // ParseSymbolList used to read this as Module.symvers
+		"",
+		"[a]\n\tx y\n",
+		"[a\n\tx\n",
+		"[a]\n\tx]\n",
+		"[a]\n[b c]\n",
+	} {
+		checkLockedViews(t, []byte(in))
+	}
+	uses, _ := ParseLockedList(strings.NewReader("[b]\n\tx\n\ty\n[a]\n\tx\n[b]\n\tx\n[c]\n"), "l")
+	if want := (ModuleUses{"x": {"a", "b"}, "y": {"b"}}); !reflect.DeepEqual(uses, want) {
+		t.Errorf("uses %v, want %v", uses, want)
+	}
+}
+
+// checkLockedViews fails t unless ParseLockedList and ParseSymbolList (for
+// data it reads as a locked list) agree with ParseLockedSections on data,
+// and what parses writes back to the same sections.
+func checkLockedViews(t *testing.T, data []byte) {
+	t.Helper()
+	secs, err := ParseLockedSections(bytes.NewReader(data), "l")
+	uses, usesErr := ParseLockedList(bytes.NewReader(data), "l")
+	if errText(usesErr) != errText(err) {
+		t.Fatalf("%q: ParseLockedList says %v, ParseLockedSections %v", data, usesErr, err)
+	}
+	set, setErr := ParseSymbolList(bytes.NewReader(data), "l")
+	asList := isLockedList(data)
+	if asList && errText(setErr) != errText(err) {
+		t.Fatalf("%q: ParseSymbolList says %v, ParseLockedSections %v", data, setErr, err)
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), "l:") {
+			t.Fatalf("%q: error %q is not one line naming the file", data, err)
+		}
+		return
+	}
+	mods, wantSet := map[string]map[string]bool{}, map[string]bool{}
+	for _, s := range secs {
+		for _, sym := range s.Symbols {
+			wantSet[sym] = true
+			if mods[sym] == nil {
+				mods[sym] = map[string]bool{}
+			}
+			mods[sym][s.Name] = true
+		}
+	}
+	wantUses := ModuleUses{}
+	for sym, m := range mods {
+		for name := range m {
+			wantUses[sym] = append(wantUses[sym], name)
+		}
+		sort.Strings(wantUses[sym])
+	}
+	if !reflect.DeepEqual(uses, wantUses) {
+		t.Fatalf("%q: ParseLockedList %v, sections %v", data, uses, wantUses)
+	}
+	if asList && !reflect.DeepEqual(set, wantSet) {
+		t.Fatalf("%q: ParseSymbolList %v, sections %v", data, set, wantSet)
+	}
+	var b bytes.Buffer
+	if err := WriteLockedSections(&b, secs); err != nil {
+		t.Fatal(err)
+	}
+	again, err := ParseLockedSections(&b, "again")
+	if err != nil || len(again) != len(secs) || (len(secs) > 0 && !reflect.DeepEqual(again, secs)) {
+		t.Fatalf("%q: own output %q reads as %#v, %v", data, b.String(), again, err)
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// FuzzParseLockedList: no input panics the locked list parser; errors are
+// one line naming the file; its three views agree; what parses is written
+// back unchanged.
+func FuzzParseLockedList(f *testing.F) {
+	f.Add([]byte("[a-module]\n\tkfree\n\tmemcpy\n[b]\n\tkfree\n"))
+	f.Add([]byte("[drv-a]\n\tkfree\n\tprintk\n[drv-b]\n"))
+	f.Add([]byte("\tx\n"))
+	f.Add([]byte("[a\n"))
+	f.Add([]byte("\n [a]\r\n\tx y\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkLockedViews(t, data)
+	})
+}
