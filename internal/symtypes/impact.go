@@ -23,15 +23,15 @@ type ModuleUses map[string][]string
 // grammar and errors) into the modules using each symbol. name is only
 // used in error messages.
 func ParseLockedList(r io.Reader, name string) (ModuleUses, error) {
-	sections, err := ParseLockedSections(r, name)
+	uses := ModuleUses{}
+	module := ""
+	err := scanLockedList(r, name, func(section string) {
+		module = section
+	}, func(sym string) {
+		uses[sym] = append(uses[sym], module)
+	})
 	if err != nil {
 		return nil, err
-	}
-	uses := ModuleUses{}
-	for _, s := range sections {
-		for _, sym := range s.Symbols {
-			uses[sym] = append(uses[sym], s.Name)
-		}
 	}
 	for sym, mods := range uses {
 		sort.Strings(mods)

@@ -167,14 +167,11 @@ func ParseSymbolList(r io.Reader, name string) (map[string]bool, error) {
 	}
 	out := map[string]bool{}
 	if isLockedList(data) {
-		sections, err := ParseLockedSections(bytes.NewReader(data), name)
+		err := scanLockedList(bytes.NewReader(data), name, func(string) {}, func(sym string) {
+			out[sym] = true
+		})
 		if err != nil {
 			return nil, err
-		}
-		for _, s := range sections {
-			for _, sym := range s.Symbols {
-				out[sym] = true
-			}
 		}
 		return out, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // LockedSection is one module's part of a locked list: the name on its
@@ -34,37 +35,56 @@ const maxLockedLine = 16 << 20
 //   - a symbol of the section opened last (written indented with a tab):
 //     one word, no bracket.
 //
-// A symbol before the first section is an error, and so is a line that is
-// none of these: the error names the file and line (name is only used in error messages)
-// and wraps ErrMalformedSymbolLst. A section may be empty or appear twice;
-// a symbol may appear twice.
+// A symbol before the first section is an error, and so is a line that
+// is none of these: the error names the file and line (name is only used
+// in error messages) and wraps ErrMalformedSymbolLst. A section may be
+// empty or appear twice; a symbol may appear twice.
 func ParseLockedSections(r io.Reader, name string) ([]LockedSection, error) {
 	var out []LockedSection
+	err := scanLockedList(r, name, func(section string) {
+		out = append(out, LockedSection{Name: section})
+	}, func(sym string) {
+		s := &out[len(out)-1]
+		s.Symbols = append(s.Symbols, sym)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanLockedList reads a locked list, calling section for each section
+// line and symbol for each symbol, in file order, until the end or the
+// first malformed line (see ParseLockedSections). The views of the list
+// are built from these calls, without building the sections first.
+func scanLockedList(r io.Reader, name string, section, symbol func(string)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxLockedLine)
+	inSection := false
 	n := 1
 	for ; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
 			continue
 		}
-		if reason := lockedLineError(line, len(out) > 0); reason != "" {
-			return nil, &listError{name, n, reason, lockedListFormat}
+		text := string(line)
+		if reason := lockedLineError(text, inSection); reason != "" {
+			return &listError{name, n, reason, lockedListFormat}
 		}
-		if line[0] == '[' {
-			out = append(out, LockedSection{Name: line[1 : len(line)-1]})
+		if text[0] == '[' {
+			inSection = true
+			section(text[1 : len(text)-1])
 			continue
 		}
-		s := &out[len(out)-1]
-		s.Symbols = append(s.Symbols, line)
+		symbol(text)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &listError{name, n, fmt.Sprintf("line longer than %d MiB", maxLockedLine>>20), lockedListFormat}
+			return &listError{name, n, fmt.Sprintf("line longer than %d MiB", maxLockedLine>>20), lockedListFormat}
 		}
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return fmt.Errorf("read %s: %w", name, err)
 	}
-	return out, nil
+	return nil
 }
 
 // lockedLineError says what is wrong with a trimmed, non-empty line of a
@@ -73,27 +93,53 @@ func ParseLockedSections(r io.Reader, name string) ([]LockedSection, error) {
 func lockedLineError(line string, inSection bool) string {
 	if line[0] == '[' {
 		m, ok := strings.CutSuffix(line[1:], "]")
-		switch {
-		case !ok:
+		if !ok {
 			return "section " + quoteToken(line) + ` does not end with "]"`
-		case strings.TrimSpace(m) == "":
+		}
+		if strings.TrimSpace(m) == "" {
 			return "section " + quoteToken(line) + " has no name"
-		case strings.ContainsFunc(m, unicode.IsSpace):
+		}
+		switch blank, bracket := wordFlaws(m); {
+		case blank:
 			return "section " + quoteToken(line) + " has more than one word"
-		case strings.ContainsAny(m, "[]"):
+		case bracket:
 			return "section " + quoteToken(line) + " has a bracket in its name"
 		}
 		return ""
 	}
-	switch {
-	case !inSection:
+	if !inSection {
 		return "symbol " + quoteToken(line) + " before the first [module] line"
-	case strings.ContainsFunc(line, unicode.IsSpace):
+	}
+	switch blank, bracket := wordFlaws(line); {
+	case blank:
 		return "symbol " + quoteToken(line) + " has more than one word"
-	case strings.ContainsAny(line, "[]"):
+	case bracket:
 		return "symbol " + quoteToken(line) + " has a bracket"
 	}
 	return ""
+}
+
+// wordFlaws reports whether s has white space (as unicode.IsSpace, the
+// white space strings.TrimSpace drops) and whether it has a bracket. It
+// looks at bytes, decoding runes only past ASCII: it runs on every line.
+func wordFlaws(s string) (blank, bracket bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ', '\t', '\n', '\v', '\f', '\r':
+				blank = true
+			case '[', ']':
+				bracket = true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		blank = blank || unicode.IsSpace(r)
+		i += size
+	}
+	return blank, bracket
 }
 
 // WriteLockedSections writes sections as ParseLockedSections reads them
