@@ -23,9 +23,10 @@ const maxLockedLine = 16 << 20
 
 // ParseLockedSections reads a locked list, the file the vendor's kabi tool
 // takes with -l and hypervisor-dev's scripts/generate_locked_list.sh
-// writes, keeping sections and symbols in file order. It is the one
-// grammar of the format; ParseLockedList and ParseSymbolList read their
-// views of it through this function.
+// writes, keeping sections and symbols in file order. Its grammar is the
+// only one of the format: ParseLockedList (the modules using each symbol)
+// and ParseSymbolList (the set of symbols) read the same lines, with the
+// same errors, through the scanner this function uses.
 //
 // Each line, once leading and trailing white space is dropped, is one of:
 //
