@@ -1,67 +1,28 @@
 package kabi
 
 import (
-	"bufio"
-	"fmt"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/patchqueue/pqtools/internal/symtypes"
 )
 
 // Section is one driver's part of a locked list: the "[name]" line and the
 // kernel symbols its binary modules use.
-type Section struct {
-	Name    string
-	Symbols []string
-}
+type Section = symtypes.LockedSection
 
 // ParseLockedList reads a locked list as hypervisor-dev's
-// scripts/generate_locked_list.sh writes it: a "[driver]" line starting
-// each section, then one symbol per line, indented with a tab. name is
-// only used in error messages.
+// scripts/generate_locked_list.sh writes it, keeping the order of sections
+// and symbols. The grammar and its errors are symtypes.ParseLockedSections'.
+// name is only used in error messages.
 func ParseLockedList(r io.Reader, name string) ([]Section, error) {
-	var out []Section
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "":
-		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") && len(line) > 2:
-			out = append(out, Section{Name: line[1 : len(line)-1]})
-		case len(out) == 0:
-			return nil, fmt.Errorf("%s:%d: symbol %q before the first [driver] line", name, n, cut(line))
-		case strings.ContainsAny(line, " \t[]"):
-			return nil, fmt.Errorf("%s:%d: %q is not a symbol", name, n, cut(line))
-		default:
-			s := &out[len(out)-1]
-			s.Symbols = append(s.Symbols, line)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return out, nil
-}
-
-func cut(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
+	return symtypes.ParseLockedSections(r, name)
 }
 
 // WriteLockedList writes sections in the script's format.
 func WriteLockedList(w io.Writer, sections []Section) error {
-	var b strings.Builder
-	for _, s := range sections {
-		b.WriteString("[" + s.Name + "]\n")
-		for _, sym := range s.Symbols {
-			b.WriteString("\t" + sym + "\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return symtypes.WriteLockedSections(w, sections)
 }
 
 // MergeSections puts each of add in place of the section of base with the

@@ -1,7 +1,6 @@
 package symtypes
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -20,38 +19,19 @@ type Impact struct {
 // that use it, each list sorted.
 type ModuleUses map[string][]string
 
-// ParseLockedList reads a locked list as hypervisor-dev's
-// generate_locked_list.sh writes it: a "[module]" line opening each
-// section, then the symbols the module uses, one per line (indented with a
-// tab). Blank lines are skipped; a symbol before the first section, an
-// unclosed section name or a line with two words is an error naming the
-// line. name is only used in error messages.
+// ParseLockedList reads a locked list (see ParseLockedSections for its
+// grammar and errors) into the modules using each symbol. name is only
+// used in error messages.
 func ParseLockedList(r io.Reader, name string) (ModuleUses, error) {
 	uses := ModuleUses{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	module := ""
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "":
-			continue
-		case strings.HasPrefix(line, "["):
-			m, ok := strings.CutSuffix(line[1:], "]")
-			if !ok || m == "" || strings.ContainsAny(m, "[] \t") {
-				return nil, &listError{name, n, "bad section " + quoteToken(line), lockedListFormat}
-			}
-			module = m
-		case module == "":
-			return nil, &listError{name, n, "symbol " + quoteToken(line) + " before the first [module] line", lockedListFormat}
-		case strings.ContainsAny(line, " \t"):
-			return nil, &listError{name, n, "more than one word in " + quoteToken(line), lockedListFormat}
-		default:
-			uses[line] = append(uses[line], module)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+	err := scanLockedList(r, name, func(section string) {
+		module = section
+	}, func(sym string) {
+		uses[sym] = append(uses[sym], module)
+	})
+	if err != nil {
+		return nil, err
 	}
 	for sym, mods := range uses {
 		sort.Strings(mods)

@@ -2,6 +2,7 @@ package symtypes
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -156,41 +157,35 @@ func validCRC(s string) bool {
 }
 
 // ParseSymbolList reads the exports to keep: a locked list (a "[module]"
-// line starting each section, then one symbol per line) or, when the first
-// line is not a section, a Module.symvers/Module.kabi file.
+// line starting each section, then one symbol per line; see
+// ParseLockedSections) or, when the first non-blank character does not
+// open a section, a Module.symvers/Module.kabi file.
 func ParseSymbolList(r io.Reader, name string) (map[string]bool, error) {
-	br := bufio.NewReader(r)
-	first, err := br.Peek(1)
-	if err != nil && err != io.EOF {
+	data, err := io.ReadAll(r)
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	out := map[string]bool{}
-	if len(first) == 0 || first[0] != '[' {
-		vers, err := ParseSymvers(br, name)
-		var le *listError
-		if errors.As(err, &le) {
-			// The file may have been meant as either format.
-			le.want = lockedListFormat + " or " + symversFormat
-		}
+	if isLockedList(data) {
+		err := scanLockedList(bytes.NewReader(data), name, func(string) {}, func(sym string) {
+			out[sym] = true
+		})
 		if err != nil {
 			return nil, err
 		}
-		for s := range vers {
-			out[s] = true
-		}
 		return out, nil
 	}
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "[") {
-			continue
-		}
-		out[line] = true
+	vers, err := ParseSymvers(bytes.NewReader(data), name)
+	var le *listError
+	if errors.As(err, &le) {
+		// The file may have been meant as either format.
+		le.want = lockedListFormat + " or " + symversFormat
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+	if err != nil {
+		return nil, err
+	}
+	for s := range vers {
+		out[s] = true
 	}
 	return out, nil
 }

@@ -118,7 +118,7 @@ func TestLockedListErrors(t *testing.T) {
 		{[]string{"lockedlist", out, filepath.Join(dir, "none")}, 1, "git kabi: cannot read " + filepath.Join(dir, "none") + ": no such file or directory\n"},
 		{[]string{"lockedlist", out, bad}, 1, "git kabi: " + filepath.Join(bad, "x.ko") + " is not a kernel module: not an ELF object\n"},
 		{[]string{"lockedlist", out, good, other}, 2, "git kabi: lockedlist: " + good + " and " + other + " would both be section [drv]"},
-		{[]string{"lockedlist", "--append", notList, good}, 1, "git kabi: " + notList + ":1: symbol \"kfree\" before the first [driver] line\n"},
+		{[]string{"lockedlist", "--append", notList, good}, 1, "git kabi: " + notList + ":1: malformed symbol list: symbol \"kfree\" before the first [module] line; want a locked list (\"[module]\" lines, each followed by one symbol per line)\n"},
 	} {
 		r := kabi(t, nil, c.args...)
 		if r.code != c.code || !strings.HasPrefix(r.stderr, c.want) {
