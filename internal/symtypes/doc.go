@@ -15,6 +15,10 @@
 //     line>", and "F#<file> ..." lines say which exports each object file
 //     defines and which version of each duplicated type it saw.
 //
+// It also reads and writes the vendor's kABI locked list ("[module]"
+// lines, each followed by the locked symbols, one per line): one grammar
+// (lockedlist.go) serves every command that takes such a list.
+//
 // The package is pure: it reads from io.Reader and writes to io.Writer and
 // never touches the file system or runs programs, so the command layer owns
 // all I/O and this code can be fuzzed.
