@@ -42,10 +42,37 @@ type Repo struct {
 	CommonDir string
 	// Env is appended to the pinned environment (tests set HOME etc. here).
 	Env []string
+
+	// primed is what OpenWith resolved along with the repository, for
+	// ResolveCommitsShallow to answer without a git process.
+	primed *resolution
+}
+
+// resolution is the answer of ResolveCommitsShallow for revs.
+type resolution struct {
+	revs, shas []string
+	shallow    bool
+}
+
+// OpenOptions tune OpenWith.
+type OpenOptions struct {
+	// Env is the Repo's Env, for the rev-parse that finds it too.
+	Env []string
+	// Resolve are revisions that ResolveCommitsShallow will be asked for,
+	// exactly so: their commits and the shallow check are read in the
+	// same git call as the repository (each git process costs
+	// milliseconds before it does anything). When one does not resolve,
+	// nothing is kept, and the later call names it.
+	Resolve []string
 }
 
 // Open finds the repository containing dir.
 func Open(ctx context.Context, dir string) (*Repo, error) {
+	return OpenWith(ctx, dir, OpenOptions{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dir string, o OpenOptions) (*Repo, error) {
 	// git run in a missing directory fails in exec with the whole command
 	// line; say what is wrong instead.
 	if dir != "" {
@@ -57,8 +84,14 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 			return nil, fmt.Errorf("%w: %s (not a directory)", ErrNotRepository, dir)
 		}
 	}
-	r := &Repo{Dir: dir}
-	out, err := r.output(ctx, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir", "--show-object-format")
+	r := &Repo{Dir: dir, Env: o.Env}
+	args := []string{"rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir", "--show-object-format"}
+	if len(o.Resolve) > 0 {
+		if r, ok := openResolving(ctx, r, args, o.Resolve); ok {
+			return r, nil
+		}
+	}
+	out, err := r.output(ctx, args...)
 	if err != nil {
 		var ge *Error
 		if errors.As(err, &ge) && ge.ExitCode > 0 {
@@ -70,14 +103,53 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if len(lines) != 3 {
 		return nil, fmt.Errorf("git rev-parse: unexpected output %q", out)
 	}
+	if err := r.setPaths(lines); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// openResolving runs the rev-parse of Open with the shallow check and the
+// commits of revs; false when any of it fails, for Open to run alone.
+func openResolving(ctx context.Context, r *Repo, args, revs []string) (*Repo, bool) {
+	args = append(args, "--is-shallow-repository")
+	for _, rev := range revs {
+		if CheckRev(rev) != nil {
+			return nil, false
+		}
+		args = append(args, rev+"^{commit}")
+	}
+	out, err := r.output(ctx, args...)
+	if err != nil {
+		return nil, false
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != 4+len(revs) || (lines[3] != "true" && lines[3] != "false") {
+		return nil, false
+	}
+	for _, sha := range lines[4:] {
+		if !isHexID(sha) {
+			return nil, false
+		}
+	}
+	if r.setPaths(lines[:3]) != nil {
+		return nil, false // Open says why
+	}
+	r.primed = &resolution{revs: append([]string{}, revs...), shas: lines[4:], shallow: lines[3] == "true"}
+	return r, true
+}
+
+// setPaths takes the git dir, common dir and object format rev-parse
+// printed.
+func (r *Repo) setPaths(lines []string) error {
 	r.GitDir = lines[0]
 	r.CommonDir = lines[1]
 	if lines[2] != "sha1" {
 		// Patch-ids, caches and every object id we print are SHA-1
 		// sized; refuse before anything half works.
-		return nil, fmt.Errorf("%w: the repository at %s uses %s object ids; only SHA-1 repositories are supported", ErrObjectFormat, lines[1], lines[2])
+		return fmt.Errorf("%w: the repository at %s uses %s object ids; only SHA-1 repositories are supported", ErrObjectFormat, lines[1], lines[2])
 	}
-	return r, nil
+	return nil
 }
 
 // env is the environment every git call gets: the caller's, with output

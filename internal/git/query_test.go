@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +124,49 @@ func TestRefsExist(t *testing.T) {
 	}
 	if len(got) != 2 {
 		t.Errorf("found %v", got)
+	}
+}
+
+// OpenWith resolving revisions finds the same repository as Open, and
+// ResolveCommitsShallow on exactly those revisions answers as it would
+// have; a revision that does not resolve leaves the repository opened and
+// the error to that later call, which names it.
+func TestOpenWithResolve(t *testing.T) {
+	r, _, named := edgeRepo(t)
+	ctx := context.Background()
+	revs := []string{named["root"], "HEAD", "main~1"}
+	want, err := r.ResolveCommits(ctx, revs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(r.Dir, "src")
+	p, err := git.OpenWith(ctx, sub, git.OpenOptions{Env: r.Env, Resolve: revs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.GitDir != r.GitDir || p.CommonDir != r.CommonDir || p.Dir != sub {
+		t.Errorf("opened %+v, want the repository of %+v", p, r)
+	}
+	got, shallow, err := p.ResolveCommitsShallow(ctx, revs...)
+	if err != nil || shallow || !slices.Equal(got, want) {
+		t.Errorf("primed: %q shallow %v %v, want %q", got, shallow, err, want)
+	}
+	got[0] = "changed by the caller"
+	if again, _, _ := p.ResolveCommitsShallow(ctx, revs...); again[0] != want[0] {
+		t.Error("the caller's slice is the primed one")
+	}
+	// Other revisions are asked of git.
+	if got, _, err := p.ResolveCommitsShallow(ctx, "HEAD"); err != nil || got[0] != want[1] {
+		t.Errorf("other revisions: %q %v", got, err)
+	}
+	bad, err := git.OpenWith(ctx, r.Dir, git.OpenOptions{Env: r.Env, Resolve: []string{"HEAD", "no-such-rev"}})
+	if err != nil {
+		t.Fatalf("a bad revision failed the open: %v", err)
+	}
+	if _, _, err := bad.ResolveCommitsShallow(ctx, "HEAD", "no-such-rev"); !errors.Is(err, git.ErrUnknownRevision) || !strings.Contains(err.Error(), "no-such-rev") {
+		t.Errorf("bad revision: %v", err)
+	}
+	if _, err := git.OpenWith(ctx, t.TempDir(), git.OpenOptions{Env: r.Env, Resolve: revs}); !errors.Is(err, git.ErrNotRepository) {
+		t.Errorf("outside a repository: %v", err)
 	}
 }

@@ -150,19 +150,18 @@ func runReplay(ctx context.Context, o *ReplayOptions) error {
 // openRepo opens the repository around ios.Dir (default: the current
 // directory), its git run with ios.GitEnv; holding says what the user
 // should run it beside.
-func openRepo(ctx context.Context, ios *cliutil.IO, holding string) (*git.Repo, error) {
+func openRepo(ctx context.Context, ios *cliutil.IO, holding string, resolve ...string) (*git.Repo, error) {
 	dir := ios.Dir
 	if dir == "" {
 		dir = "."
 	}
-	repo, err := git.Open(ctx, dir)
+	repo, err := git.OpenWith(ctx, dir, git.OpenOptions{Env: ios.GitEnv, Resolve: resolve})
 	if errors.Is(err, git.ErrNotRepository) {
 		return nil, fmt.Errorf("%w: run it inside a work tree of the repository holding %s", git.ErrNotRepository, holding)
 	}
 	if err != nil {
 		return nil, err
 	}
-	repo.Env = append(repo.Env, ios.GitEnv...)
 	return repo, nil
 }
 

@@ -208,8 +208,18 @@ func run(ctx context.Context, o *Options) error {
 		ropts = review.Options{OldBase: fx.OldTag, OldTip: "queue-old", NewBase: fx.NewTag, NewTip: "queue-new"}
 		fmt.Fprintf(o.IO.ErrOut, "demo: reviewing %s..queue-old %s..queue-new in a generated repository\n", fx.OldTag, fx.NewTag)
 	} else {
+		// With both ranges given, the four revisions are known before the
+		// repository is: one rev-parse finds it and resolves them.
+		var resolve []string
+		if len(o.Args) == 2 {
+			given, err := resolveRanges(ctx, nil, o)
+			if err != nil {
+				return err
+			}
+			resolve = []string{given.OldBase, given.OldTip, given.NewBase, given.NewTip}
+		}
 		var err error
-		if repo, err = openRepo(ctx, o.IO, "both queues"); err != nil {
+		if repo, err = openRepo(ctx, o.IO, "both queues", resolve...); err != nil {
 			return err
 		}
 		if ropts, err = resolveRanges(ctx, repo, o); err != nil {
@@ -281,6 +291,7 @@ func run(ctx context.Context, o *Options) error {
 }
 
 // resolveRanges turns the arguments into the four revisions of a review.
+// With two ranges it runs no git, and repo may be nil.
 func resolveRanges(ctx context.Context, repo *git.Repo, o *Options) (review.Options, error) {
 	var r review.Options
 	var err error
