@@ -24,7 +24,7 @@ func Read(ctx context.Context, r *git.Repo, commits []string) (map[string]string
 	if err != nil {
 		return nil, err
 	}
-	return ReadListed(ctx, r, list, commits)
+	return ReadListed(ctx, r, list, commits, nil)
 }
 
 // List lists every note of the notes ref. It needs no commit ids, so a
@@ -39,21 +39,32 @@ func List(ctx context.Context, r *git.Repo) ([]git.Note, error) {
 }
 
 // ReadListed returns the notes of the given commits (full ids) that have
-// one in list (from List).
-func ReadListed(ctx context.Context, r *git.Repo, list []git.Note, commits []string) (map[string]string, error) {
+// one in list (from List). The text of a note whose blob id is in known
+// (blob id -> text) is taken from there: a blob id names its content, so
+// a caller may keep texts from run to run and never hold a stale one.
+func ReadListed(ctx context.Context, r *git.Repo, list []git.Note, commits []string, known map[string]string) (map[string]string, error) {
 	want := make(map[string]bool, len(commits))
 	for _, c := range commits {
 		want[c] = true
 	}
-	blobOf := map[string]string{}
+	res := map[string]string{}
+	// Notes with the same text share their blob: each blob is read once,
+	// for every commit it annotates.
+	of := map[string][]string{}
 	var blobs []string
 	for _, n := range list {
-		if want[n.Object] {
-			blobOf[n.Blob] = n.Object
+		if !want[n.Object] {
+			continue
+		}
+		if text, ok := known[n.Blob]; ok {
+			res[n.Object] = text
+			continue
+		}
+		if of[n.Blob] == nil {
 			blobs = append(blobs, n.Blob)
 		}
+		of[n.Blob] = append(of[n.Blob], n.Object)
 	}
-	res := map[string]string{}
 	if len(blobs) == 0 {
 		return res, nil
 	}
@@ -62,7 +73,9 @@ func ReadListed(ctx context.Context, r *git.Repo, list []git.Note, commits []str
 		return nil, err
 	}
 	for blob, text := range contents {
-		res[blobOf[blob]] = text
+		for _, c := range of[blob] {
+			res[c] = text
+		}
 	}
 	return res, nil
 }

@@ -39,6 +39,9 @@ type resultFile struct {
 	SkippedMerges []string
 	Details       []string
 	Stats         Stats
+	// Notes are the texts of the queue's notes when it was saved, by
+	// blob id (notes.ReadListed's known).
+	Notes map[string]string
 }
 
 // resultRow is a Row whose Old, New and AlsoUpstream are in O, N and A:
@@ -71,22 +74,22 @@ func resultCachePath(repo *git.Repo, res *Result, o Options) (string, bool) {
 }
 
 // loadResult returns the cached review of res's ranges, without notes,
-// or false. Its Stats count every patch-id as cached.
-func loadResult(repo *git.Repo, res *Result, o Options) (*Result, bool) {
+// and the texts of the notes it had, by blob id; or false.
+func loadResult(repo *git.Repo, res *Result, o Options) (*Result, map[string]string, bool) {
 	path, ok := resultCachePath(repo, res, o)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	body, ok := sealed.Open(resultCacheVersion, readFileOrNil(path))
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	var f resultFile
 	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&f); err != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	if f.Old != res.Old || f.New != res.New {
-		return nil, false
+		return nil, nil, false
 	}
 	out := &Result{Old: f.Old, New: f.New, SkippedMerges: f.SkippedMerges, Details: f.Details, Stats: f.Stats}
 	commit := func(i int) (*Commit, bool) {
@@ -106,24 +109,40 @@ func loadResult(repo *git.Repo, res *Result, o Options) (*Result, bool) {
 		r.New, ok2 = commit(fr.N)
 		r.AlsoUpstream, ok3 = commit(fr.A)
 		if !ok1 || !ok2 || !ok3 {
-			return nil, false
+			return nil, nil, false
 		}
 		out.Rows[i] = r
 	}
-	out.Stats.PatchIDsCached += out.Stats.PatchIDsComputed
-	out.Stats.PatchIDsComputed = 0
-	out.Details = append(out.Details, "review: the result of an earlier run of this review, from "+filepath.Base(path))
-	return out, true
+	return out, f.Notes, true
 }
 
-// saveResult caches res, which has no notes yet, unless something went
-// wrong on the way (a warning: the next run should try again).
-func saveResult(repo *git.Repo, res *Result, o Options) {
+// fromCache marks a result loadResult gave as such: its Stats count every
+// patch-id as cached, and -v says where it came from.
+func (r *Result) fromCache() {
+	r.Stats.PatchIDsCached += r.Stats.PatchIDsComputed
+	r.Stats.PatchIDsComputed = 0
+	r.Details = append(r.Details, "review: the result of an earlier run of this review")
+}
+
+// newTexts reports whether texts holds a note text known lacks.
+func newTexts(texts, known map[string]string) bool {
+	for blob := range texts {
+		if _, ok := known[blob]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// saveResult caches res, which has no notes yet, and the texts of its
+// notes by blob id, unless something went wrong on the way (a warning:
+// the next run should try again).
+func saveResult(repo *git.Repo, res *Result, o Options, notes map[string]string) {
 	path, ok := resultCachePath(repo, res, o)
 	if !ok || len(res.Warnings) > 0 {
 		return
 	}
-	f := resultFile{Old: res.Old, New: res.New, SkippedMerges: res.SkippedMerges, Details: res.Details, Stats: res.Stats}
+	f := resultFile{Old: res.Old, New: res.New, SkippedMerges: res.SkippedMerges, Details: res.Details, Stats: res.Stats, Notes: notes}
 	index := map[*Commit]int{}
 	ref := func(c *Commit) int {
 		if c == nil {

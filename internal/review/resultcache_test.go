@@ -85,6 +85,26 @@ func TestResultCacheRoundTrip(t *testing.T) {
 			if notes == 0 {
 				t.Error("the noted commit has no row")
 			}
+			// The note's text went into the result: the next run reads
+			// no note blob, only the notes list.
+			trace := filepath.Join(dir, "trace")
+			traced := *repo
+			traced.Env = append(append([]string{}, repo.Env...), "GIT_TRACE="+trace)
+			if _, err := Run(t.Context(), &traced, o); err != nil {
+				t.Fatal(err)
+			}
+			if data, err := os.ReadFile(trace); err != nil || !strings.Contains(string(data), "notes list") || strings.Contains(string(data), "cat-file") {
+				t.Errorf("a run with every note known asked git:\n%s%v", data, err)
+			}
+			// A changed note is a new blob: read, and shown.
+			if _, err := env.Git(fx.Dir, "notes", "add", "-f", "-m", "changed", noted); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range run().Rows {
+				if r.Old != nil && r.Old.SHA == noted && strings.TrimSpace(r.Note) != "changed" {
+					t.Errorf("changed note shows as %q", r.Note)
+				}
+			}
 			// Removed again: the cached result carries no note of its own.
 			if _, err := env.Git(fx.Dir, "notes", "remove", noted); err != nil {
 				t.Fatal(err)

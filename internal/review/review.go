@@ -69,11 +69,18 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cached, ok := loadResult(repo, res, o); ok {
-		nts.of(cached.queueCommits())
-		if err := applyNotes(cached, nts); err != nil {
+	if cached, known, ok := loadResult(repo, res, o); ok {
+		nts.of(cached.queueCommits(), known)
+		notes, err := nts.wait()
+		if err != nil {
 			return nil, err
 		}
+		// A note written or changed since: keep its text for next time.
+		if texts := nts.texts(); newTexts(texts, known) {
+			saveResult(repo, cached, o, texts)
+		}
+		cached.fromCache()
+		applyNotes(cached, notes)
 		return cached, nil
 	}
 	jobs := o.Jobs
@@ -95,7 +102,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	nts.of(append(append([]*Commit{}, old...), nw...))
+	nts.of(append(append([]*Commit{}, old...), nw...), nil)
 	// The drift check (drift.go) runs alongside; its findings are put on
 	// the rows once they exist.
 	drift := startDrift(ctx, repo, res, nw, o)
@@ -126,10 +133,14 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	res.Rows = m.rows(nil)
 	res.Details = m.notes
 	drift.attach()
-	saveResult(repo, res, o)
-	if err := applyNotes(res, nts); err != nil {
+	notes, err := nts.wait()
+	if err != nil {
 		return nil, err
 	}
+	// The texts of the notes go with the result: a later run reads a
+	// note only when its blob is new (the note was written or changed).
+	saveResult(repo, res, o, nts.texts())
+	applyNotes(res, notes)
 	return res, nil
 }
 
@@ -446,17 +457,25 @@ func sortedHashes(sg signature) []uint64 {
 // only, after wait returned.
 type notesRead struct {
 	cancel context.CancelFunc
-	want   chan []string
+	want   chan notesWanted
 	done   chan struct{}
+	list   []git.Note
 	notes  map[string]string
 	err    error
+}
+
+// notesWanted are the commits whose notes are wanted, and the texts
+// already known by blob id.
+type notesWanted struct {
+	shas  []string
+	known map[string]string
 }
 
 // startNotes lists the notes at once; the notes of the commits named by
 // of are read when it is called.
 func startNotes(ctx context.Context, repo *git.Repo) *notesRead {
 	ctx, cancel := context.WithCancel(ctx)
-	n := &notesRead{cancel: cancel, want: make(chan []string, 1), done: make(chan struct{})}
+	n := &notesRead{cancel: cancel, want: make(chan notesWanted, 1), done: make(chan struct{})}
 	go func() {
 		defer close(n.done)
 		list, err := notes.List(ctx, repo)
@@ -464,9 +483,10 @@ func startNotes(ctx context.Context, repo *git.Repo) *notesRead {
 			n.err = err
 			return
 		}
+		n.list = list
 		select {
-		case shas := <-n.want:
-			n.notes, n.err = notes.ReadListed(ctx, repo, list, shas)
+		case w := <-n.want:
+			n.notes, n.err = notes.ReadListed(ctx, repo, list, w.shas, w.known)
 		case <-ctx.Done():
 			n.err = ctx.Err()
 		}
@@ -474,18 +494,31 @@ func startNotes(ctx context.Context, repo *git.Repo) *notesRead {
 	return n
 }
 
-// of names the commits whose notes are wanted. Call it once.
-func (n *notesRead) of(commits []*Commit) {
+// of names the commits whose notes are wanted; known are texts by blob
+// id (notes.ReadListed), or nil. Call it once.
+func (n *notesRead) of(commits []*Commit, known map[string]string) {
 	shas := make([]string, len(commits))
 	for i, c := range commits {
 		shas[i] = c.SHA
 	}
-	n.want <- shas
+	n.want <- notesWanted{shas, known}
 }
 
 func (n *notesRead) wait() (map[string]string, error) {
 	<-n.done
 	return n.notes, n.err
+}
+
+// texts are the texts of the notes read, by blob id, for a later run to
+// pass to of. Call it after wait.
+func (n *notesRead) texts() map[string]string {
+	out := map[string]string{}
+	for _, l := range n.list {
+		if text, ok := n.notes[l.Object]; ok {
+			out[l.Blob] = text
+		}
+	}
+	return out
 }
 
 // stop cancels the read if it still runs and waits for it to end.
@@ -498,11 +531,7 @@ func (n *notesRead) stop() {
 // explanation in the new commit's note, and whether its message or note
 // names each drifted identifier. It sets every field the notes decide, so
 // rows computed without notes (or cached so) come out as with them.
-func applyNotes(res *Result, nr *notesRead) error {
-	nts, err := nr.wait()
-	if err != nil {
-		return err
-	}
+func applyNotes(res *Result, nts map[string]string) {
 	for i := range res.Rows {
 		r := &res.Rows[i]
 		if r.Old != nil {
@@ -520,7 +549,6 @@ func applyNotes(res *Result, nr *notesRead) error {
 			d.Mentioned = strings.Contains(r.New.Message, d.Ident) || strings.Contains(note, d.Ident)
 		}
 	}
-	return nil
 }
 
 // readUpstream returns the digest of the upstream range between the
