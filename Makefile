@@ -3,18 +3,22 @@
 GO ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN := $(CURDIR)/bin
+# No cgo: nothing here needs libc (os/user comes in with archive/tar, and
+# is never asked), and a static binary starts a few milliseconds sooner,
+# which is a tenth of a warm review.
+NOCGO := CGO_ENABLED=0
 
 .PHONY: all build test lint deps demo bench install rpm
 
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(NOCGO) $(GO) build -o $(BIN)/ ./cmd/...
 
 PREFIX ?= /usr/local
 
 install:
-	$(GO) install ./cmd/...
+	$(NOCGO) $(GO) install ./cmd/...
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
