@@ -54,6 +54,11 @@ type Options struct {
 	// one (resultcache.go). A result from the cache has no Between:
 	// callers that blame (the terminal UI, explain) leave it off.
 	ResultCache bool
+
+	// Notes, if set, is the notes list a caller started (StartNotes)
+	// while it opened the repository; Run reads the queue's notes with it
+	// and stops it.
+	Notes *Notes
 }
 
 // Run performs a review: it resolves the ranges, reads the two queues
@@ -63,8 +68,11 @@ type Options struct {
 func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	// The notes list needs no commit ids: it runs while everything else
 	// does, and only the reading of the queue's notes waits for them.
-	nts := startNotes(ctx, repo)
-	defer nts.stop()
+	nts := o.Notes
+	if nts == nil {
+		nts = StartNotes(ctx, repo)
+	}
+	defer nts.Stop()
 	res, err := resolveRanges(ctx, repo, o)
 	if err != nil {
 		return nil, err
@@ -450,12 +458,12 @@ func sortedHashes(sg signature) []uint64 {
 	return hs
 }
 
-// notesRead is the notes of the queue commits (the evidence a maintainer
+// Notes is the notes of the queue commits (the evidence a maintainer
 // left for drops; and a conflict explanation may be a note on the new
 // commit, as git review-rebase explain writes it there, without rewriting
 // history), read in the background. Its results are for wait's caller
 // only, after wait returned.
-type notesRead struct {
+type Notes struct {
 	cancel context.CancelFunc
 	want   chan notesWanted
 	done   chan struct{}
@@ -471,11 +479,13 @@ type notesWanted struct {
 	known map[string]string
 }
 
-// startNotes lists the notes at once; the notes of the commits named by
-// of are read when it is called.
-func startNotes(ctx context.Context, repo *git.Repo) *notesRead {
+// StartNotes lists the notes at once; the notes of the commits named by
+// of are read when it is called. The list needs no commit ids and no git
+// dir: repo may be a directory and environment only, not yet opened, so
+// that a caller runs the list alongside the rev-parse that opens it.
+func StartNotes(ctx context.Context, repo *git.Repo) *Notes {
 	ctx, cancel := context.WithCancel(ctx)
-	n := &notesRead{cancel: cancel, want: make(chan notesWanted, 1), done: make(chan struct{})}
+	n := &Notes{cancel: cancel, want: make(chan notesWanted, 1), done: make(chan struct{})}
 	go func() {
 		defer close(n.done)
 		list, err := notes.List(ctx, repo)
@@ -496,7 +506,7 @@ func startNotes(ctx context.Context, repo *git.Repo) *notesRead {
 
 // of names the commits whose notes are wanted; known are texts by blob
 // id (notes.ReadListed), or nil. Call it once.
-func (n *notesRead) of(commits []*Commit, known map[string]string) {
+func (n *Notes) of(commits []*Commit, known map[string]string) {
 	shas := make([]string, len(commits))
 	for i, c := range commits {
 		shas[i] = c.SHA
@@ -504,14 +514,14 @@ func (n *notesRead) of(commits []*Commit, known map[string]string) {
 	n.want <- notesWanted{shas, known}
 }
 
-func (n *notesRead) wait() (map[string]string, error) {
+func (n *Notes) wait() (map[string]string, error) {
 	<-n.done
 	return n.notes, n.err
 }
 
 // texts are the texts of the notes read, by blob id, for a later run to
 // pass to of. Call it after wait.
-func (n *notesRead) texts() map[string]string {
+func (n *Notes) texts() map[string]string {
 	out := map[string]string{}
 	for _, l := range n.list {
 		if text, ok := n.notes[l.Object]; ok {
@@ -521,8 +531,10 @@ func (n *notesRead) texts() map[string]string {
 	return out
 }
 
-// stop cancels the read if it still runs and waits for it to end.
-func (n *notesRead) stop() {
+// Stop cancels the read if it still runs and waits for it to end. Run
+// stops the Notes it is given; a caller that does not get to Run stops
+// them itself. Stopping twice is harmless.
+func (n *Notes) Stop() {
 	n.cancel()
 	<-n.done
 }

@@ -218,6 +218,12 @@ func run(ctx context.Context, o *Options) error {
 			}
 			resolve = []string{given.OldBase, given.OldTip, given.NewBase, given.NewTip}
 		}
+		// The notes list needs no git dir either: it runs alongside.
+		var notes *review.Notes
+		if !useTUI(o) {
+			notes = review.StartNotes(ctx, &git.Repo{Dir: o.IO.Dir, Env: o.IO.GitEnv})
+			defer notes.Stop()
+		}
 		var err error
 		if repo, err = openRepo(ctx, o.IO, "both queues", resolve...); err != nil {
 			return err
@@ -225,6 +231,7 @@ func run(ctx context.Context, o *Options) error {
 		if ropts, err = resolveRanges(ctx, repo, o); err != nil {
 			return err
 		}
+		ropts.Notes = notes
 	}
 	ropts.Paths, ropts.NoCache, ropts.NoSimilar, ropts.Jobs = o.Paths, o.NoCache, o.NoSimilar, o.Jobs
 	ropts.NoDrift = o.NoDrift
