@@ -20,7 +20,9 @@ package review
 //     in a pre-image that no earlier queue commit added (it is in the new
 //     base); the tokens of each commit are cached;
 //  2. one tree diff of the two bases gives the changed files with both
-//     blob ids; one cat-file reads the old blobs, which are tokenized here
+//     blob ids; the new versions of the queue's files among them drop
+//     what they hold (most identifiers a patch uses are used in the files
+//     it changes); one cat-file reads the old blobs, which are tokenized here
 //     (git grep matches each of many fixed strings separately: with
 //     hundreds it is minutes where this is a second);
 //  3. the identifiers found there are looked up in the new blobs of the
@@ -427,16 +429,35 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 	for _, c := range cands {
 		want[c] = true
 	}
-	// Step 1b: most identifiers a patch uses are used in the files it
-	// changes: drop those the new base's versions of them hold (a few
-	// hundred small files, where the changed files may be thousands).
-	var names []string
-	for _, f := range queueFiles {
-		if !strings.ContainsAny(f, "\n\x00") {
-			names = append(names, newBase+":"+f)
+	changes, err := repo.DiffTreeRaw(ctx, oldBase, newBase)
+	if err != nil {
+		return nil, "", err
+	}
+	var oldBlobs []string
+	var oldPaths []string
+	newBlob := map[string]string{}
+	for _, c := range changes {
+		if isFileMode(c.NewMode) && !isNullOID(c.NewOID) {
+			newBlob[c.Path] = c.NewOID
+		}
+		if isFileMode(c.OldMode) && !isNullOID(c.OldOID) {
+			oldBlobs = append(oldBlobs, c.OldOID)
+			oldPaths = append(oldPaths, c.Path)
 		}
 	}
-	err := repo.ReadObjects(ctx, names, git.ObjectOptions{}, func(obj git.Object) error {
+	// Step 2a: most identifiers a patch uses are used in the files it
+	// changes: drop those the new base's versions of them hold. Only the
+	// files upstream changed are read: an identifier of a file upstream
+	// left alone is in its old version too, which step 2b does not read,
+	// so it can only come back through another changed file, and then the
+	// guard (step 4) finds it where it always was.
+	var names []string
+	for _, f := range queueFiles {
+		if b, ok := newBlob[f]; ok {
+			names = append(names, b)
+		}
+	}
+	err = repo.ReadObjects(ctx, names, git.ObjectOptions{}, func(obj git.Object) error {
 		if !obj.Missing && obj.Type == "blob" && !isBinary(obj.Data) {
 			eachIdent(obj.Data, func(w []byte) {
 				if want[string(w)] {
@@ -451,25 +472,9 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 	}
 	inQueueFiles := len(cands) - len(want)
 	if len(want) == 0 {
-		return nil, fmt.Sprintf("all %d in the new base's versions of the queue's %d files", inQueueFiles, len(names)), nil
+		return nil, fmt.Sprintf("all %d in the new base's versions of the %d queue files upstream changed", inQueueFiles, len(names)), nil
 	}
-	changes, err := repo.DiffTreeRaw(ctx, oldBase, newBase)
-	if err != nil {
-		return nil, "", err
-	}
-	// Step 2: which candidates the old versions of the changed files hold.
-	var oldBlobs []string
-	var oldPaths []string
-	newBlob := map[string]string{}
-	for _, c := range changes {
-		if isFileMode(c.NewMode) && !isNullOID(c.NewOID) {
-			newBlob[c.Path] = c.NewOID
-		}
-		if isFileMode(c.OldMode) && !isNullOID(c.OldOID) {
-			oldBlobs = append(oldBlobs, c.OldOID)
-			oldPaths = append(oldPaths, c.Path)
-		}
-	}
+	// Step 2b: which candidates the old versions of the changed files hold.
 	files, err := scanBlobs(ctx, repo, oldBlobs, oldPaths, newWordSet(want))
 	if err != nil {
 		return nil, "", fmt.Errorf("read the old base's changed files: %w", err)
@@ -533,7 +538,7 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 			}
 		}
 	}
-	steps := fmt.Sprintf("%d in the new base's versions of the queue's %d files; of the others %d in the old base's %d changed files, %d gone from the new ones",
+	steps := fmt.Sprintf("%d in the new base's versions of the %d queue files upstream changed; of the others %d in the old base's %d changed files, %d gone from the new ones",
 		inQueueFiles, len(names), inOld, len(oldBlobs), gone)
 	// Step 5: who removed each, and what took its place.
 	out := make([]removedIdent, len(survivors))

@@ -232,3 +232,47 @@ func FuzzRenameIn(f *testing.F) {
 		_ = readQueueTokens(strings.NewReader(string(patch)), func(string, queueTokens) {})
 	})
 }
+
+// A queue patch to a file upstream left alone may use what that file
+// defines, even where upstream removed it from another file: the new
+// base's version of the untouched file is not read (step 2a reads only
+// the queue files upstream changed), and the guard still finds the name
+// there. A name of a queue file upstream changed is dropped by step 2a.
+func TestDriftUnchangedQueueFile(t *testing.T) {
+	s := repos.NewScratch(t)
+	filler := strings.Repeat("/* filler */\n", 12)
+	s.Write("lib/keep.c", "int keep_me(void)\n{\n\treturn 1;\n}\n"+filler+"int user(void)\n{\n\treturn 0;\n}\n")
+	s.Write("lib/gone.c", "int keep_me(void);\n\nint gone(void)\n{\n\treturn keep_me();\n}\n")
+	s.Write("lib/busy.c", "int busy_helper(void)\n{\n\treturn 2;\n}\n"+filler+"int busy(void)\n{\n\treturn 0;\n}\n")
+	s.Git("add", "-A")
+	s.Git("commit", "-qm", "base")
+	s.Git("tag", "v1")
+	s.Git("branch", "queue-old")
+	s.Write("lib/gone.c", "int gone(void)\n{\n\treturn 1;\n}\n")
+	s.Write("lib/busy.c", "/* busy things */\nint busy_helper(void)\n{\n\treturn 2;\n}\n"+filler+"int busy(void)\n{\n\treturn 0;\n}\n")
+	s.Git("commit", "-qam", "gone: keep_me is not needed here")
+	s.Git("tag", "v2")
+	s.Git("checkout", "-qb", "queue-new")
+	s.Write("lib/keep.c", "int keep_me(void)\n{\n\treturn 1;\n}\n"+filler+"int user(void)\n{\n\treturn keep_me();\n}\n")
+	s.Write("lib/busy.c", "/* busy things */\nint busy_helper(void)\n{\n\treturn 2;\n}\n"+filler+"int busy(void)\n{\n\treturn busy_helper();\n}\n")
+	s.Git("commit", "-qam", "lib: use what is there")
+	repo := &git.Repo{Dir: s.Dir, GitDir: filepath.Join(s.Dir, ".git"), CommonDir: filepath.Join(s.Dir, ".git"), Env: s.Env.Vars}
+	res, err := Run(context.Background(), repo, Options{OldBase: "v1", OldTip: "queue-old", NewBase: "v2", NewTip: "queue-new", NoCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Rows {
+		if len(r.Drift) > 0 {
+			t.Errorf("drift %+v", r.Drift)
+		}
+	}
+	var steps string
+	for _, d := range res.Details {
+		if strings.HasPrefix(d, "drift: ") {
+			steps = d
+		}
+	}
+	if !strings.Contains(steps, "1 in the new base's versions of the 1 queue files upstream changed; of the others 1 in the old base's 2 changed files, 1 gone from the new ones") {
+		t.Errorf("steps: %s", steps)
+	}
+}
