@@ -73,6 +73,21 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 			fmt.Fprintf(log, "patch %d (%s): %s\n", p.Num, p.File, how)
 		}
 	}
+	if start == len(rev.Patches) && start > 0 && prep == nil {
+		// Every patch was written again from the revision before: there
+		// is nothing to apply, so no worktree to check out (a kernel's
+		// 70,000 files) just to read its HEAD.
+		for _, p := range rev.Patches {
+			logf(p, ByReuse)
+		}
+		if patches, err = code.RevList(ctx, git.LogOptions{Include: []string{from}, Exclude: []string{base}, Reverse: true}); err != nil {
+			return "", nil, err
+		}
+		if len(patches) == len(rev.Patches) {
+			reuse.add(base, keys, patches)
+		}
+		return from, patches, nil
+	}
 	tmp, err := os.MkdirTemp("", "git-import-srpm-")
 	if err != nil {
 		return "", nil, err

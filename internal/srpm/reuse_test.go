@@ -64,10 +64,13 @@ func TestReuseGivesTheSameCommits(t *testing.T) {
 	}
 	g(m.SRPM, "add", "-A")
 	revs = append(revs, commit("4", names))
+	// The fourth changes no patch: all are written again, and nothing is
+	// applied (no worktree is made).
+	revs = append(revs, commit("5", names))
 
 	shared := open(m.Code)
 	reuse := &Reuse{}
-	wantReused := []int{0, 20, 9}
+	wantReused := []int{0, 20, 9, 30}
 	for i, sha := range revs {
 		rev, err := Read(ctx, open(m.SRPM), sha, ReadOptions{})
 		if err != nil {
