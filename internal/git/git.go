@@ -169,7 +169,41 @@ func (r *Repo) env(readOnly bool) []string {
 	if readOnly {
 		env = append(env, "GIT_OPTIONAL_LOCKS=0")
 	}
-	return append(env, r.Env...)
+	return withTuning(append(env, r.Env...))
+}
+
+// tuning is configuration every git we run gets, as if by git -c.
+//
+// core.deltaBaseCacheLimit: git keeps the inflated bases of deltas (96 MB
+// by default) in case another object needs them. The reviews stream
+// through thousands of distinct objects once (the queues' diffs, the
+// upstream walk, blobs by the thousand), so the cache mostly grows, and
+// every page it grows into is a page fault, which costs tens of
+// microseconds on a virtual machine. Measured on the kernel-scale
+// benchmark (bench/run.sh, 2-core VM): diff-tree of both queues 744 ->
+// 585 ms, the upstream walk 955 -> 690 ms, cat-file of 45 MB of blobs 265
+// -> 160 ms, a cold review 3.9 -> 2.5 s. Smaller limits lose on the walk,
+// whose trees do want their bases.
+const tuning = "'core.deltabasecachelimit=8m'"
+
+// withTuning puts tuning in front of the GIT_CONFIG_PARAMETERS env already
+// holds (git passes its -c options on in that variable), so that a value
+// the user gave there wins.
+func withTuning(env []string) []string {
+	const key = "GIT_CONFIG_PARAMETERS="
+	theirs := ""
+	out := env[:0]
+	for _, kv := range env {
+		if strings.HasPrefix(kv, key) {
+			theirs = strings.TrimPrefix(kv, key)
+			continue
+		}
+		out = append(out, kv)
+	}
+	if theirs != "" {
+		return append(out, key+tuning+" "+theirs)
+	}
+	return append(out, key+tuning)
 }
 
 func (r *Repo) spec(readOnly bool, args []string) proc.Cmd {
