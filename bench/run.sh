@@ -8,5 +8,5 @@
 # --upstream=5000 --queue=200 for a smaller kernel-scale repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CGO_ENABLED=0 go build -o bin/ ./cmd/git-review-rebase
+CGO_ENABLED=0 go build -tags urfave_cli_no_docs -o bin/ ./cmd/git-review-rebase
 exec go run ./bench/reviewbench -bin bin -dir bench/out "$@"
