@@ -331,6 +331,7 @@ type tokenSink struct {
 	mu    sync.Mutex
 	toks  map[string]queueTokens
 	ready chan struct{}
+	once  sync.Once
 }
 
 func newTokenSink() *tokenSink {
@@ -361,10 +362,11 @@ func (s *tokenSink) alias(c, r string) {
 	s.mu.Unlock()
 }
 
-// done says the pass is over: the drift check may read the tokens.
+// done says the pass is over: the drift check may read the tokens. Only
+// the first call counts.
 func (s *tokenSink) done() {
 	if s != nil {
-		close(s.ready)
+		s.once.Do(func() { close(s.ready) })
 	}
 }
 

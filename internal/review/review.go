@@ -117,7 +117,6 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	defer drift.stop()
 	ids := newIDService(repo, jobs, o.NoCache, func(d, _ int) { progress("computing patch-ids", d, 0) })
 	deltas, sigs, ups, err := queueIDs(ctx, ids, old, nw, raw, up, drift.sink)
-	drift.sink.done()
 	if err != nil {
 		return nil, err
 	}
@@ -342,21 +341,26 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 			err := ids.getObserved(ctx, diff, observe)
 			if err != nil {
 				up.cancel() // the review has failed: do not wait for the walk
+				return err
 			}
-			return err
+			for c, r := range alias {
+				ids.alias(c, r)
+				deltas.alias(c, r)
+				tokens.alias(c, r)
+				if sg, ok := sigs[r]; ok {
+					sigs[c] = sg
+				}
+			}
+			// The drift check needs the tokens only: it starts now, while
+			// the upstream walk may still run (at kernel scale it ends
+			// last).
+			tokens.done()
+			return nil
 		},
 		func() (e error) { ups, e = up.wait(); return },
 	)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	for c, r := range alias {
-		ids.alias(c, r)
-		deltas.alias(c, r)
-		tokens.alias(c, r)
-		if sg, ok := sigs[r]; ok {
-			sigs[c] = sg
-		}
 	}
 	// The queues' ids are known now; the prefilter keys its verdicts on them.
 	for _, set := range [][]*Commit{old, nw} {
