@@ -18,16 +18,8 @@ import (
 func TestResultCacheRoundTrip(t *testing.T) {
 	for _, name := range []string{repos.SplitThree, repos.SquashTwo, repos.FixupFolded} {
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			env, err := repos.NewEnv(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fx, err := repos.Split(env, filepath.Join(dir, "repo"), name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			repo := &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+			fx, repo := splitFixture(t, name)
+			env, dir := fx.Env, t.TempDir()
 			o := Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip, ResultCache: true}
 			run := func() *Result {
 				t.Helper()

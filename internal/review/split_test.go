@@ -34,8 +34,9 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// splitReview builds one of the split fixtures and reviews it.
-func splitReview(t *testing.T, name string) (*repos.Fixture, *Result) {
+// splitFixture builds one of the split fixtures, and the Repo to review
+// it in.
+func splitFixture(t *testing.T, name string) (*repos.Fixture, *git.Repo) {
 	t.Helper()
 	dir := t.TempDir()
 	env, err := repos.NewEnv(dir)
@@ -46,7 +47,13 @@ func splitReview(t *testing.T, name string) (*repos.Fixture, *Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo := &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+	return fx, &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+}
+
+// splitReview builds one of the split fixtures and reviews it.
+func splitReview(t *testing.T, name string) (*repos.Fixture, *Result) {
+	t.Helper()
+	fx, repo := splitFixture(t, name)
 	res, err := Run(t.Context(), repo, Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip, NoCache: true})
 	if err != nil {
 		t.Fatal(err)
