@@ -6,7 +6,6 @@ import (
 	"encoding/gob"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/sealed"
@@ -66,7 +65,7 @@ const queueCacheKeep = 16
 
 func queueCachePath(repo *git.Repo, base, tip string, paths []string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", base, tip, strings.Join(paths, "\x00"))
+	fmt.Fprintf(h, "%s\x00%s\x00%s", base, tip, pathsKey(repo, paths))
 	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("queue-%x", h.Sum(nil)[:10]))
 }
 

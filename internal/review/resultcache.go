@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/sealed"
@@ -69,7 +68,7 @@ func resultCachePath(repo *git.Repo, res *Result, o Options) (string, bool) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", exe, st.Size(), st.ModTime().UnixNano())
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip)
-	fmt.Fprintf(h, "%d\x00%s\x00%t\x00%t", len(o.Paths), strings.Join(o.Paths, "\x00"), o.NoSimilar, o.NoDrift)
+	fmt.Fprintf(h, "%d\x00%s\x00%t\x00%t", len(o.Paths), pathsKey(repo, o.Paths), o.NoSimilar, o.NoDrift)
 	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("result-%x", h.Sum(nil)[:10])), true
 }
 

@@ -105,7 +105,7 @@ const upCacheKeep = 8
 
 func upCachePath(repo *git.Repo, oldBase, newBase string, paths []string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", oldBase, newBase, strings.Join(paths, "\x00"))
+	fmt.Fprintf(h, "%s\x00%s\x00%s", oldBase, newBase, pathsKey(repo, paths))
 	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("upstream-%x", h.Sum(nil)[:10]))
 }
 
@@ -135,6 +135,20 @@ func saveUpCache(path string, entries []upEntry) error {
 	}
 	pruneCache(filepath.Dir(path), "upstream-", upCacheKeep)
 	return nil
+}
+
+// pathsKey is what paths name, for a cache key: git reads them relative
+// to the directory it runs in, so "-- f" from the top and from a
+// subdirectory are other reviews.
+func pathsKey(repo *git.Repo, paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	dir, err := filepath.Abs(repo.Dir)
+	if err != nil {
+		dir = repo.Dir
+	}
+	return dir + "\x00" + strings.Join(paths, "\x00")
 }
 
 // pruneCache keeps the keep most recently written files named prefix* in

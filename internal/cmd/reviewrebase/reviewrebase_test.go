@@ -279,6 +279,14 @@ func TestSameAndPaths(t *testing.T) {
 	if r.code != 0 || len(lines) != 3 || !strings.Contains(r.stdout, "rename waldo") || !strings.Contains(r.stdout, "fred.sh executable") {
 		t.Errorf("-- scripts/: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// Paths are relative to where the command runs: from scripts/ itself,
+	// "scripts/" names nothing, whatever the caches hold from the top.
+	sub := filepath.Join(fx.Dir, "scripts")
+	want := runIn(t, fx, sub, "--no-cache", fx.OldTag+"..queue-old", fx.NewTag+"..queue-new", "--", "scripts/")
+	got := runIn(t, fx, sub, fx.OldTag+"..queue-old", fx.NewTag+"..queue-new", "--", "scripts/")
+	if got.code != want.code || got.stdout != want.stdout || got.stderr != want.stderr || want.code != 2 {
+		t.Errorf("from scripts/: exit %d\n%s%s\nwithout the caches: exit %d\n%s%s", got.code, got.stdout, got.stderr, want.code, want.stdout, want.stderr)
+	}
 }
 
 func TestBadInput(t *testing.T) {
