@@ -71,7 +71,8 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	return OpenWith(ctx, dir, OpenOptions{})
 }
 
-// OpenWith is Open with options.
+// OpenWith is Open with options: the environment, and revisions to resolve
+// in the same git process.
 func OpenWith(ctx context.Context, dir string, o OpenOptions) (*Repo, error) {
 	// git run in a missing directory fails in exec with the whole command
 	// line; say what is wrong instead.
@@ -188,7 +189,9 @@ const tuning = "'core.deltabasecachelimit=8m'"
 
 // withTuning puts tuning in front of the GIT_CONFIG_PARAMETERS env already
 // holds (git passes its -c options on in that variable), so that a value
-// the user gave there wins.
+// the user gave with git -c wins. One in a configuration file does not:
+// -c options beat files, and reading the user's configuration first
+// would cost a git process on every run for a key few people set.
 func withTuning(env []string) []string {
 	const key = "GIT_CONFIG_PARAMETERS="
 	theirs := ""

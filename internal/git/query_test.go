@@ -140,20 +140,28 @@ func TestOpenWithResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	sub := filepath.Join(r.Dir, "src")
-	p, err := git.OpenWith(ctx, sub, git.OpenOptions{Env: r.Env, Resolve: revs})
+	trace := filepath.Join(t.TempDir(), "trace")
+	p, err := git.OpenWith(ctx, sub, git.OpenOptions{Env: append(slices.Clone(r.Env), "GIT_TRACE="+trace), Resolve: revs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.GitDir != r.GitDir || p.CommonDir != r.CommonDir || p.Dir != sub {
 		t.Errorf("opened %+v, want the repository of %+v", p, r)
 	}
-	got, shallow, err := p.ResolveCommitsShallow(ctx, revs...)
-	if err != nil || shallow || !slices.Equal(got, want) {
-		t.Errorf("primed: %q shallow %v %v, want %q", got, shallow, err, want)
+	gits := func() int {
+		data, _ := os.ReadFile(trace)
+		return strings.Count(string(data), "trace: built-in: git rev-parse")
 	}
-	got[0] = "changed by the caller"
-	if again, _, _ := p.ResolveCommitsShallow(ctx, revs...); again[0] != want[0] {
-		t.Error("the caller's slice is the primed one")
+	if n := gits(); n != 1 {
+		t.Fatalf("%d rev-parses to open", n)
+	}
+	got, shallow, err := p.ResolveCommitsShallow(ctx, revs...)
+	if err != nil || shallow || !slices.Equal(got, want) || gits() != 1 {
+		t.Errorf("primed: %q shallow %v %v, %d rev-parses; want %q from the first", got, shallow, err, gits(), want)
+	}
+	// The primed answer serves once: the same question again asks git.
+	if again, _, err := p.ResolveCommitsShallow(ctx, revs...); err != nil || !slices.Equal(again, want) || gits() != 2 {
+		t.Errorf("asked again: %q %v, %d rev-parses", again, err, gits())
 	}
 	// Other revisions are asked of git.
 	if got, _, err := p.ResolveCommitsShallow(ctx, "HEAD"); err != nil || got[0] != want[1] {

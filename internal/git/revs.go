@@ -106,7 +106,9 @@ func (r *Repo) ResolveCommits(ctx context.Context, revs ...string) ([]string, er
 // it falls back to them, to name the revision that failed.
 func (r *Repo) ResolveCommitsShallow(ctx context.Context, revs ...string) (shas []string, shallow bool, err error) {
 	if p := r.primed; p != nil && slices.Equal(p.revs, revs) {
-		return append([]string{}, p.shas...), p.shallow, nil
+		// Once: a Repo may live on (the terminal UI) while refs move.
+		r.primed = nil
+		return p.shas, p.shallow, nil
 	}
 	args := []string{"rev-parse", "--is-shallow-repository"}
 	for _, rev := range revs {

@@ -106,7 +106,6 @@ func driftOffenders(r *Row) []Offender {
 // rest of the review goes on.
 type driftStage struct {
 	res      *Result
-	nw       []*Commit
 	sink     *tokenSink // nil when drift is off
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -120,7 +119,7 @@ type driftStage struct {
 // return (Run defers it).
 func startDrift(ctx context.Context, repo *git.Repo, res *Result, nw []*Commit, o Options) *driftStage {
 	ctx, cancel := context.WithCancel(ctx)
-	d := &driftStage{res: res, nw: nw, cancel: cancel}
+	d := &driftStage{res: res, cancel: cancel}
 	if o.NoDrift {
 		return d
 	}
@@ -331,7 +330,6 @@ type tokenSink struct {
 	mu    sync.Mutex
 	toks  map[string]queueTokens
 	ready chan struct{}
-	once  sync.Once
 }
 
 func newTokenSink() *tokenSink {
@@ -362,11 +360,11 @@ func (s *tokenSink) alias(c, r string) {
 	s.mu.Unlock()
 }
 
-// done says the pass is over: the drift check may read the tokens. Only
-// the first call counts.
+// done says the pass is over: the drift check may read the tokens. Call
+// it once.
 func (s *tokenSink) done() {
 	if s != nil {
-		s.once.Do(func() { close(s.ready) })
+		close(s.ready)
 	}
 }
 
@@ -900,7 +898,7 @@ func isFileMode(m uint32) bool { return m&0o170000 == 0o100000 }
 
 // driftByCommit turns the identifiers removed upstream into the drifts of
 // each new-queue commit adding them (whether the commit mentions each is
-// for attach, which has the notes). A chain is left out when one of its
+// for applyNotes, which has the notes). A chain is left out when one of its
 // words is reported too (dev->priv_flags when priv_flags is gone).
 func driftByCommit(nw []*Commit, toks map[string]queueTokens, removed []removedIdent) map[string][]Drift {
 	byIdent := make(map[string]removedIdent, len(removed))

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
+	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/sealed"
@@ -19,13 +21,17 @@ import (
 // --check again; CI reruns on an unchanged queue) needs one rev-parse,
 // the notes and this file, where the stage caches still cost a decode of
 // the upstream digest and the matching. The program is named by the
-// size and time of its executable: a rebuilt or upgraded git
+// inode, size and time of its executable: a rebuilt or upgraded git
 // review-rebase, whose matching may differ, does not see the results of
-// the one before.
+// the one before (go build and package managers write a new file, so even
+// a binary of the same size and a pinned time has a new inode).
 
 const resultCacheVersion = "pqtools review result v1\n"
 
-// resultCacheKeep bounds how many results stay cached.
+// resultCacheKeep bounds how many results stay cached: a maintainer goes
+// back and forth between a few reviews (options, layers, the previous
+// rebase), and a kernel's result is 400 KB. A result used is kept as if
+// written then.
 const resultCacheKeep = 8
 
 // resultFile is a Result without pointers, which gob would copy apart:
@@ -43,11 +49,12 @@ type resultFile struct {
 	Notes map[string]string
 }
 
-// resultRow is a Row whose Old, New and AlsoUpstream are in O, N and A:
-// 1 + their index in resultFile.Commits, or 0 for none.
+// resultRow is a Row whose Old, New and AlsoUpstream are in OldRef,
+// NewRef and AlsoRef: 1 + their index in resultFile.Commits, or 0 for
+// none.
 type resultRow struct {
-	Row     Row
-	O, N, A int
+	Row                     Row
+	OldRef, NewRef, AlsoRef int
 }
 
 // resultCachePath returns where the result of the review of res's ranges
@@ -66,7 +73,11 @@ func resultCachePath(repo *git.Repo, res *Result, o Options) (string, bool) {
 		return "", false
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", exe, st.Size(), st.ModTime().UnixNano())
+	var inode uint64
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		inode = uint64(sys.Ino)
+	}
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00", exe, inode, st.Size(), st.ModTime().UnixNano())
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip)
 	fmt.Fprintf(h, "%d\x00%s\x00%t\x00%t", len(o.Paths), pathsKey(repo, o.Paths), o.NoSimilar, o.NoDrift)
 	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("result-%x", h.Sum(nil)[:10])), true
@@ -104,14 +115,17 @@ func loadResult(repo *git.Repo, res *Result, o Options) (*Result, map[string]str
 	for i, fr := range f.Rows {
 		r := fr.Row
 		var ok1, ok2, ok3 bool
-		r.Old, ok1 = commit(fr.O)
-		r.New, ok2 = commit(fr.N)
-		r.AlsoUpstream, ok3 = commit(fr.A)
+		r.Old, ok1 = commit(fr.OldRef)
+		r.New, ok2 = commit(fr.NewRef)
+		r.AlsoUpstream, ok3 = commit(fr.AlsoRef)
 		if !ok1 || !ok2 || !ok3 {
 			return nil, nil, false
 		}
 		out.Rows[i] = r
 	}
+	// Pruning keeps the newest files: a result in use stays.
+	now := time.Now()
+	os.Chtimes(path, now, now)
 	return out, f.Notes, true
 }
 
@@ -133,15 +147,16 @@ func newTexts(texts, known map[string]string) bool {
 	return false
 }
 
-// saveResult caches res, which has no notes yet, and the texts of its
-// notes by blob id, unless something went wrong on the way (a warning:
-// the next run should try again).
-func saveResult(repo *git.Repo, res *Result, o Options, notes map[string]string) {
+// saveResult caches res, which has no notes yet, with details (what -v
+// says of the result itself, not of the work that found it) and the texts
+// of its notes by blob id; unless something went wrong on the way (a
+// warning: the next run should try again).
+func saveResult(repo *git.Repo, res *Result, o Options, details []string, notes map[string]string) {
 	path, ok := resultCachePath(repo, res, o)
 	if !ok || len(res.Warnings) > 0 {
 		return
 	}
-	f := resultFile{Old: res.Old, New: res.New, SkippedMerges: res.SkippedMerges, Details: res.Details, Stats: res.Stats, Notes: notes}
+	f := resultFile{Old: res.Old, New: res.New, SkippedMerges: res.SkippedMerges, Details: details, Stats: res.Stats, Notes: notes}
 	index := map[*Commit]int{}
 	ref := func(c *Commit) int {
 		if c == nil {
@@ -156,7 +171,7 @@ func saveResult(repo *git.Repo, res *Result, o Options, notes map[string]string)
 	}
 	f.Rows = make([]resultRow, len(res.Rows))
 	for i, r := range res.Rows {
-		fr := resultRow{O: ref(r.Old), N: ref(r.New), A: ref(r.AlsoUpstream)}
+		fr := resultRow{OldRef: ref(r.Old), NewRef: ref(r.New), AlsoRef: ref(r.AlsoUpstream)}
 		r.Old, r.New, r.AlsoUpstream = nil, nil, nil
 		fr.Row = r
 		f.Rows[i] = fr

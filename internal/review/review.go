@@ -77,19 +77,8 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cached, known, ok := loadResult(repo, res, o); ok {
-		nts.of(cached.queueCommits(), known)
-		notes, err := nts.wait()
-		if err != nil {
-			return nil, err
-		}
-		// A note written or changed since: keep its text for next time.
-		if texts := nts.texts(); newTexts(texts, known) {
-			saveResult(repo, cached, o, texts)
-		}
-		cached.fromCache()
-		applyNotes(cached, notes)
-		return cached, nil
+	if cached, ok, err := reuseResult(repo, res, o, nts); ok || err != nil {
+		return cached, err
 	}
 	jobs := o.Jobs
 	if jobs <= 0 {
@@ -110,7 +99,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	nts.of(append(append([]*Commit{}, old...), nw...), nil)
+	nts.request(append(append([]*Commit{}, old...), nw...), nil)
 	// The drift check (drift.go) runs alongside; its findings are put on
 	// the rows once they exist.
 	drift := startDrift(ctx, repo, res, nw, o)
@@ -139,6 +128,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	// again), so they are put on the rows last, on a hit as well.
 	res.Rows = m.rows(nil)
 	res.Details = m.notes
+	// The matching's details are the result's; drift's say how its steps
+	// went this time, which a cached result does not repeat.
+	details := slices.Clone(res.Details)
 	drift.attach()
 	notes, err := nts.wait()
 	if err != nil {
@@ -146,9 +138,30 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	}
 	// The texts of the notes go with the result: a later run reads a
 	// note only when its blob is new (the note was written or changed).
-	saveResult(repo, res, o, nts.texts())
+	saveResult(repo, res, o, details, nts.texts())
 	applyNotes(res, notes)
 	return res, nil
+}
+
+// reuseResult is Run's answer from the result cache (resultcache.go),
+// with the notes of now; false when there is none to reuse.
+func reuseResult(repo *git.Repo, res *Result, o Options, nts *Notes) (*Result, bool, error) {
+	cached, known, ok := loadResult(repo, res, o)
+	if !ok {
+		return nil, false, nil
+	}
+	nts.request(cached.queueCommits(), known)
+	notes, err := nts.wait()
+	if err != nil {
+		return nil, false, err
+	}
+	// A note written or changed since: keep its text for next time.
+	if texts := nts.texts(); newTexts(texts, known) {
+		saveResult(repo, cached, o, cached.Details, texts)
+	}
+	cached.fromCache()
+	applyNotes(cached, notes)
+	return cached, true, nil
 }
 
 // resolveRanges refuses shallow repositories (their history is cut, so a
@@ -484,7 +497,7 @@ type notesWanted struct {
 }
 
 // StartNotes lists the notes at once; the notes of the commits named by
-// of are read when it is called. The list needs no commit ids and no git
+// request are read when it is called. The list needs no commit ids and no git
 // dir: repo may be a directory and environment only, not yet opened, so
 // that a caller runs the list alongside the rev-parse that opens it.
 func StartNotes(ctx context.Context, repo *git.Repo) *Notes {
@@ -508,9 +521,9 @@ func StartNotes(ctx context.Context, repo *git.Repo) *Notes {
 	return n
 }
 
-// of names the commits whose notes are wanted; known are texts by blob
-// id (notes.ReadListed), or nil. Call it once.
-func (n *Notes) of(commits []*Commit, known map[string]string) {
+// request names the commits whose notes are wanted; known are texts by
+// blob id (notes.ReadListed), or nil. Call it once.
+func (n *Notes) request(commits []*Commit, known map[string]string) {
 	shas := make([]string, len(commits))
 	for i, c := range commits {
 		shas[i] = c.SHA

@@ -44,6 +44,10 @@ func TestDriftGolden(t *testing.T) {
 	if w := runIn(t, fx, fx.Dir, append([]string{"-v", "--format=json"}, args...)...); !strings.Contains(w.stderr, "all cached") || w.stdout != j.stdout {
 		t.Errorf("second run:\n%s", w.stderr)
 	}
+	// The whole result, cached by that run, says the same.
+	if w := runIn(t, fx, fx.Dir, append([]string{"-v", "--format=json"}, args...)...); !strings.Contains(w.stderr, "the result of an earlier run") || w.stdout != j.stdout {
+		t.Errorf("from the result cache:\n%s", w.stderr)
+	}
 	n := runIn(t, fx, fx.Dir, append([]string{"--no-drift"}, args...)...)
 	if n.code != 0 || strings.Contains(n.stdout, "drift") {
 		t.Errorf("--no-drift: exit %d\n%s", n.code, n.stdout)

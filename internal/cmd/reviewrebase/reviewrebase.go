@@ -209,14 +209,14 @@ func run(ctx context.Context, o *Options) error {
 		fmt.Fprintf(o.IO.ErrOut, "demo: reviewing %s..queue-old %s..queue-new in a generated repository\n", fx.OldTag, fx.NewTag)
 	} else {
 		// With both ranges given, the four revisions are known before the
-		// repository is: one rev-parse finds it and resolves them.
+		// repository is: one rev-parse finds it and resolves them. A range
+		// that does not parse is left for after the repository, so that
+		// outside one that is still what is said first.
 		var resolve []string
 		if len(o.Args) == 2 {
-			given, err := resolveRanges(ctx, nil, o)
-			if err != nil {
-				return err
+			if given, err := resolveRanges(ctx, nil, o); err == nil {
+				resolve = []string{given.OldBase, given.OldTip, given.NewBase, given.NewTip}
 			}
-			resolve = []string{given.OldBase, given.OldTip, given.NewBase, given.NewTip}
 		}
 		// The notes list needs no git dir either: it runs alongside.
 		var notes *review.Notes
