@@ -349,7 +349,7 @@ func BenchmarkMergeSpecSmall(b *testing.B) {
 	}
 }
 
-func TestPrepNumber(t *testing.T) {
+func TestPatchLineNumber(t *testing.T) {
 	for _, c := range []struct {
 		text   string
 		at     int
@@ -368,9 +368,19 @@ func TestPrepNumber(t *testing.T) {
 		{"%autosetup -p1", 0, "", 0},
 		{"%patchlist", 0, "", 0},
 	} {
-		at, digits, n := prepNumber(c.text)
+		at, digits, n := patchLineNumber(c.text)
 		if at != c.at || digits != c.digits || n != c.n {
 			t.Errorf("%q: %d %q %d, want %d %q %d", c.text, at, digits, n, c.at, c.digits, c.n)
 		}
 	}
+}
+
+// patchLineNumber is what MergeSpec reads on a %patch line: the offset and
+// digits of its one number, and how many patches the line names.
+func patchLineNumber(text string) (at int, digits string, n int) {
+	refs, ok := parsePatchLine(text)
+	if r, one := onePatch(refs, ok); one {
+		return r.start, text[r.start:r.end], 1
+	}
+	return 0, "", len(refs)
 }
