@@ -112,7 +112,7 @@ func explained(text, caller string) bool {
 		"renumber": "bundled unicode",
 		"refs":     "nonnum unicode line6",
 		"comment":  "nonnum unicode line6",
-		"follow":   "nonnum continued bundled unicode line6",
+		"follow":   "nonnum badopt nonumber continued bundled unicode line6",
 	}[caller]
 	for _, l := range joinLogical(splitLines(text)) {
 		name, rest := directive(trimLeftSpace(l.text))
@@ -123,6 +123,8 @@ func explained(text, caller string) bool {
 		var has []string
 		if !ok {
 			has = append(has, "badopt")
+		} else if len(refs) == 0 {
+			has = append(has, "nonumber")
 		}
 		for _, r := range refs {
 			if r.num < 0 {
