@@ -244,10 +244,10 @@ func commentPrep(lines []string, gone []int, res *EditResult) error {
 	// good all the same.
 	_, _, preps, _ := scanDecls(lines, "")
 	for _, p := range preps {
-		if p.auto || !p.ok {
+		if p.auto || p.err != nil {
 			continue
 		}
-		if r, ok := onePatch(p.refs, p.ok); ok {
+		if r, ok := onePatch(p.refs, p.err); ok {
 			if isGone[r.num] && !strings.Contains(p.text, "\n") {
 				o := lines[p.line-1]
 				text := "#" + strings.ReplaceAll(content(o), "%", "%%")

@@ -260,7 +260,7 @@ func Insert(src []byte, ins []Insertion, iopts InsertOptions, opts *Options) (*I
 		changedNums[r.New] = true
 	}
 	for _, p := range preps {
-		if r, ok := onePatch(p.refs, p.ok); ok && changedNums[r.num] {
+		if r, ok := onePatch(p.refs, p.err); ok && changedNums[r.num] {
 			res.PrepLines = append(res.PrepLines, p.line)
 		}
 	}
@@ -387,7 +387,7 @@ func followPrep(lines []string, preps []prepLine, after, next int, shifted map[i
 		if strings.Contains(p.text, "\n") {
 			return nil, lineErrf(p.line, ErrPrepLayout, "a %%patch line continued over several lines; add patches %s to %%prep by hand", joinNums(news))
 		}
-		r, ok := onePatch(p.refs, p.ok)
+		r, ok := onePatch(p.refs, p.err)
 		if !ok && len(p.refs) > 1 {
 			return nil, lineErrf(p.line, ErrPrepLayout, "%%patch line applies several patches (%s); add patches %s to %%prep by hand", trimSpace(p.text), joinNums(news))
 		}

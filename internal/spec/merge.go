@@ -156,12 +156,12 @@ func readMergeSide(src []byte, marker string) (*mergeSide, error) {
 		}
 	}
 	for _, p := range preps {
-		if p.auto || p.ok && len(p.refs) == 0 {
+		if p.auto || p.err == nil && len(p.refs) == 0 {
 			continue
 		}
 		phys := p.line - 1
 		// Only a number on the first physical line can be rewritten.
-		r, ok := onePatch(p.refs, p.ok)
+		r, ok := onePatch(p.refs, p.err)
 		if !ok || r.end > len(content(s.lines[phys])) {
 			s.multi[phys] = true
 			continue

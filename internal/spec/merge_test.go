@@ -378,8 +378,8 @@ func TestPatchLineNumber(t *testing.T) {
 // patchLineNumber is what MergeSpec reads on a %patch line: the offset and
 // digits of its one number, and how many patches the line names.
 func patchLineNumber(text string) (at int, digits string, n int) {
-	refs, ok := parsePatchLine(text)
-	if r, one := onePatch(refs, ok); one {
+	refs, err := parsePatchLine(text)
+	if r, one := onePatch(refs, err); one {
 		return r.start, text[r.start:r.end], 1
 	}
 	return 0, "", len(refs)

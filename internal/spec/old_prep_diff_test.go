@@ -35,10 +35,11 @@ func FuzzPatchLineDiff(f *testing.F) {
 
 func diffPatchLine(t *testing.T, text string, a, b int) {
 	t.Helper()
-	refs, ok := parsePatchLine(text)
+	refs, err := parsePatchLine(text)
+	ok := err == nil
 	// Insert: the one patch.
 	on, ook := oldSinglePatch(text)
-	r, nok := onePatch(refs, ok)
+	r, nok := onePatch(refs, err)
 	if (ook != nok || ook && on != r.num) && !explained(text, "single") {
 		t.Errorf("single %q: old %d %v, new %d %v", text, on, ook, r.num, nok)
 	}
@@ -72,7 +73,7 @@ func diffPatchLine(t *testing.T, text string, a, b int) {
 	}
 	// Renumber: does the line name a changed patch.
 	changed := map[int]bool{a: true}
-	p := []prepLine{{line: 1, text: text, refs: refs, ok: ok}}
+	p := []prepLine{{line: 1, text: text, refs: refs, err: err}}
 	if o, w := oldPrepRefs(p, changed), prepRefs(p, changed); !reflect.DeepEqual(o, w) && !explained(text, "refs") {
 		t.Errorf("prepRefs %q changed %d: old %v, new %v", text, a, o, w)
 	}
@@ -119,9 +120,9 @@ func explained(text, caller string) bool {
 		if !isPatchDirective(name) {
 			continue
 		}
-		refs, ok := parsePatchLine(l.text)
+		refs, err := parsePatchLine(l.text)
 		var has []string
-		if !ok {
+		if err != nil {
 			has = append(has, "badopt")
 		} else if len(refs) == 0 {
 			has = append(has, "nonumber")

@@ -1,6 +1,13 @@
 package spec
 
-import "strings"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// errNotPatchLine is parsePatchLine's error for a line that is not %patch.
+var errNotPatchLine = errors.New("not a %patch line")
 
 // patchRef is one patch a %patch line names.
 type patchRef struct {
@@ -26,14 +33,15 @@ func isPatchDirective(name string) bool {
 // (split at ASCII white space, like poptParseArgvString) are read as
 // popt reads "-P: -p: -b: -z: -F: -d: -o:" with bundling and "--"; the
 // patches are the -P values in order, then the other arguments. Options
-// rpm does not know are taken as flags, as Parse does. The macros of the
-// line are not expanded. ok is false when text is not a %patch line, or
-// when an option lacks its value (rpm refuses the line).
-func parsePatchLine(text string) (refs []patchRef, ok bool) {
+// rpm does not know are taken as flags, as Parse always did. The line's
+// macros are not expanded. It fails with errNotPatchLine when text is not
+// a %patch line, and with ErrSyntax when an option lacks its value (rpm
+// refuses the line).
+func parsePatchLine(text string) (refs []patchRef, err error) {
 	lead := len(text) - len(trimLeftSpace(text))
 	name, _ := directive(text[lead:])
 	if !isPatchDirective(name) {
-		return nil, false
+		return nil, errNotPatchLine
 	}
 	i := lead + len("%patch")
 	var pos []patchRef
@@ -79,7 +87,7 @@ func parsePatchLine(text string) (refs []patchRef, ok bool) {
 			vs, ve := s+j+1, e
 			if vs == ve {
 				if vs, ve = word(); vs == ve {
-					return nil, false
+					return nil, fmt.Errorf("%w: option -%c needs a value", ErrSyntax, c)
 				}
 			}
 			if c == 'P' {
@@ -88,7 +96,7 @@ func parsePatchLine(text string) (refs []patchRef, ok bool) {
 			break
 		}
 	}
-	return append(refs, pos...), true
+	return append(refs, pos...), nil
 }
 
 // patchArg is the patch named by the argument text[s:e].
@@ -102,8 +110,8 @@ func patchArg(text string, s, e int) patchRef {
 
 // onePatch is the patch a %patch line names when it names exactly one,
 // by number.
-func onePatch(refs []patchRef, ok bool) (patchRef, bool) {
-	if !ok || len(refs) != 1 || refs[0].num < 0 {
+func onePatch(refs []patchRef, err error) (patchRef, bool) {
+	if err != nil || len(refs) != 1 || refs[0].num < 0 {
 		return patchRef{}, false
 	}
 	return refs[0], true

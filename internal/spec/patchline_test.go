@@ -12,7 +12,7 @@ import (
 )
 
 // patchLineCases are %patch lines as parsePatchLine reads them (want:
-// each ref as num@start:end, "!" when ok is false) and as rpm 4.18 applies
+// each ref as num@start:end, "!" when it fails) and as rpm 4.18 applies
 // them (rpm: the patch numbers, "error", or "none" when rpm does not read
 // the line as %patch). When the two differ on purpose, why says so.
 var patchLineCases = []struct {
@@ -85,8 +85,8 @@ var patchLineCases = []struct {
 
 func TestParsePatchLine(t *testing.T) {
 	for _, c := range patchLineCases {
-		refs, ok := parsePatchLine(c.text)
-		if got := showRefs(refs, ok); got != c.want {
+		refs, err := parsePatchLine(c.text)
+		if got := showRefs(refs, err); got != c.want {
 			t.Errorf("%q: %s, want %s", c.text, got, c.want)
 		}
 		for _, r := range refs {
@@ -94,7 +94,7 @@ func TestParsePatchLine(t *testing.T) {
 				t.Errorf("%q: span %d:%d is not the digits of %d", c.text, r.start, r.end, r.num)
 			}
 		}
-		if got := rpmVerdict(c.text, refs, ok); (got == c.rpm) != (c.why == "") {
+		if got := rpmVerdict(c.text, refs, err); (got == c.rpm) != (c.why == "") {
 			t.Errorf("%q: we apply %s, rpm %s (why: %q)", c.text, got, c.rpm, c.why)
 		}
 	}
@@ -146,8 +146,8 @@ func TestParsePatchLineRPM(t *testing.T) {
 	}
 }
 
-func showRefs(refs []patchRef, ok bool) string {
-	if !ok {
+func showRefs(refs []patchRef, err error) string {
+	if err != nil {
 		return "!"
 	}
 	var s []string
@@ -158,11 +158,11 @@ func showRefs(refs []patchRef, ok bool) string {
 }
 
 // rpmVerdict is what rpm would apply if it read the line as we do.
-func rpmVerdict(text string, refs []patchRef, ok bool) string {
+func rpmVerdict(text string, refs []patchRef, err error) string {
 	if name, _ := directive(trimLeftSpace(text)); !isPatchDirective(name) {
 		return "none"
 	}
-	if !ok {
+	if err != nil {
 		return "error"
 	}
 	if len(refs) == 0 {

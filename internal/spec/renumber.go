@@ -111,7 +111,7 @@ type prepLine struct {
 	text string // the logical line's text
 	auto bool   // %autopatch
 	refs []patchRef
-	ok   bool // %patch: parsePatchLine's ok
+	err  error // %patch: parsePatchLine's error
 }
 
 // scanDecls finds every patch declaration in the preamble sections, the
@@ -133,8 +133,8 @@ func scanDecls(lines []string, marker string) (decls []decl, vendor int, preps [
 			if name, _ := directive(trimmed); name == "autopatch" {
 				preps = append(preps, prepLine{line: l.Line(), text: l.text, auto: true})
 			} else if isPatchDirective(name) {
-				refs, ok := parsePatchLine(l.text)
-				preps = append(preps, prepLine{line: l.Line(), text: l.text, refs: refs, ok: ok})
+				refs, err := parsePatchLine(l.text)
+				preps = append(preps, prepLine{line: l.Line(), text: l.text, refs: refs, err: err})
 			}
 		case sec == "patchlist":
 			if trimmed != "" && !strings.HasPrefix(trimmed, "#") {
@@ -236,7 +236,7 @@ func prepRefs(preps []prepLine, changed map[int]bool) []PrepRef {
 			_, rest := directive(trimLeftSpace(p.text))
 			opts, pos, err := getopt(strings.Fields(rest), "pmM")
 			hit = err != nil || len(opts['m']) > 0 || len(opts['M']) > 0 || len(pos) > 0
-		case !p.ok:
+		case p.err != nil:
 			hit = true
 		case len(p.refs) == 0:
 			hit = changed[0] // rpm applies patch 0
