@@ -71,6 +71,25 @@ func diffPatchLine(t *testing.T, text string, a, b int) {
 			t.Errorf("renumber %q to %d: old %q, new %q", text, b, o, w)
 		}
 	}
+	// Parse: the patches applied, once macros are expanded.
+	if name, rest := directive(trimLeftSpace(text)); !strings.Contains(text, "\n") {
+		ol, oe := oldPatchList(name[5:], rest)
+		nt := "%patch" + name[5:] + rest
+		nrefs, ne := patchArgs(nt, len("%patch"))
+		nl := []string{"0"}
+		if len(nrefs) > 0 {
+			nl = nil
+		}
+		for _, r := range nrefs {
+			nl = append(nl, nt[r.start:r.end])
+		}
+		if ne != nil {
+			nl = nil
+		}
+		if (fmt.Sprint(oe) != fmt.Sprint(ne) || !reflect.DeepEqual(ol, nl)) && !explained(text, "parse") {
+			t.Errorf("parse %q: old %q %v, new %q %v", text, ol, oe, nl, ne)
+		}
+	}
 	// Renumber: does the line name a changed patch.
 	changed := map[int]bool{a: true}
 	p := []prepLine{{line: 1, text: text, refs: refs, err: err}}
@@ -114,6 +133,7 @@ func explained(text, caller string) bool {
 		"refs":     "nonnum unicode line6",
 		"comment":  "nonnum unicode line6",
 		"follow":   "nonnum badopt nonumber continued bundled unicode line6",
+		"parse":    "unicode line6",
 	}[caller]
 	for _, l := range joinLogical(splitLines(text)) {
 		name, rest := directive(trimLeftSpace(l.text))

@@ -292,3 +292,21 @@ func oldPrepRefs(preps []prepLine, changed map[int]bool) []PrepRef {
 	}
 	return refs
 }
+
+// oldPatchList is what Parse's (*parser).patch read on a %patch line once
+// its macros were expanded (v is the expanded rest of the line).
+func oldPatchList(suffix, v string) ([]string, error) {
+	rest := v
+	if suffix != "" {
+		rest = " -P " + suffix + rest
+	}
+	opts, pos, err := getopt(strings.Fields(rest), "PpbzFdo")
+	if err != nil {
+		return nil, err
+	}
+	list := append(append([]string(nil), opts['P']...), pos...)
+	if len(list) == 0 {
+		list = []string{"0"}
+	}
+	return list, nil
+}

@@ -43,7 +43,12 @@ func parsePatchLine(text string) (refs []patchRef, err error) {
 	if !isPatchDirective(name) {
 		return nil, errNotPatchLine
 	}
-	i := lead + len("%patch")
+	return patchArgs(text, lead+len("%patch"))
+}
+
+// patchArgs reads the arguments of a %patch line from text[i:], right
+// after "%patch".
+func patchArgs(text string, i int) (refs []patchRef, err error) {
 	var pos []patchRef
 	word := func() (int, int) { // the next word from i
 		for i < len(text) && isSpace(text[i]) {
