@@ -365,6 +365,11 @@ func TestPatchLineNumber(t *testing.T) {
 		{"%patch -P 1 -P 2", 0, "", 2},
 		{"%patch 1 2", 0, "", 2},
 		{"%patch -p1", 0, "", 0},
+		{"%patch -Rp 1", 0, "", 0},     // 1 is the value of -p
+		{"%patch -Rp 1 3", 13, "3", 1}, // idem
+		{"%patch3 foo", 0, "", 2},      // rpm refuses foo
+		{"%patch -p1 %{?x}", 0, "", 1}, // a macro: not a number we know
+		{"%patch3\t-P\t4", 0, "", 2},
 		{"%autosetup -p1", 0, "", 0},
 		{"%patchlist", 0, "", 0},
 	} {

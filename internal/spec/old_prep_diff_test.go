@@ -19,9 +19,6 @@ func FuzzPatchLineDiff(f *testing.F) {
 		f.Add(s, 3, 5)
 	}
 	f.Fuzz(func(t *testing.T, text string, a, b int) {
-		if strings.ContainsAny(text, "\r") {
-			return
-		}
 		for _, l := range joinLogical(splitLines(text)) {
 			name, _ := directive(trimLeftSpace(l.text))
 			if isPatchDirective(name) {
@@ -135,12 +132,16 @@ func explained(text, caller string) bool {
 		"follow":   "nonnum badopt nonumber continued bundled unicode line6",
 		"parse":    "unicode line6",
 	}[caller]
+	texts := []string{text}
 	for _, l := range joinLogical(splitLines(text)) {
-		name, rest := directive(trimLeftSpace(l.text))
+		texts = append(texts, l.text)
+	}
+	for _, lt := range texts {
+		name, rest := directive(trimLeftSpace(lt))
 		if !isPatchDirective(name) {
 			continue
 		}
-		refs, err := parsePatchLine(l.text)
+		refs, err := parsePatchLine(lt)
 		var has []string
 		if err != nil {
 			has = append(has, "badopt")
@@ -152,10 +153,10 @@ func explained(text, caller string) bool {
 				has = append(has, "nonnum")
 			}
 		}
-		if strings.Contains(l.text, "\n") {
+		if strings.Contains(lt, "\n") {
 			has = append(has, "continued")
 		}
-		if strings.ContainsFunc(l.text, func(r rune) bool { return r > 127 && unicode.IsSpace(r) || r == '\v' || r == '\f' }) {
+		if strings.ContainsFunc(lt, func(r rune) bool { return r > 127 && unicode.IsSpace(r) || r == '\v' || r == '\f' || r == '\r' }) {
 			has = append(has, "unicode")
 		}
 		if name == "patch" && rest != "" && !strings.ContainsRune(" \t\n", rune(rest[0])) {

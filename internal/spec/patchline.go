@@ -62,6 +62,9 @@ func patchArgs(text string, i int) (refs []patchRef, err error) {
 	}
 	if i < len(text) && text[i] != ' ' && text[i] != '\t' && text[i] != '\n' {
 		s, e := word()
+		if s == e {
+			return nil, fmt.Errorf("%w: option -P needs a value", ErrSyntax)
+		}
 		refs = append(refs, patchArg(text, s, e))
 	}
 	for {

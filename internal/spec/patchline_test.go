@@ -63,6 +63,8 @@ var patchLineCases = []struct {
 	{text: "%patch-P3", want: "-1@6:9", rpm: "error"},
 	{text: "%patch-p1 -P3", want: "-1@6:9 3@12:13", rpm: "error"},
 	{text: "%patch\v3", want: "3@7:8", rpm: "3"},
+	{text: "%patch\v", want: "!", rpm: "error"},
+	{text: "%patch\v -p1", want: "-1@8:11", rpm: "error"},
 	// An option without its value.
 	{text: "%patch 3 -P", want: "!", rpm: "error"},
 	{text: "%patch -P", want: "!", rpm: "error"},
@@ -176,4 +178,39 @@ func rpmVerdict(text string, refs []patchRef, err error) string {
 		s = append(s, fmt.Sprint(r.num))
 	}
 	return strings.Join(s, " ")
+}
+
+func FuzzParsePatchLine(f *testing.F) {
+	for _, c := range patchLineCases {
+		f.Add(c.text, 7)
+	}
+	f.Fuzz(func(t *testing.T, text string, to int) {
+		refs, err := parsePatchLine(text)
+		if err != nil {
+			if refs != nil {
+				t.Fatalf("%q: refs with an error", text)
+			}
+			return
+		}
+		for _, r := range refs {
+			if r.start < 0 || r.start >= r.end || r.end > len(text) {
+				t.Fatalf("%q: span %d:%d", text, r.start, r.end)
+			}
+			w := text[r.start:r.end]
+			if n, ok := parseNum(w); r.num >= 0 && (!ok || !isNumber(w) || n != r.num) || r.num < 0 && ok && isNumber(w) {
+				t.Fatalf("%q: %q read as %d", text, w, r.num)
+			}
+		}
+		r, one := onePatch(refs, err)
+		if !one || strings.Contains(text, "\n") || to < 0 || to > 999999999 {
+			return
+		}
+		if back := setPatchNum(text, r.num); back != text {
+			t.Fatalf("%q: setting its own number gave %q", text, back)
+		}
+		out := setPatchNum(text, to)
+		if r2, one := onePatch(parsePatchLine(out)); !one || r2.num != to || r2.start != r.start || out[:r.start] != text[:r.start] || out[r2.end:] != text[r.end:] {
+			t.Fatalf("%q set to %d: %q", text, to, out)
+		}
+	})
 }
