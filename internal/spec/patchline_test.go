@@ -64,6 +64,8 @@ var patchLineCases = []struct {
 	{text: "%patch-p1 -P3", want: "-1@6:9 3@12:13", rpm: "error"},
 	{text: "%patch\v3", want: "3@7:8", rpm: "3"},
 	{text: "%patch\v", want: "!", rpm: "error"},
+	{text: "%patch0\r0", want: "0@6:7 0@8:9", rpm: "0 0"}, // prepNumber split at spaces and tabs only
+	{text: "%patch\f3 -p1", want: "3@7:8", rpm: "3"},
 	{text: "%patch\v -p1", want: "-1@8:11", rpm: "error"},
 	// An option without its value.
 	{text: "%patch 3 -P", want: "!", rpm: "error"},
