@@ -240,37 +240,27 @@ func commentPrep(lines []string, gone []int, res *EditResult) error {
 	for _, n := range gone {
 		isGone[n] = true
 	}
-	sec := ""
-	for _, l := range joinLogical(lines) {
-		if s := section(l.text); s != "" {
-			sec = s
+	// An error of scanDecls is about a declaration: its %prep lines are
+	// good all the same.
+	_, _, preps, _ := scanDecls(lines, "")
+	for _, p := range preps {
+		if p.auto || p.err != nil {
 			continue
 		}
-		if sec != "prep" {
-			continue
-		}
-		name, rest := directive(trimLeftSpace(l.text))
-		if !strings.HasPrefix(name, "patch") || !isNumber(name[5:]) {
-			continue
-		}
-		if n, ok := singlePatch(l.text); ok {
-			if isGone[n] && l.first == l.last {
-				o := lines[l.first]
+		if r, ok := onePatch(p.refs, p.err); ok {
+			if isGone[r.num] && !strings.Contains(p.text, "\n") {
+				o := lines[p.line-1]
 				text := "#" + strings.ReplaceAll(content(o), "%", "%%")
-				lines[l.first] = text + o[len(content(o)):]
-				res.Changed = append(res.Changed, Changed{Line: l.Line(), Old: content(o), New: text})
-			} else if isGone[n] {
-				return lineErrf(l.Line(), ErrPrepLayout, "%%patch line continued over several lines; comment out patch %d in %%prep by hand", n)
+				lines[p.line-1] = text + o[len(content(o)):]
+				res.Changed = append(res.Changed, Changed{Line: p.line, Old: content(o), New: text})
+			} else if isGone[r.num] {
+				return lineErrf(p.line, ErrPrepLayout, "%%patch line continued over several lines; comment out patch %d in %%prep by hand", r.num)
 			}
 			continue
 		}
-		if name != "patch" {
-			rest = " -P " + name[5:] + rest
-		}
-		o, pos, _ := getopt(strings.Fields(rest), "PpbzFdo")
-		for _, a := range append(o['P'], pos...) {
-			if n, ok := parseNum(a); ok && isGone[n] {
-				return lineErrf(l.Line(), ErrPrepLayout, "%%prep applies patch %d together with others (%s); take it out by hand", n, trimSpace(l.text))
+		for _, r := range p.refs {
+			if r.num >= 0 && isGone[r.num] {
+				return lineErrf(p.line, ErrPrepLayout, "%%prep applies patch %d together with others (%s); take it out by hand", r.num, trimSpace(p.text))
 			}
 		}
 	}

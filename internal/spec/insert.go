@@ -260,7 +260,7 @@ func Insert(src []byte, ins []Insertion, iopts InsertOptions, opts *Options) (*I
 		changedNums[r.New] = true
 	}
 	for _, p := range preps {
-		if n, ok := singlePatch(p.text); ok && changedNums[n] {
+		if r, ok := onePatch(p.refs, p.err); ok && changedNums[r.num] {
 			res.PrepLines = append(res.PrepLines, p.line)
 		}
 	}
@@ -361,28 +361,8 @@ func place(lines []string, decls []decl, vendor int, in Insertion) (int, []int, 
 	return 0, nil, lineStyle{}, fmt.Errorf("%w: no patch in the layer to add new patches next to", ErrNoPatch)
 }
 
-// singlePatch is the number of the one patch a %patch line applies, if it
-// names exactly one by number.
-func singlePatch(text string) (int, bool) {
-	name, rest := directive(trimLeftSpace(text))
-	if !strings.HasPrefix(name, "patch") || !isNumber(name[5:]) {
-		return 0, false
-	}
-	if name != "patch" {
-		rest = " -P " + name[5:] + rest
-	}
-	o, pos, err := getopt(strings.Fields(rest), "PpbzFdo")
-	if err != nil {
-		return 0, false
-	}
-	list := append(o['P'], pos...)
-	if len(list) != 1 {
-		return 0, false
-	}
-	return parseNum(list[0])
-}
-
-// followPrep edits the %prep lines that apply patches one by one: shifted
+// followPrep edits the %prep lines that apply patches one by one, each
+// naming one patch by a plain number on a line of its own: shifted
 // patches get their new number, the new ones a copy of the line of the
 // patch they follow (or, first in a layer, of the patch they precede).
 // Nothing is done when %prep applies the patches with %autosetup or a
@@ -395,8 +375,8 @@ func followPrep(lines []string, preps []prepLine, after, next int, shifted map[i
 	var refs []ref
 	auto := false
 	for _, p := range preps {
-		name, rest := directive(trimLeftSpace(p.text))
-		if name == "autopatch" {
+		if p.auto {
+			_, rest := directive(trimLeftSpace(p.text))
 			o, pos, err := getopt(strings.Fields(rest), "pmM")
 			if err != nil || len(o['m']) > 0 || len(o['M']) > 0 || len(pos) > 0 {
 				return nil, lineErrf(p.line, ErrPrepLayout, "%%autopatch with a range or a list; add patches %s to it by hand", joinNums(news))
@@ -404,14 +384,17 @@ func followPrep(lines []string, preps []prepLine, after, next int, shifted map[i
 			auto = true
 			continue
 		}
-		n, ok := singlePatch(p.text)
-		if !ok {
-			if strings.Contains(p.text, "\n") {
-				return nil, lineErrf(p.line, ErrPrepLayout, "a %%patch line continued over several lines; add patches %s to %%prep by hand", joinNums(news))
-			}
+		if strings.Contains(p.text, "\n") {
+			return nil, lineErrf(p.line, ErrPrepLayout, "a %%patch line continued over several lines; add patches %s to %%prep by hand", joinNums(news))
+		}
+		r, ok := onePatch(p.refs, p.err)
+		if !ok && len(p.refs) > 1 {
 			return nil, lineErrf(p.line, ErrPrepLayout, "%%patch line applies several patches (%s); add patches %s to %%prep by hand", trimSpace(p.text), joinNums(news))
 		}
-		refs = append(refs, ref{p, n})
+		if !ok {
+			return nil, lineErrf(p.line, ErrPrepLayout, "%%patch line does not name one patch by a plain number (%s); add patches %s to %%prep by hand", trimSpace(p.text), joinNums(news))
+		}
+		refs = append(refs, ref{p, r.num})
 	}
 	if len(refs) == 0 {
 		return lines, nil
@@ -438,7 +421,7 @@ func followPrep(lines []string, preps []prepLine, after, next int, shifted map[i
 	out := append([]string(nil), lines...)
 	for _, r := range refs {
 		if to, ok := shifted[r.num]; ok {
-			out[r.p.line-1] = renumberPrep(out[r.p.line-1], r.num, to)
+			out[r.p.line-1] = setPatchNum(out[r.p.line-1], to)
 		}
 	}
 	a := refs[anchor]
@@ -447,75 +430,15 @@ func followPrep(lines []string, preps []prepLine, after, next int, shifted map[i
 		tmpl += "\n"
 		out[a.p.line-1] = tmpl
 	}
-	cur := a.num
-	if to, ok := shifted[cur]; ok {
-		cur = to
-	}
 	var copies []string
 	for _, n := range news {
-		copies = append(copies, renumberPrep(tmpl, cur, n))
+		copies = append(copies, setPatchNum(tmpl, n))
 	}
 	at := a.p.line // after the anchor
 	if after < 0 {
 		at = a.p.line - 1 // before it
 	}
 	return append(out[:at], append(copies, out[at:]...)...), nil
-}
-
-// renumberPrep rewrites the number of a single-patch %patch line.
-func renumberPrep(line string, from, to int) string {
-	c := content(line)
-	eol := line[len(c):]
-	lead := len(c) - len(trimLeftSpace(c))
-	name, rest := directive(c[lead:])
-	if name != "patch" {
-		digits := name[5:]
-		return c[:lead] + "%patch" + formatNum(to, digits) + rest + eol
-	}
-	// "%patch N", "%patch -P N" or "%patch -PN": the one number among
-	// the arguments (a value of another option is not it).
-	f := strings.Fields(rest)
-	for i := 0; i < len(f); i++ {
-		a := f[i]
-		num, at := "", -1
-		switch {
-		case len(a) == 2 && a[0] == '-' && strings.IndexByte("PpbzFdo", a[1]) >= 0:
-			if a[1] == 'P' && i+1 < len(f) {
-				num, at = f[i+1], i+1
-			}
-			i++
-		case strings.HasPrefix(a, "-P"):
-			num, at = a[2:], i
-		case strings.HasPrefix(a, "-"):
-		default:
-			num, at = a, i
-		}
-		if n, ok := parseNum(num); ok && n == from && at >= 0 {
-			idx := fieldIndex(rest, at) + len(f[at]) - len(num)
-			return c[:lead] + "%patch" + rest[:idx] + formatNum(to, num) + rest[idx+len(num):] + eol
-		}
-	}
-	return line
-}
-
-// fieldIndex is the offset of the i-th whitespace-separated field of s.
-func fieldIndex(s string, i int) int {
-	n := -1
-	in := false
-	for j := 0; j < len(s); j++ {
-		if isSpace(s[j]) {
-			in = false
-			continue
-		}
-		if !in {
-			in = true
-			n++
-			if n == i {
-				return j
-			}
-		}
-	}
-	return len(s)
 }
 
 func joinNums(ns []int) string {

@@ -81,6 +81,26 @@ func TestInsert(t *testing.T) {
 			want: "Patch0: a.patch\nPatch5: b.patch\nPatch6: n.patch\n\n%description\nd\n\n%prep\n%setup -q\n%patch -p1 0\n%patch -p1 5\n%patch -p1 6\n",
 		},
 		{
+			name: "bundled options: the number rpm reads moves, not the -p value",
+			src:  "Patch0: a.patch\nPatch1: b.patch\nPatch2: c.patch\n\n%description\nd\n\n%prep\n%setup -q\n%patch0 -p1\n%patch -Rp 1 1\n%patch -RP2 -p1\n",
+			ins:  []Insertion{{After: 0, Files: []string{"n.patch"}}},
+			want: "Patch0: a.patch\nPatch1: n.patch\nPatch2: b.patch\nPatch3: c.patch\n\n%description\nd\n\n%prep\n%setup -q\n%patch0 -p1\n%patch1 -p1\n%patch -Rp 1 2\n%patch -RP3 -p1\n",
+		},
+		{
+			name:    "a %patch line continued over two lines",
+			src:     "Patch0: a.patch\nPatch1: b.patch\n\n%description\nd\n\n%prep\n%setup -q\n%patch0 -p1\n%patch -p1\\\n1\n",
+			ins:     []Insertion{{After: 0, Files: []string{"n.patch"}}},
+			wantErr: ErrPrepLayout,
+			errText: "line 15: %prep cannot be edited to follow: a %patch line continued over several lines",
+		},
+		{
+			name:    "a macro for the number",
+			src:     "Patch0: a.patch\nPatch1: b.patch\n\n%description\nd\n\n%prep\n%setup -q\n%patch0 -p1\n%patch %{n} -p1\n",
+			ins:     []Insertion{{After: 0, Files: []string{"n.patch"}}},
+			wantErr: ErrPrepLayout,
+			errText: "does not name one patch by a plain number (%patch %{n} -p1)",
+		},
+		{
 			name:    "collision with the other layer",
 			src:     "Patch0: a.patch\nPatch1: b.patch\n# XCP-ng patches\nPatch2: x.patch\n" + auto,
 			ins:     []Insertion{{After: 1, Files: []string{"n.patch"}}},

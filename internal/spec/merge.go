@@ -116,7 +116,7 @@ type mergeSide struct {
 	decls  map[int]*sideDecl
 	auto   map[int]bool // numberless declarations
 	preps  map[int]*prepNum
-	multi  map[int]bool // %prep lines naming several patches by number
+	multi  map[int]bool // %patch lines naming other than one patch by number
 	num    map[string]int
 	nums   map[string]map[int]bool // file -> every number it has
 	vendor int                     // 1-based line of the marker, 0 if none
@@ -156,22 +156,24 @@ func readMergeSide(src []byte, marker string) (*mergeSide, error) {
 		}
 	}
 	for _, p := range preps {
-		phys := p.line - 1
-		at, digits, n := prepNumber(content(s.lines[phys]))
-		if n > 1 {
-			s.multi[phys] = true
-		}
-		if n != 1 {
+		if p.auto || p.err == nil && len(p.refs) == 0 {
 			continue
 		}
-		num, ok := parseNum(digits)
-		d, declared := byNum[num]
-		if !ok || !declared {
+		phys := p.line - 1
+		// Only a number on the first physical line can be rewritten.
+		r, ok := onePatch(p.refs, p.err)
+		if !ok || r.end > len(content(s.lines[phys])) {
+			s.multi[phys] = true
+			continue
+		}
+		d, declared := byNum[r.num]
+		if !declared {
 			continue
 		}
 		l := s.lines[phys]
-		s.preps[phys] = &prepNum{at: at, digits: digits, file: d.file, decl: d.phys}
-		s.norm[phys] = l[:at] + "\x00" + d.file + "\x00" + l[at+len(digits):]
+		digits := l[r.start:r.end]
+		s.preps[phys] = &prepNum{at: r.start, digits: digits, file: d.file, decl: d.phys}
+		s.norm[phys] = l[:r.start] + "\x00" + d.file + "\x00" + l[r.end:]
 	}
 	return s, nil
 }
@@ -186,59 +188,6 @@ func declFile(text string, d decl) string {
 	}
 	t, _ := matchTag(text)
 	return t.value
-}
-
-// prepNumber finds the patch number of a %patchN, %patch N or %patch -P N
-// line: the offset and digits of the one number, and how many numbers the
-// line names (0, 1, or more, in which case at and digits are empty).
-func prepNumber(text string) (at int, digits string, n int) {
-	i := len(text) - len(trimLeftSpace(text))
-	if !strings.HasPrefix(text[i:], "%patch") {
-		return 0, "", 0
-	}
-	i += len("%patch")
-	if i < len(text) && isDigit(text[i]) {
-		j := i
-		for j < len(text) && isDigit(text[j]) {
-			j++
-		}
-		at, digits, n = i, text[i:j], 1
-		i = j
-	}
-	// The other numbers: -P N, -PN, or a positional N (options with an
-	// argument skip it).
-	argNext, pNext := false, false
-	for i < len(text) {
-		for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
-			i++
-		}
-		j := i
-		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
-			j++
-		}
-		w := text[i:j]
-		switch {
-		case w == "":
-		case pNext || (!argNext && !strings.HasPrefix(w, "-")):
-			if isNumber(w) {
-				at, digits, n = i, w, n+1
-			}
-			pNext, argNext = false, false
-		case argNext:
-			argNext = false
-		case w == "-P":
-			pNext = true
-		case strings.HasPrefix(w, "-P") && isNumber(w[2:]):
-			at, digits, n = i+2, w[2:], n+1
-		case len(w) == 2 && strings.ContainsRune("pbzFdo", rune(w[1])):
-			argNext = true
-		}
-		i = j
-	}
-	if n != 1 {
-		return 0, "", n
-	}
-	return at, digits, n
 }
 
 // noMarker says where their patches end in our spec, for the user to put

@@ -349,7 +349,7 @@ func BenchmarkMergeSpecSmall(b *testing.B) {
 	}
 }
 
-func TestPrepNumber(t *testing.T) {
+func TestPatchLineNumber(t *testing.T) {
 	for _, c := range []struct {
 		text   string
 		at     int
@@ -365,12 +365,27 @@ func TestPrepNumber(t *testing.T) {
 		{"%patch -P 1 -P 2", 0, "", 2},
 		{"%patch 1 2", 0, "", 2},
 		{"%patch -p1", 0, "", 0},
+		{"%patch -Rp 1", 0, "", 0},     // 1 is the value of -p
+		{"%patch -Rp 1 3", 13, "3", 1}, // idem
+		{"%patch3 foo", 0, "", 2},      // rpm refuses foo
+		{"%patch -p1 %{?x}", 0, "", 1}, // a macro: not a number we know
+		{"%patch3\t-P\t4", 0, "", 2},
 		{"%autosetup -p1", 0, "", 0},
 		{"%patchlist", 0, "", 0},
 	} {
-		at, digits, n := prepNumber(c.text)
+		at, digits, n := patchLineNumber(c.text)
 		if at != c.at || digits != c.digits || n != c.n {
 			t.Errorf("%q: %d %q %d, want %d %q %d", c.text, at, digits, n, c.at, c.digits, c.n)
 		}
 	}
+}
+
+// patchLineNumber is what MergeSpec reads on a %patch line: the offset and
+// digits of its one number, and how many patches the line names.
+func patchLineNumber(text string) (at int, digits string, n int) {
+	refs, err := parsePatchLine(text)
+	if r, one := onePatch(refs, err); one {
+		return r.start, text[r.start:r.end], 1
+	}
+	return 0, "", len(refs)
 }

@@ -410,7 +410,7 @@ func (p *parser) prep(line int, name, rest string) error {
 		nums, err = p.autosetup(line, rest)
 	case name == "autopatch":
 		nums, err = p.autopatch(line, rest)
-	case strings.HasPrefix(name, "patch") && isNumber(name[5:]):
+	case isPatchDirective(name):
 		nums, err = p.patch(line, name[5:], rest)
 	default:
 		return nil
@@ -497,17 +497,24 @@ func (p *parser) allPatches(lo, hi *int) []int {
 	return nums
 }
 
+// patch reads the patches a %patch line applies, after expanding its
+// macros as rpm does before doPatchMacro.
 func (p *parser) patch(line int, suffix, rest string) ([]int, error) {
-	if suffix != "" {
-		rest = " -P " + suffix + rest
-	}
-	opts, pos, err := p.args(line, rest, "PpbzFdo")
+	v, err := p.e.expandLine(rest, line)
 	if err != nil {
 		return nil, err
 	}
-	list := append(append([]string(nil), opts['P']...), pos...)
-	if len(list) == 0 {
-		list = []string{"0"}
+	text := "%patch" + suffix + v
+	refs, err := patchArgs(text, len("%patch"))
+	if err != nil {
+		return nil, lineErr(line, err)
+	}
+	list := []string{"0"} // rpm's default
+	if len(refs) > 0 {
+		list = list[:0]
+	}
+	for _, r := range refs {
+		list = append(list, text[r.start:r.end])
 	}
 	return p.numbers(line, list)
 }

@@ -104,17 +104,21 @@ func formatNum(n int, old string) string {
 	return s
 }
 
+// prepLine is a %prep line that applies patches: %autopatch, or %patch
+// with the patches parsePatchLine reads on it.
 type prepLine struct {
-	line int
-	text string
+	line int    // 1-based line of its first physical line
+	text string // the logical line's text
+	auto bool   // %autopatch
+	refs []patchRef
+	err  error // %patch: parsePatchLine's error
 }
 
 // scanDecls finds every patch declaration in the preamble sections, the
-// vendor marker line, and the %prep lines that apply patches.
-func scanDecls(lines []string, marker string) ([]decl, int, []prepLine, error) {
-	var decls []decl
-	var preps []prepLine
-	vendor := 0
+// vendor marker line, and the %prep lines that apply patches. A number out
+// of range is an error, reported after the scan: the %prep lines found are
+// good all the same.
+func scanDecls(lines []string, marker string) (decls []decl, vendor int, preps []prepLine, err error) {
 	sec := ""
 	marker = trimSpace(marker)
 	for _, l := range joinLogical(lines) {
@@ -126,9 +130,11 @@ func scanDecls(lines []string, marker string) ([]decl, int, []prepLine, error) {
 		trimmed := trimLeftSpace(first)
 		switch {
 		case sec == "prep":
-			name, _ := directive(trimmed)
-			if name == "autopatch" || strings.HasPrefix(name, "patch") && isNumber(name[5:]) {
-				preps = append(preps, prepLine{line: l.Line(), text: l.text})
+			if name, _ := directive(trimmed); name == "autopatch" {
+				preps = append(preps, prepLine{line: l.Line(), text: l.text, auto: true})
+			} else if isPatchDirective(name) {
+				refs, err := parsePatchLine(l.text)
+				preps = append(preps, prepLine{line: l.Line(), text: l.text, refs: refs, err: err})
 			}
 		case sec == "patchlist":
 			if trimmed != "" && !strings.HasPrefix(trimmed, "#") {
@@ -142,7 +148,10 @@ func scanDecls(lines []string, marker string) ([]decl, int, []prepLine, error) {
 			if digits, at, _, ok := matchCommentedPatch(first); ok {
 				n, ok := parseNum(digits)
 				if !ok {
-					return nil, 0, nil, lineErrf(l.Line(), ErrSyntax, "patch number %s out of range", digits)
+					if err == nil {
+						err = lineErrf(l.Line(), ErrSyntax, "patch number %s out of range", digits)
+					}
+					continue
 				}
 				decls = append(decls, decl{line: l.Line(), phys: l.first, numStart: at, digits: digits, num: n, commented: true})
 			}
@@ -154,13 +163,16 @@ func scanDecls(lines []string, marker string) ([]decl, int, []prepLine, error) {
 			d := decl{line: l.Line(), phys: l.first, numStart: t.numStart, digits: t.digits, auto: t.digits == ""}
 			if !d.auto {
 				if d.num, ok = parseNum(t.digits); !ok {
-					return nil, 0, nil, lineErrf(l.Line(), ErrSyntax, "patch number %s out of range", t.digits)
+					if err == nil {
+						err = lineErrf(l.Line(), ErrSyntax, "patch number %s out of range", t.digits)
+					}
+					continue
 				}
 			}
 			decls = append(decls, d)
 		}
 	}
-	return decls, vendor, preps, nil
+	return decls, vendor, preps, err
 }
 
 // effective numbers every active declaration as rpm would if it saw all of
@@ -218,24 +230,19 @@ func collisions(decls []decl, before, after []int) error {
 func prepRefs(preps []prepLine, changed map[int]bool) []PrepRef {
 	var refs []PrepRef
 	for _, p := range preps {
-		name, rest := directive(trimLeftSpace(p.text))
-		hit := false
-		if name == "autopatch" {
+		var hit bool
+		switch {
+		case p.auto:
+			_, rest := directive(trimLeftSpace(p.text))
 			opts, pos, err := getopt(strings.Fields(rest), "pmM")
 			hit = err != nil || len(opts['m']) > 0 || len(opts['M']) > 0 || len(pos) > 0
-		} else {
-			if name != "patch" {
-				rest = " -P " + name[5:] + rest
-			}
-			opts, pos, err := getopt(strings.Fields(rest), "PpbzFdo")
-			list := append(opts['P'], pos...)
-			if len(list) == 0 {
-				list = []string{"0"}
-			}
-			for _, a := range list {
-				n, ok := parseNum(a)
-				hit = hit || err != nil || !ok || changed[n]
-			}
+		case p.err != nil:
+			hit = true
+		case len(p.refs) == 0:
+			hit = changed[0] // rpm applies patch 0
+		}
+		for _, r := range p.refs {
+			hit = hit || r.num < 0 || changed[r.num]
 		}
 		if hit {
 			refs = append(refs, PrepRef{Line: p.line, Text: p.text})

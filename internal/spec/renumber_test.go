@@ -154,7 +154,8 @@ func TestRenumberExactBytes(t *testing.T) {
 }
 
 func TestRenumberPrepRefs(t *testing.T) {
-	src := "Patch1: a\nPatch2: b\n%prep\n%setup\n%patch1 -p1\n%patch -P 2\n%autopatch -m 2\n%autopatch\n"
+	// %patch %{n} may name any patch (parseNum once made it patch 17).
+	src := "Patch1: a\nPatch2: b\n%prep\n%setup\n%patch1 -p1\n%patch -P 2\n%autopatch -m 2\n%autopatch\n%patch %{n}\n%patch A\n%patch -Rp 2\n"
 	res, err := Renumber([]byte(src), 2, 10, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +164,7 @@ func TestRenumberPrepRefs(t *testing.T) {
 	for _, r := range res.PrepRefs {
 		lines = append(lines, r.Line)
 	}
-	if !reflect.DeepEqual(lines, []int{6, 7}) {
-		t.Errorf("prep refs at %v, want [6 7]", lines)
+	if !reflect.DeepEqual(lines, []int{6, 7, 9, 10}) {
+		t.Errorf("prep refs at %v, want [6 7 9 10]", lines)
 	}
 }
