@@ -1,12 +1,9 @@
 package review
 
 import (
-	"bytes"
-	"encoding/gob"
 	"path/filepath"
 
 	"github.com/patchqueue/pqtools/internal/git"
-	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // commitCache keeps a value per commit id in a file under the common git
@@ -23,22 +20,17 @@ func loadCommitCache[V any](repo *git.Repo, name, magic string, noCache bool) *c
 	c := &commitCache[V]{path: filepath.Join(repo.CommonDir, "review-rebase", name), magic: magic,
 		off: noCache, have: map[string]V{}, fresh: map[string]V{}}
 	if !noCache {
-		c.have = c.decode(readFileOrNil(c.path))
+		c.have = c.read()
 	}
 	return c
 }
 
-func (c *commitCache[V]) decode(data []byte) map[string]V {
-	out := map[string]V{}
-	body, ok := sealed.Open(c.magic, data)
-	if !ok {
-		return out
+// read returns the file's entries; none when it is missing or damaged.
+func (c *commitCache[V]) read() map[string]V {
+	if m, ok := loadGob[map[string]V](c.path, c.magic); ok && m != nil {
+		return m
 	}
-	var m map[string]V
-	if gob.NewDecoder(bytes.NewReader(body)).Decode(&m) != nil || m == nil {
-		return out
-	}
-	return m
+	return map[string]V{}
 }
 
 func (c *commitCache[V]) get(sha string) (V, bool) {
@@ -57,15 +49,11 @@ func (c *commitCache[V]) save() error {
 	if c.off || len(c.fresh) == 0 {
 		return nil
 	}
-	all := c.decode(readFileOrNil(c.path))
+	all := c.read()
 	for k, v := range c.fresh {
 		all[k] = v
 	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(all); err != nil {
-		return err
-	}
-	if err := saveSealed(c.path, c.magic, b.Bytes()); err != nil {
+	if err := saveGob(c.path, c.magic, all); err != nil {
 		return err
 	}
 	c.fresh = map[string]V{} // saved: a later save has nothing of it to add

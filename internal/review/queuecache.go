@@ -1,14 +1,11 @@
 package review
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"fmt"
 	"path/filepath"
 
 	"github.com/patchqueue/pqtools/internal/git"
-	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // queueRec is what the review reads of a queue commit: one `git log --raw`
@@ -71,23 +68,11 @@ func queueCachePath(repo *git.Repo, base, tip string, paths []string) string {
 
 // loadQueueCache returns the cached records of a range, or false.
 func loadQueueCache(path string) ([]queueRec, bool) {
-	body, ok := sealed.Open(queueCacheVersion, readFileOrNil(path))
-	if !ok {
-		return nil, false
-	}
-	var recs []queueRec
-	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&recs); err != nil {
-		return nil, false
-	}
-	return recs, true
+	return loadGob[[]queueRec](path, queueCacheVersion)
 }
 
 func saveQueueCache(path string, recs []queueRec) error {
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(recs); err != nil {
-		return err
-	}
-	if err := saveSealed(path, queueCacheVersion, b.Bytes()); err != nil {
+	if err := saveGob(path, queueCacheVersion, recs); err != nil {
 		return err
 	}
 	pruneCache(filepath.Dir(path), "queue-", queueCacheKeep)

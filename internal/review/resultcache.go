@@ -1,9 +1,7 @@
 package review
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +9,6 @@ import (
 	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
-	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // The result cache keeps a whole review, before its notes are put on it.
@@ -90,12 +87,8 @@ func loadResult(repo *git.Repo, res *Result, o Options) (*Result, map[string]str
 	if !ok {
 		return nil, nil, false
 	}
-	body, ok := sealed.Open(resultCacheVersion, readFileOrNil(path))
+	f, ok := loadGob[resultFile](path, resultCacheVersion)
 	if !ok {
-		return nil, nil, false
-	}
-	var f resultFile
-	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&f); err != nil {
 		return nil, nil, false
 	}
 	if f.Old != res.Old || f.New != res.New {
@@ -176,12 +169,8 @@ func saveResult(repo *git.Repo, res *Result, o Options, details []string, notes 
 		fr.Row = r
 		f.Rows[i] = fr
 	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(&f); err != nil {
-		return
-	}
 	// A result that cannot be written only costs time next run.
-	if saveSealed(path, resultCacheVersion, b.Bytes()) == nil {
+	if saveGob(path, resultCacheVersion, &f) == nil {
 		pruneCache(filepath.Dir(path), "result-", resultCacheKeep)
 	}
 }

@@ -588,7 +588,7 @@ func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options) (
 	}
 	path := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
 	if !o.NoCache {
-		if cached, err := loadUpCache(path); err == nil {
+		if cached, ok := loadUpCache(path); ok {
 			return cached, nil, nil
 		}
 	}

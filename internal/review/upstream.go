@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/gob"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -109,28 +108,12 @@ func upCachePath(repo *git.Repo, oldBase, newBase string, paths []string) string
 	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("upstream-%x", h.Sum(nil)[:10]))
 }
 
-func loadUpCache(path string) ([]upEntry, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	body, ok := sealed.Open(upCacheVersion, data)
-	if !ok {
-		return nil, errors.New("corrupt upstream cache")
-	}
-	var entries []upEntry
-	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&entries); err != nil {
-		return nil, err
-	}
-	return entries, nil
+func loadUpCache(path string) ([]upEntry, bool) {
+	return loadGob[[]upEntry](path, upCacheVersion)
 }
 
 func saveUpCache(path string, entries []upEntry) error {
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(entries); err != nil {
-		return err
-	}
-	if err := saveSealed(path, upCacheVersion, b.Bytes()); err != nil {
+	if err := saveGob(path, upCacheVersion, entries); err != nil {
 		return err
 	}
 	pruneCache(filepath.Dir(path), "upstream-", upCacheKeep)
@@ -188,4 +171,25 @@ func saveSealed(path, magic string, body []byte) error {
 		return err
 	}
 	return writeAtomic(path, sealed.Seal(magic, body))
+}
+
+// loadGob decodes what saveGob wrote at path with the same magic; false
+// for a missing, damaged or other-format file, which is a cache miss.
+func loadGob[T any](path, magic string) (T, bool) {
+	var v T
+	body, ok := sealed.Open(magic, readFileOrNil(path))
+	if !ok || gob.NewDecoder(bytes.NewReader(body)).Decode(&v) != nil {
+		var zero T
+		return zero, false
+	}
+	return v, true
+}
+
+// saveGob writes v gob-encoded, sealed with magic (saveSealed).
+func saveGob(path, magic string, v any) error {
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(v); err != nil {
+		return err
+	}
+	return saveSealed(path, magic, b.Bytes())
 }
