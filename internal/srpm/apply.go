@@ -55,14 +55,15 @@ var ErrNoApply = errors.New("patch -p1 --fuzz=2 failed")
 // (rev.VendorStart > 0); nil otherwise.
 func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log io.Writer, prep *Prep, reuse *Reuse) (tip string, patches []string, err error) {
 	var keys []patchKey
+	var reused []string
 	from, start := base, 0
 	if reuse != nil {
 		keys = patchKeys(rev.Patches)
 		if prefix := reuse.longest(base, keys); len(prefix) > 0 {
 			// A prefix that cannot be written again only costs time:
 			// the patches are applied as if there were none.
-			if t, err := recommit(ctx, code, base, prefix, rev.Date); err == nil {
-				from, start = t, len(prefix)
+			if ids, err := recommit(ctx, code, base, prefix, rev.Date); err == nil {
+				reused, from, start = ids, ids[len(ids)-1], len(prefix)
 			} else if ctx.Err() != nil {
 				return "", nil, ctx.Err()
 			}
@@ -80,13 +81,8 @@ func Apply(ctx context.Context, code *git.Repo, base string, rev *Revision, log 
 		for _, p := range rev.Patches {
 			logf(p, ByReuse)
 		}
-		if patches, err = code.RevList(ctx, git.LogOptions{Include: []string{from}, Exclude: []string{base}, Reverse: true}); err != nil {
-			return "", nil, err
-		}
-		if len(patches) == len(rev.Patches) {
-			reuse.add(base, keys, patches)
-		}
-		return from, patches, nil
+		reuse.add(base, keys, reused)
+		return from, reused, nil
 	}
 	tmp, err := os.MkdirTemp("", "git-import-srpm-")
 	if err != nil {

@@ -28,18 +28,22 @@ func VendorBaseRef(prefix string) string {
 // that neither exists, so a long import is not made for nothing.
 func CheckBranches(ctx context.Context, code *git.Repo, prefix string, force bool) error {
 	pre, base := BranchRefs(prefix)
-	for _, ref := range []string{pre, base, VendorBaseRef(prefix)} {
-		if ok, err := code.ValidRefName(ctx, ref); err != nil || !ok {
-			return fmt.Errorf("%q is not a valid branch name", strings.TrimPrefix(ref, "refs/heads/"))
-		}
-		if force {
-			continue
-		}
-		ok, err := code.RefExists(ctx, ref)
-		if err != nil {
-			return err
-		}
-		if ok {
+	refs := []string{pre, base, VendorBaseRef(prefix)}
+	// The three differ only in a last component that is always valid: one
+	// check of the first says it for all (each check is a git process, and
+	// --all imports check every revision's branches).
+	if ok, err := code.ValidRefName(ctx, pre); err != nil || !ok {
+		return fmt.Errorf("%q is not a valid branch name", strings.TrimPrefix(pre, "refs/heads/"))
+	}
+	if force {
+		return nil
+	}
+	exists, err := code.RefsExist(ctx, refs...)
+	if err != nil {
+		return err
+	}
+	for _, ref := range refs {
+		if exists[ref] {
 			return fmt.Errorf("%s: %w", strings.TrimPrefix(ref, "refs/heads/"), ErrBranchExists)
 		}
 	}

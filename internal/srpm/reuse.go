@@ -83,11 +83,11 @@ func (r *Reuse) add(base string, keys []patchKey, commits []string) {
 var errNotReusable = errors.New("not an import's commit")
 
 // recommit writes the commits of prefix again on base, dated date, and
-// returns the last one's id.
-func recommit(ctx context.Context, code *git.Repo, base string, prefix []string, date time.Time) (string, error) {
+// returns their ids, oldest first.
+func recommit(ctx context.Context, code *git.Repo, base string, prefix []string, date time.Time) ([]string, error) {
 	objs, err := code.CatObjects(ctx, prefix, git.ObjectOptions{})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	committer := []byte("committer " + CommitterName + " <" + CommitterEmail + "> " + GitDate(date)[1:])
 	parent := base
@@ -95,11 +95,11 @@ func recommit(ctx context.Context, code *git.Repo, base string, prefix []string,
 	ids := make([]string, len(objs))
 	for i, obj := range objs {
 		if obj.Missing || obj.Type != git.TypeCommit {
-			return "", errNotReusable
+			return nil, errNotReusable
 		}
 		body, err := reparent(obj.Data, parent, committer)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		sum := sha1.Sum(append([]byte("commit "+strconv.Itoa(len(body))+"\x00"), body...))
 		bodies[i], ids[i] = body, fmt.Sprintf("%x", sum)
@@ -107,14 +107,14 @@ func recommit(ctx context.Context, code *git.Repo, base string, prefix []string,
 	}
 	written, err := code.WriteObjects(ctx, git.TypeCommit, bodies)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	for i := range ids {
 		if i >= len(written) || written[i] != ids[i] {
-			return "", fmt.Errorf("rewritten commit %d: git wrote a different id", i)
+			return nil, fmt.Errorf("rewritten commit %d: git wrote a different id", i)
 		}
 	}
-	return parent, nil
+	return ids, nil
 }
 
 // reparent rewrites a commit's single parent and its committer line.
