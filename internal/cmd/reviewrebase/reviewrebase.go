@@ -208,15 +208,18 @@ func run(ctx context.Context, o *Options) error {
 		ropts = review.Options{OldBase: fx.OldTag, OldTip: "queue-old", NewBase: fx.NewTag, NewTip: "queue-new"}
 		fmt.Fprintf(o.IO.ErrOut, "demo: reviewing %s..queue-old %s..queue-new in a generated repository\n", fx.OldTag, fx.NewTag)
 	} else {
-		// With both ranges given, the four revisions are known before the
-		// repository is: one rev-parse finds it and resolves them. A range
-		// that does not parse is left for after the repository, so that
-		// outside one that is still what is said first.
+		// The revisions the arguments name are known before the
+		// repository is: one rev-parse finds it and resolves them (the four
+		// of two ranges for Run; the two tips of one range for
+		// InferBases). A range that does not parse is left for after the
+		// repository, so that outside one that is still what is said first.
 		var resolve []string
 		if len(o.Args) == 2 {
 			if given, err := resolveRanges(ctx, nil, o); err == nil {
 				resolve = []string{given.OldBase, given.OldTip, given.NewBase, given.NewTip}
 			}
+		} else if oldTip, newTip, err := splitRange(o.Args[0]); err == nil {
+			resolve = []string{oldTip, newTip}
 		}
 		// The notes list needs no git dir either: it runs alongside.
 		var notes *review.Notes
