@@ -81,7 +81,7 @@ func openRange(ctx context.Context, stdio *cliutil.IO, dir, cmd, from, to string
 	if dir == "" {
 		dir = stdio.Dir
 	}
-	repo, err := openRepo(ctx, dir, stdio.GitEnv)
+	repo, err := openRepo(ctx, dir, stdio.GitEnv, from, to)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -57,9 +57,11 @@ func templateCommand(stdio *cliutil.IO, run func(context.Context, any) error, na
 	}
 }
 
-// openRepo opens the repository dir is in, phrasing failure for the user.
-func openRepo(ctx context.Context, dir string, env []string) (*git.Repo, error) {
-	r, err := git.Open(ctx, dir)
+// openRepo opens the repository dir is in, phrasing failure for the user;
+// resolve are revisions ResolveCommitsShallow will be asked for, read in
+// the same git call (git.OpenOptions).
+func openRepo(ctx context.Context, dir string, env []string, resolve ...string) (*git.Repo, error) {
+	r, err := git.OpenWith(ctx, dir, git.OpenOptions{Env: env, Resolve: resolve})
 	if errors.Is(err, git.ErrNotRepository) && (dir == "." || dir == "") {
 		// "." says nothing to the user; the absolute path does.
 		if abs, aerr := filepath.Abs(dir); aerr == nil {
@@ -69,7 +71,6 @@ func openRepo(ctx context.Context, dir string, env []string) (*git.Repo, error) 
 	if err != nil {
 		return nil, err
 	}
-	r.Env = env
 	return r, nil
 }
 
