@@ -152,21 +152,13 @@ func ImpactOf(old, new *Set, c *Comparison, uses ModuleUses) []Impact {
 			}
 			byName[ch.Name] = reached
 		}
-		im := Impact{Change: ch, Exports: make([]string, 0, len(reached))}
 		mods := map[string]bool{}
 		for sym := range reached {
-			im.Exports = append(im.Exports, sym)
 			for _, m := range uses[sym] {
 				mods[m] = true
 			}
 		}
-		sort.Strings(im.Exports)
-		im.Modules = make([]string, 0, len(mods))
-		for m := range mods {
-			im.Modules = append(im.Modules, m)
-		}
-		sort.Strings(im.Modules)
-		out = append(out, im)
+		out = append(out, Impact{Change: ch, Exports: sortedKeys(reached), Modules: sortedKeys(mods)})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
