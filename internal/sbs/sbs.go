@@ -351,7 +351,11 @@ func (lay *Layout) PreLines(side int, differing bool) map[string][]int {
 // file with the sections every patch has for it, in patch order, files
 // sorted by path as in a single patch. It is the side of a split's parts or
 // of a squash's old commits, against the one commit of the other side.
+// One patch is its own text.
 func Concat(patches ...string) string {
+	if len(patches) == 1 {
+		return patches[0]
+	}
 	var head []string
 	byFile := map[string][]string{}
 	var files []string

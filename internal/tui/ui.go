@@ -417,11 +417,7 @@ func (u *UI) openPatch(r *review.Row) {
 					ps = append(ps, p)
 				}
 			}
-			if len(ps) == 1 {
-				texts[i] = ps[0]
-			} else {
-				texts[i] = sbs.Concat(ps...)
-			}
+			texts[i] = sbs.Concat(ps...)
 		}
 		lay := sbs.New(texts[0], texts[1])
 		u.app.QueueUpdateDraw(func() {

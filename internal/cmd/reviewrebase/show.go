@@ -140,11 +140,7 @@ func pairLayout(ctx context.Context, repo *git.Repo, olds, news []string) (*sbs.
 			}
 			ps = append(ps, p)
 		}
-		if len(ps) == 1 {
-			patches[i] = ps[0]
-		} else {
-			patches[i] = sbs.Concat(ps...)
-		}
+		patches[i] = sbs.Concat(ps...)
 	}
 	return sbs.New(patches[0], patches[1]), nil
 }
