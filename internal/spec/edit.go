@@ -1,16 +1,11 @@
 package spec
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 )
-
-// ErrNotApplied is returned by Edit when %prep would not apply an added
-// patch (it names patches one by one instead of %autosetup/%autopatch).
-var ErrNotApplied = errors.New("added patch would not be applied by %prep")
 
 // UpstreamEdit comments out patch Num as now upstream:
 // "# PatchN: <file>: <Commit> <Title>".
@@ -38,13 +33,6 @@ type Edits struct {
 	Upstream []UpstreamEdit
 	Dropped  []DroppedEdit
 	Replace  []ReplaceEdit
-	// Add are the files of new patches, declared in this order after the
-	// last patch of the vendor block (or the last patch, without one).
-	Add []string
-	// AddName gives the file of the i-th added patch from the number it
-	// gets; when set it is used instead of Add[i] (callers name new files
-	// after their patch number).
-	AddName func(i, num int) string
 	// Version, when set, becomes the value of the Version tag, and each
 	// literal occurrence of the old version in Source0 is replaced too.
 	Version string
@@ -67,18 +55,14 @@ type Changed struct {
 type EditResult struct {
 	Out     []byte
 	Changed []Changed
-	Added   []Added
 }
 
 // Edit applies edits to src, changing only the lines they are about: the
 // PatchN: line of each upstream patch becomes a comment, the value of each
 // replaced patch is swapped for the new file (nothing else on the line
-// changes), and new PatchN: lines, numbered after the highest patch number
-// in use (commented patches included), are inserted after the vendor
-// block's last patch, written in the style of that line. Every other byte
-// stays as it was. Edit refuses patches that are not declared by a
-// numbered PatchN: line on a line of its own, and added patches %prep
-// would not apply (ErrNotApplied).
+// changes). Every other byte stays as it was. Edit refuses patches that
+// are not declared by a numbered PatchN: line on a line of its own. New
+// patches are Insert's.
 func Edit(src []byte, edits Edits, opts *Options) (*EditResult, error) {
 	s, err := Parse(src, opts)
 	if err != nil {
@@ -89,13 +73,8 @@ func Edit(src []byte, edits Edits, opts *Options) (*EditResult, error) {
 		return nil, err
 	}
 	byNum := map[int]Patch{}
-	maxNum := -1
 	for _, p := range patches {
 		byNum[p.Num] = p
-		maxNum = max(maxNum, p.Num)
-	}
-	for _, c := range s.Commented() {
-		maxNum = max(maxNum, c.Num)
 	}
 	lines := append([]string(nil), s.lines...)
 	res := &EditResult{}
@@ -175,11 +154,6 @@ func Edit(src []byte, edits Edits, opts *Options) (*EditResult, error) {
 	}
 	if edits.Version != "" {
 		if err := setVersion(s, lines, edits.Version, res); err != nil {
-			return nil, err
-		}
-	}
-	if n := len(edits.Add); n > 0 {
-		if lines, err = add(s, lines, patches, maxNum, edits, res); err != nil {
 			return nil, err
 		}
 	}
@@ -285,52 +259,9 @@ func validFile(name string) bool {
 	return name != "" && !strings.ContainsAny(name, "/%\n\r \t")
 }
 
-// add inserts the new PatchN: lines after the last patch of the vendor
-// block (or the last numbered patch).
-func add(s *Spec, lines []string, patches []Patch, maxNum int, edits Edits, res *EditResult) ([]string, error) {
-	var last *Patch
-	for i := range patches {
-		p := &patches[i]
-		if s.vendorLine > 0 && p.Line < s.vendorLine {
-			continue
-		}
-		if last == nil || p.Line > last.Line {
-			last = p
-		}
-	}
-	if last == nil {
-		return nil, fmt.Errorf("%w: no patch to add new patches after", ErrNoPatch)
-	}
-	t, err := checkSimple(lines, *last)
-	if err != nil {
-		return nil, err
-	}
-	c := content(lines[last.Line-1])
-	eol := lines[last.Line-1][len(c):]
-	if eol == "" {
-		eol = "\n"
-		lines[last.Line-1] += eol // the last line had no terminator
-	}
-	prefix := c[:t.numStart]                         // indentation and "Patch" as written
-	sep := c[t.numStart+len(t.digits) : t.valueFrom] // ":" and its spacing
-	var ins []string
-	for i, file := range edits.Add {
-		num := maxNum + 1 + i
-		if edits.AddName != nil {
-			file = edits.AddName(i, num)
-		}
-		if !validFile(file) {
-			return nil, lineErrf(last.Line, ErrSyntax, "bad file name %q for a new patch", file)
-		}
-		ins = append(ins, prefix+formatNum(num, t.digits)+sep+file+eol)
-		res.Added = append(res.Added, Added{Num: num, File: file, Line: last.Line + 1 + i})
-	}
-	return append(append(append([]string(nil), lines[:last.Line]...), ins...), lines[last.Line:]...), nil
-}
-
 // verifyEdit parses the result again and checks it says what was meant:
-// upstream patches gone, replaced ones pointing at their new file, added
-// ones declared and applied.
+// upstream patches gone, replaced ones pointing at their new file, and
+// %prep still read.
 func verifyEdit(res *EditResult, edits Edits, opts *Options) error {
 	s, err := Parse(res.Out, opts)
 	if err != nil {
@@ -364,21 +295,8 @@ func verifyEdit(res *EditResult, edits Edits, opts *Options) error {
 			return fmt.Errorf("edited spec: Version is %q, not %q", v, edits.Version)
 		}
 	}
-	applied, err := s.Applied()
-	if err != nil {
+	if _, err := s.Applied(); err != nil {
 		return fmt.Errorf("edited spec: %w", err)
-	}
-	isApplied := map[int]bool{}
-	for _, p := range applied {
-		isApplied[p.Num] = true
-	}
-	for _, a := range res.Added {
-		if byNum[a.Num].File != a.File {
-			return fmt.Errorf("edited spec: new patch %d is %q, not %q", a.Num, byNum[a.Num].File, a.File)
-		}
-		if !isApplied[a.Num] {
-			return fmt.Errorf("%w: patch %d (%s); add it to %%prep by hand", ErrNotApplied, a.Num, a.File)
-		}
 	}
 	return nil
 }
