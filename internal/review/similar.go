@@ -162,16 +162,27 @@ func (m *matcher) signaturesFor(ctx context.Context, repo *git.Repo, shas []stri
 		m.sigCache = loadSigCache(repo, noCache)
 	}
 	sc := m.sigCache
+	// Those this run diffed are used as they are (and cached); only the
+	// rest go to the cache or to git.
+	var rest []string
+	known := map[string]signature{}
 	for _, sha := range shas {
-		if sg, ok := m.known[sha]; ok {
-			if _, cached := sc.get(sha); !cached {
-				sc.put(sha, sortedHashes(sg))
-			}
+		sg, ok := m.known[sha]
+		if !ok {
+			rest = append(rest, sha)
+			continue
+		}
+		known[sha] = sg
+		if _, cached := sc.get(sha); !cached {
+			sc.put(sha, sortedHashes(sg))
 		}
 	}
-	sigs, err := signaturesOf(ctx, sc, repo, shas)
+	sigs, err := signaturesOf(ctx, sc, repo, rest)
 	if err != nil {
 		return nil, err
+	}
+	for sha, sg := range known {
+		sigs[sha] = sg
 	}
 	if err := sc.save(); err != nil {
 		res.Warnings = append(res.Warnings, "cannot write the signature cache: "+err.Error())
@@ -204,12 +215,7 @@ func signaturesOf(ctx context.Context, c *sigCache, repo *git.Repo, shas []strin
 	}
 	for s, sig := range got {
 		out[s] = sig
-		hs := make([]uint64, 0, len(sig))
-		for h := range sig {
-			hs = append(hs, h)
-		}
-		sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
-		c.put(s, hs)
+		c.put(s, sortedHashes(sig))
 	}
 	return out, nil
 }

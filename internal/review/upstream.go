@@ -50,7 +50,9 @@ func fileKeyHash(files []string) uint64 {
 }
 
 // mayHaveRefs is a cheap test that saves running the trailer expressions
-// over tens of thousands of upstream messages: every form names "commit".
+// over tens of thousands of upstream messages: every form names "commit",
+// written as people write it (commit, Commit, COMMIT), and looking for
+// "ommit " allocates nothing.
 func mayHaveRefs(msg string) bool {
 	return strings.Contains(msg, "ommit ") || strings.Contains(msg, "OMMIT ")
 }
@@ -62,9 +64,7 @@ func newUpEntry(sha, msg string, files []string, blobs map[string][2]string) upE
 		e.Title = msg[:i]
 	}
 	e.Title = strings.TrimSpace(e.Title)
-	if mayHaveRefs(msg) {
-		e.Refs = trailerRefs(msg)
-	}
+	e.Refs = trailerRefs(msg)
 	return e
 }
 
