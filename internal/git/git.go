@@ -113,30 +113,23 @@ func OpenWith(ctx context.Context, dir string, o OpenOptions) (*Repo, error) {
 // openResolving runs the rev-parse of Open with the shallow check and the
 // commits of revs; false when any of it fails, for Open to run alone.
 func openResolving(ctx context.Context, r *Repo, args, revs []string) (*Repo, bool) {
-	args = append(args, "--is-shallow-repository")
-	for _, rev := range revs {
-		if CheckRev(rev) != nil {
-			return nil, false
-		}
-		args = append(args, rev+"^{commit}")
+	args, err := shallowRevArgs(args, revs)
+	if err != nil {
+		return nil, false
 	}
 	out, err := r.output(ctx, args...)
 	if err != nil {
 		return nil, false
 	}
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != 4+len(revs) || (lines[3] != "true" && lines[3] != "false") {
+	if len(lines) < 3 {
 		return nil, false
 	}
-	for _, sha := range lines[4:] {
-		if !isHexID(sha) {
-			return nil, false
-		}
-	}
-	if r.setPaths(lines[:3]) != nil {
+	shas, shallow, ok := parseShallowRevs(lines[3:], len(revs))
+	if !ok || r.setPaths(lines[:3]) != nil {
 		return nil, false // Open says why
 	}
-	r.primed = &resolution{revs: append([]string{}, revs...), shas: lines[4:], shallow: lines[3] == "true"}
+	r.primed = &resolution{revs: append([]string{}, revs...), shas: shas, shallow: shallow}
 	return r, true
 }
 

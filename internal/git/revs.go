@@ -110,17 +110,13 @@ func (r *Repo) ResolveCommitsShallow(ctx context.Context, revs ...string) (shas 
 		r.primed = nil
 		return p.shas, p.shallow, nil
 	}
-	args := []string{"rev-parse", "--is-shallow-repository"}
-	for _, rev := range revs {
-		if err := CheckRev(rev); err != nil {
-			return nil, false, err
-		}
-		// No --end-of-options: rev-parse would print it; CheckRev ran.
-		args = append(args, rev+"^{commit}")
+	args, err := shallowRevArgs([]string{"rev-parse"}, revs)
+	if err != nil {
+		return nil, false, err
 	}
 	if out, err := r.output(ctx, args...); err == nil {
-		if f := strings.Fields(string(out)); len(f) == len(revs)+1 && (f[0] == "true" || f[0] == "false") {
-			return f[1:], f[0] == "true", nil
+		if shas, shallow, ok := parseShallowRevs(strings.Fields(string(out)), len(revs)); ok {
+			return shas, shallow, nil
 		}
 	}
 	if shallow, err = r.IsShallow(ctx); err != nil {
@@ -128,6 +124,34 @@ func (r *Repo) ResolveCommitsShallow(ctx context.Context, revs ...string) (shas 
 	}
 	shas, err = r.ResolveCommits(ctx, revs...)
 	return shas, shallow, err
+}
+
+// shallowRevArgs appends to a rev-parse command line the shallow check and
+// the commits of revs, in the order parseShallowRevs reads their answer.
+func shallowRevArgs(args, revs []string) ([]string, error) {
+	args = append(args, "--is-shallow-repository")
+	for _, rev := range revs {
+		if err := CheckRev(rev); err != nil {
+			return nil, err
+		}
+		// No --end-of-options: rev-parse would print it; CheckRev ran.
+		args = append(args, rev+"^{commit}")
+	}
+	return args, nil
+}
+
+// parseShallowRevs reads the answer to shallowRevArgs' part of a
+// rev-parse: "true" or "false", then n object ids.
+func parseShallowRevs(lines []string, n int) (shas []string, shallow, ok bool) {
+	if len(lines) != n+1 || (lines[0] != "true" && lines[0] != "false") {
+		return nil, false, false
+	}
+	for _, sha := range lines[1:] {
+		if !isHexID(sha) {
+			return nil, false, false
+		}
+	}
+	return lines[1:], lines[0] == "true", true
 }
 
 // RefExists reports whether a full ref name exists.
