@@ -37,8 +37,10 @@ package review
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -202,11 +204,12 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 	// Whether upstream removed an identifier depends on the bases only:
 	// verdicts are cached per pair of bases, so a queue changed since
 	// the last run costs only its new identifiers.
-	key := oldBase + " " + newBase
-	cache := loadCommitCache[map[string]removedIdent](repo, "drift", driftMagic, noCache)
-	verdicts, _ := cache.get(key)
-	if verdicts == nil {
-		verdicts = map[string]removedIdent{}
+	path := driftCachePath(repo, oldBase, newBase)
+	verdicts := map[string]removedIdent{}
+	if !noCache {
+		if cached, ok := loadGob[map[string]removedIdent](path, driftMagic); ok && cached != nil {
+			verdicts = cached
+		}
 	}
 	var unknown []string
 	for _, t := range sorted {
@@ -229,9 +232,10 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 			r.Removed = true
 			verdicts[r.Ident] = r
 		}
-		cache.put(key, verdicts)
-		if err := cache.save(); err != nil {
-			details = append(details, "drift: cannot write the cache: "+err.Error())
+		if !noCache {
+			if err := saveDriftVerdicts(path, verdicts); err != nil {
+				details = append(details, "drift: cannot write the cache: "+err.Error())
+			}
 		}
 	}
 	var removed []removedIdent
@@ -246,6 +250,34 @@ func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw 
 		return nil, details, nil
 	}
 	return driftByCommit(nw, toks, removed), details, nil
+}
+
+// driftCacheKeep bounds how many pairs of bases keep their verdicts.
+const driftCacheKeep = 8
+
+// driftCachePath is where the verdicts of a pair of bases are cached: a
+// file per pair, as for the upstream digest, so that a run reads only its
+// own and old pairs are pruned.
+func driftCachePath(repo *git.Repo, oldBase, newBase string) string {
+	h := sha256.Sum256([]byte(oldBase + " " + newBase))
+	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("driftpair-%x", h[:10]))
+}
+
+// saveDriftVerdicts writes verdicts, with those another run saved
+// meanwhile for identifiers this one did not judge.
+func saveDriftVerdicts(path string, verdicts map[string]removedIdent) error {
+	if saved, ok := loadGob[map[string]removedIdent](path, driftMagic); ok {
+		for k, v := range saved {
+			if _, have := verdicts[k]; !have {
+				verdicts[k] = v
+			}
+		}
+	}
+	if err := saveGob(path, driftMagic, verdicts); err != nil {
+		return err
+	}
+	pruneCache(filepath.Dir(path), "driftpair-", driftCacheKeep)
+	return nil
 }
 
 // queueTokensOf returns the tokens of every commit of nw, from the cache
