@@ -489,8 +489,12 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 			names = append(names, b)
 		}
 	}
+	// read are the new blobs whose identifiers are known gone from the
+	// candidates: step 3 need not read them (again).
+	read := map[string]bool{}
 	err = repo.ReadObjects(ctx, names, git.ObjectOptions{}, func(obj git.Object) error {
 		if !obj.Missing && obj.Type == "blob" && !isBinary(obj.Data) {
+			read[obj.OID] = true
 			eachIdent(obj.Data, func(w []byte) {
 				if want[string(w)] {
 					delete(want, string(w))
@@ -521,7 +525,6 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 	}
 	for pass := 0; pass < 2 && len(left) > 0; pass++ {
 		var blobs []string
-		asked := map[string]bool{}
 		for w := range left {
 			fs := files[w]
 			if pass == 0 {
@@ -530,8 +533,8 @@ func removedUpstream(ctx context.Context, repo *git.Repo, oldBase, newBase strin
 				fs = fs[1:]
 			}
 			for _, f := range fs {
-				if b, ok := newBlob[f]; ok && !asked[b] {
-					asked[b] = true
+				if b, ok := newBlob[f]; ok && !read[b] {
+					read[b] = true
 					blobs = append(blobs, b)
 				}
 			}
