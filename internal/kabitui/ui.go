@@ -410,7 +410,9 @@ func (u *UI) openLayout() {
 		u.page("layout", " layout of "+it.Title+" (q back) ", NoLayout)
 		return
 	}
-	u.background("layout", it, func() (string, error) { return u.opts.Layout(u.ctx, it.Title) })
+	// The layout is the type's, whichever of its versions (name@crc) is
+	// selected: pahole runs once per type.
+	u.background("layout", it.Title, it, func() (string, error) { return u.opts.Layout(u.ctx, it.Title) })
 }
 
 // openBlame shows the commits that changed the selected type, computed off
@@ -425,14 +427,15 @@ func (u *UI) openBlame() {
 		return
 	}
 	ch := it.Change
-	u.background("blame", it, func() (string, error) { return u.opts.Blame(u.ctx, ch) })
+	u.background("blame", ch.Name+"\x00"+ch.Old+"\x00"+ch.New, it, func() (string, error) { return u.opts.Blame(u.ctx, ch) })
 }
 
 // background runs slow work for a page off the UI goroutine, with
-// progress in the status bar.
-func (u *UI) background(name string, it *Item, work func() (string, error)) {
+// progress in the status bar; its text is kept under what, which names
+// what the text depends on.
+func (u *UI) background(name, what string, it *Item, work func() (string, error)) {
 	title := it.Title
-	key := name + "\x00" + it.Change.Name + "\x00" + it.Change.Old + "\x00" + it.Change.New
+	key := name + "\x00" + what
 	if text, ok := u.computed[key]; ok {
 		u.page(name, " "+name+" of "+title+" (q back) ", text)
 		return
