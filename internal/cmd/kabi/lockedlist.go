@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/patchqueue/pqtools/internal/atomicfile"
@@ -65,11 +64,11 @@ func runLockedList(ctx context.Context, o *LockedListOptions) error {
 		sections = append(sections, rules.Section{Name: name, Symbols: rules.SortSymbols(syms)})
 	}
 	if o.Append {
-		b, err := os.ReadFile(o.Output)
+		b, err := readFile(o.Output)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
-			return fmt.Errorf("cannot read %s: %w", o.Output, unwrapPath(err))
+			return err
 		default:
 			old, err := rules.ParseLockedList(bytes.NewReader(b), o.Output)
 			if err != nil {
