@@ -55,3 +55,28 @@ var Monokai = sync.OnceValue(func() *chroma.Style {
 	}
 	return s
 })
+
+// Entries returns the style entry of each byte of text as lexer tokenises
+// it and style colours it; zero entries (no colour) without a lexer, and
+// where tokenising fails or stops short. EnsureLF is off: turning CRLF into
+// LF would shift every offset after it.
+func Entries(lexer chroma.Lexer, style *chroma.Style, text string) []chroma.StyleEntry {
+	out := make([]chroma.StyleEntry, len(text))
+	if lexer == nil {
+		return out
+	}
+	it, err := lexer.Tokenise(&chroma.TokeniseOptions{State: "root"}, text)
+	if err != nil {
+		return out
+	}
+	pos := 0
+	for tok := it(); tok != chroma.EOF && pos < len(text); tok = it() {
+		e := style.Get(tok.Type)
+		end := min(pos+len(tok.Value), len(text))
+		for i := pos; i < end; i++ {
+			out[i] = e
+		}
+		pos = end
+	}
+	return out
+}

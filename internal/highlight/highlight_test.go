@@ -91,3 +91,22 @@ func TestBinariesSkipChromaRegistries(t *testing.T) {
 		}
 	}
 }
+
+// Entries colours each byte as its token is coloured, and nothing without
+// a lexer; a CR keeps its byte, so offsets stay those of the text.
+func TestEntries(t *testing.T) {
+	text := "int x;\r\nreturn 0;\n"
+	got := Entries(Get("c"), Monokai(), text)
+	if len(got) != len(text) {
+		t.Fatalf("%d entries for %d bytes", len(got), len(text))
+	}
+	kw := Monokai().Get(chroma.KeywordType)
+	if got[0] != kw || got[2] != kw || got[8] != Monokai().Get(chroma.Keyword) {
+		t.Errorf("keywords: %v %v %v", got[0], got[2], got[8])
+	}
+	for i, e := range Entries(nil, Monokai(), text) {
+		if e != (chroma.StyleEntry{}) {
+			t.Fatalf("byte %d coloured without a lexer: %v", i, e)
+		}
+	}
+}

@@ -92,24 +92,11 @@ func ColorDiff(diff string) string {
 // for each byte of text.
 func lexColours(text string) []string {
 	out := make([]string, len(text))
-	for i := range out {
+	for i, e := range highlight.Entries(cLexer(), theme, text) {
 		out[i] = "-"
-	}
-	it, err := cLexer().Tokenise(nil, text)
-	if err != nil {
-		return out
-	}
-	pos := 0
-	for tok := it(); tok != chroma.EOF && pos < len(text); tok = it() {
-		c := "-"
-		if e := theme.Get(tok.Type); e.Colour.IsSet() {
-			c = e.Colour.String()
+		if e.Colour.IsSet() {
+			out[i] = e.Colour.String()
 		}
-		end := min(pos+len(tok.Value), len(text))
-		for i := pos; i < end; i++ {
-			out[i] = c
-		}
-		pos = end
 	}
 	return out
 }

@@ -432,20 +432,7 @@ const lexLead, lexAhead = 60, 150
 // lex returns a style per byte of text; all base without a lexer.
 func (v *PatchView) lex(lexer chroma.Lexer, text string) []tcell.Style {
 	out := make([]tcell.Style, len(text))
-	for i := range out {
-		out[i] = styleBase
-	}
-	if lexer == nil {
-		return out
-	}
-	// EnsureLF off: turning CRLF into LF would shift every offset after.
-	it, err := lexer.Tokenise(&chroma.TokeniseOptions{State: "root"}, text)
-	if err != nil {
-		return out
-	}
-	pos := 0
-	for tok := it(); tok != chroma.EOF && pos < len(text); tok = it() {
-		entry := v.theme.Get(tok.Type)
+	for i, entry := range highlight.Entries(lexer, v.theme, text) {
 		st := styleBase
 		if entry.Colour.IsSet() {
 			st = st.Foreground(tcell.NewRGBColor(int32(entry.Colour.Red()), int32(entry.Colour.Green()), int32(entry.Colour.Blue())))
@@ -453,11 +440,7 @@ func (v *PatchView) lex(lexer chroma.Lexer, text string) []tcell.Style {
 		if entry.Bold == chroma.Yes {
 			st = st.Bold(true)
 		}
-		end := min(pos+len(tok.Value), len(text))
-		for i := pos; i < end; i++ {
-			out[i] = st
-		}
-		pos = end
+		out[i] = st
 	}
 	return out
 }
