@@ -3,7 +3,6 @@ package kabi
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,16 +15,7 @@ import (
 // fn, so the blame test compares what a real build would record.
 func symtypesOf(t *testing.T, dir, name, header, fn string) string {
 	t.Helper()
-	src := header + "\nint " + fn + "(struct dev_ops *ops, union cfg *c, enum mode m);\n__GENKSYMS_EXPORT_SYMBOL(" + fn + ");\n"
-	out := filepath.Join(dir, name)
-	cmd := exec.Command("/usr/lib/linux-kbuild-6.1/scripts/genksyms/genksyms", "-T", out)
-	cmd.Stdin = strings.NewReader(src)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
-		t.Fatalf("genksyms: %v %s", err, stderr.String())
-	}
-	return out
+	return genksymsOf(t, dir, name, header+"\nint "+fn+"(struct dev_ops *ops, union cfg *c, enum mode m);\n__GENKSYMS_EXPORT_SYMBOL("+fn+");\n")
 }
 
 func TestBlame(t *testing.T) {
