@@ -306,13 +306,9 @@ func benchReplay(repo string, environ []string, oldRange, newRange string, warm 
 			pairs = append(pairs, [2]string{r.Old.SHA, r.New.SHA})
 		}
 	}
-	withReplay := best(runs, func() (timing, error) {
+	r, err := interleaved(runs, []string{"--replay", "merge-tree"}, func() (timing, error) {
 		return measure(repo, environ, []string{"git", "review-rebase", "--format=json", "--replay", oldRange, newRange})
-	})
-	if withReplay.err != nil {
-		return withReplay.err
-	}
-	plain := best(runs, func() (timing, error) {
+	}, func() (timing, error) {
 		t0 := time.Now()
 		for _, p := range pairs {
 			c := exec.Command("git", "merge-tree", "--write-tree", "--name-only", p[1]+"^", p[0])
@@ -325,9 +321,10 @@ func benchReplay(repo string, environ []string, oldRange, newRange string, warm 
 		}
 		return timing{wall: time.Since(t0)}, nil
 	})
-	if plain.err != nil {
-		return plain.err
+	if err != nil {
+		return err
 	}
+	withReplay, plain := r[0], r[1]
 	added := withReplay.t.wall - warm.t.wall
 	fmt.Printf("\nreplay of %d title/similar pairs (--replay on a warm review): +%.3f s\n", len(pairs), added.Seconds())
 	fmt.Printf("%d plain git merge-tree --write-tree calls:               %.3f s\n", len(pairs), plain.t.wall.Seconds())
@@ -362,13 +359,9 @@ func benchBlame(repo string, environ []string, pairs [][2]string, runs int) erro
 	if len(files) == 0 {
 		return nil
 	}
-	show := best(runs, func() (timing, error) {
+	r, err := interleaved(runs, []string{"show --blame", "blame"}, func() (timing, error) {
 		return measure(repo, environ, []string{"git", "review-rebase", "show", "--blame", "--width=200", pair[0], pair[1]})
-	})
-	if show.err != nil {
-		return show.err
-	}
-	plain := best(runs, func() (timing, error) {
+	}, func() (timing, error) {
 		t0 := time.Now()
 		for _, f := range files {
 			for _, rev := range []string{pair[0] + "^", pair[1] + "^"} {
@@ -379,9 +372,10 @@ func benchBlame(repo string, environ []string, pairs [][2]string, runs int) erro
 		}
 		return timing{wall: time.Since(t0)}, nil
 	})
-	if plain.err != nil {
-		return plain.err
+	if err != nil {
+		return err
 	}
+	show, plain := r[0], r[1]
 	fmt.Printf("\nblame of a changed pair (%d file(s), both sides):\n", len(files))
 	fmt.Printf("show --blame (limited to the fork point, layout included): %.3f s  (want <= 1 s)\n", show.t.wall.Seconds())
 	fmt.Printf("plain whole-history git blame of the same files:           %.3f s\n", plain.t.wall.Seconds())
@@ -390,22 +384,7 @@ func benchBlame(repo string, environ []string, pairs [][2]string, runs int) erro
 }
 
 type result struct {
-	t   timing
-	err error
-}
-
-func best(n int, f func() (timing, error)) *result {
-	var r *result
-	for i := 0; i < n; i++ {
-		t, err := f()
-		if err != nil {
-			return &result{err: err}
-		}
-		if r == nil || t.wall < r.t.wall {
-			r = &result{t: t}
-		}
-	}
-	return r
+	t timing
 }
 
 func rss(ps *os.ProcessState) int64 {
