@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,10 +11,7 @@ import (
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
-func driftRepo(d *repos.DriftRepo) *git.Repo {
-	gd := filepath.Join(d.Dir, ".git")
-	return &git.Repo{Dir: d.Dir, GitDir: gd, CommonDir: gd, Env: d.Env.Vars}
-}
+func driftRepo(d *repos.DriftRepo) *git.Repo { return repoAt(d.Dir, d.Env.Vars) }
 
 func runDrift(t *testing.T, d *repos.DriftRepo, noCache bool) *Result {
 	t.Helper()
@@ -256,7 +252,7 @@ func TestDriftUnchangedQueueFile(t *testing.T) {
 	s.Write("lib/keep.c", "int keep_me(void)\n{\n\treturn 1;\n}\n"+filler+"int user(void)\n{\n\treturn keep_me();\n}\n")
 	s.Write("lib/busy.c", "/* busy things */\nint busy_helper(void)\n{\n\treturn 2;\n}\n"+filler+"int busy(void)\n{\n\treturn busy_helper();\n}\n")
 	s.Git("commit", "-qam", "lib: use what is there")
-	repo := &git.Repo{Dir: s.Dir, GitDir: filepath.Join(s.Dir, ".git"), CommonDir: filepath.Join(s.Dir, ".git"), Env: s.Env.Vars}
+	repo := repoAt(s.Dir, s.Env.Vars)
 	res, err := Run(context.Background(), repo, Options{OldBase: "v1", OldTip: "queue-old", NewBase: "v2", NewTip: "queue-new", NoCache: true})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -118,7 +117,7 @@ func TestResultCacheMisses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo := &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+	repo := repoOf(fx)
 	o := Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip}
 	run := func(o Options) *Result {
 		t.Helper()

@@ -46,8 +46,11 @@ func small(t *testing.T) *repos.Fixture {
 	return fixture
 }
 
-func repoOf(fx *repos.Fixture) *git.Repo {
-	return &git.Repo{Dir: fx.Dir, CommonDir: filepath.Join(fx.Dir, ".git"), GitDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+func repoOf(fx *repos.Fixture) *git.Repo { return repoAt(fx.Dir, fx.Env.Vars) }
+
+// repoAt is the Repo of a work tree whose git dir is dir/.git.
+func repoAt(dir string, env []string) *git.Repo {
+	return &git.Repo{Dir: dir, CommonDir: filepath.Join(dir, ".git"), GitDir: filepath.Join(dir, ".git"), Env: env}
 }
 
 func TestFixtureCases(t *testing.T) {

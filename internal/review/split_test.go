@@ -47,7 +47,7 @@ func splitFixture(t *testing.T, name string) (*repos.Fixture, *git.Repo) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fx, &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
+	return fx, repoOf(fx)
 }
 
 // splitReview builds one of the split fixtures and reviews it.
