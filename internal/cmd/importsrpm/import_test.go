@@ -18,14 +18,7 @@ func importFixture(t *testing.T) *srpmtest.Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kv := range f.Env.Vars {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	for _, k := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
+	syncEnv(t, f.Env)
 	t.Setenv("TMPDIR", t.TempDir())
 	return f
 }

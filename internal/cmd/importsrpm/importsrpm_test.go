@@ -2,7 +2,6 @@ package importsrpm
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"os/exec"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
@@ -22,9 +20,7 @@ const kernelSpec = "spec/kernel.spec" // in the shared data
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = Main(context.Background(), append([]string{"git-import-srpm"}, args...), &cliutil.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errb})
-	return code, out.String(), errb.String()
+	return runIn(t, "", args...)
 }
 
 // specCopy puts src in a fresh directory with the given mode.

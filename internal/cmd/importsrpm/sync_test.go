@@ -263,7 +263,8 @@ func TestSyncDroppedAndErrors(t *testing.T) {
 	}
 }
 
-// syncEnv points the process at env, as importFixture does.
+// syncEnv points the process at env (importFixture's, or a sync
+// fixture's), with no GIT_DIR and friends from outside.
 func syncEnv(t *testing.T, env *repos.Env) {
 	t.Helper()
 	for _, kv := range env.Vars {
