@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -40,21 +42,7 @@ func dump(l *Layout) string {
 
 func goldenFile(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("differs from golden file %s (go test -update rewrites it); got:\n%s", path, got)
-	}
+	testenv.Golden(t, path, got, *update)
 }
 
 // The outputs of pahole 1.24 under testdata/parse (from sources.c there)

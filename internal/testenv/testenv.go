@@ -139,3 +139,25 @@ func SharedData(t testing.TB, rel string) string {
 	}
 	return path
 }
+
+// Golden compares got with the golden file at path, and first rewrites the
+// file when update is set (each package keeps its own -update flag: one
+// flag defined twice in a test binary panics).
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs (go test -update rewrites it):\n%.4000s", path, got)
+	}
+}

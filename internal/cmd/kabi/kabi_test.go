@@ -47,22 +47,7 @@ func kabi(t *testing.T, stdio *cliutil.IO, args ...string) result {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", t.Name(), name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file %s (go test -update rewrites it); got:\n%.2000s", name, path, got)
-	}
+	testenv.Golden(t, filepath.Join("testdata", t.Name(), name), got, *update)
 }
 
 func reportCRCs(t *testing.T, path string) map[string]string {

@@ -17,6 +17,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -58,22 +59,7 @@ func runIn(t *testing.T, fx *repos.Fixture, dir string, args ...string) result {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", t.Name(), name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from golden file (go test -update rewrites it):\n%s", path, got)
-	}
+	testenv.Golden(t, filepath.Join("testdata", t.Name(), name), []byte(got), *update)
 }
 
 func TestTextAndJSONGolden(t *testing.T) {
