@@ -12,35 +12,17 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/proc"
+	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
-// needTools skips the test without gcc or pahole, except in CI, where
-// scripts/deps.sh installs them and their absence is a failure.
-func needTools(t *testing.T) {
-	t.Helper()
-	for _, p := range []string{"gcc", "pahole"} {
-		if _, err := proc.LookPath(p); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed: scripts/deps.sh installs it", p)
-			}
-			t.Skipf("%s is not installed (Debian packages gcc and pahole; scripts/deps.sh)", p)
-		}
-	}
-}
+// needTools skips the test without gcc or pahole, except in CI.
+func needTools(t *testing.T) { t.Helper(); testenv.NeedTools(t, "gcc", "pahole") }
 
 // compile builds src with gcc -g -c into dir/name.o. The object must
 // define a variable of each type for gcc to emit it.
 func compile(t *testing.T, dir, name, src string) string {
 	t.Helper()
-	c := filepath.Join(dir, name+".c")
-	if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	obj := filepath.Join(dir, name+".o")
-	if _, err := proc.Run(context.Background(), proc.Cmd{Program: "gcc", Args: []string{"-g", "-c", "-o", obj, c}}); err != nil {
-		t.Fatal(err)
-	}
-	return obj
+	return testenv.CompileC(t, dir, name, src, "-g")
 }
 
 // dwarfMembers is the oracle: the members of typ in obj as Go's

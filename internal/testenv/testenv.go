@@ -161,3 +161,32 @@ func Golden(t testing.TB, path string, got []byte, update bool) {
 		t.Errorf("%s differs (go test -update rewrites it):\n%.4000s", path, got)
 	}
 }
+
+// NeedTools skips the test when a program it runs is not installed,
+// except in CI, where scripts/deps.sh installs them all and an absent one
+// is a failure.
+func NeedTools(t testing.TB, programs ...string) {
+	t.Helper()
+	for _, p := range programs {
+		if _, err := exec.LookPath(p); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed: scripts/deps.sh installs it", p)
+			}
+			t.Skipf("%s is not installed (scripts/deps.sh installs it)", p)
+		}
+	}
+}
+
+// CompileC builds src with gcc -c and flags into dir/name.o.
+func CompileC(t testing.TB, dir, name, src string, flags ...string) string {
+	t.Helper()
+	c := filepath.Join(dir, name+".c")
+	if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	obj := filepath.Join(dir, name+".o")
+	if out, err := exec.Command("gcc", append(append([]string{"-c"}, flags...), "-o", obj, c)...).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	return obj
+}

@@ -1,7 +1,6 @@
 package kabi
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,37 +8,16 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
-	"github.com/patchqueue/pqtools/internal/proc"
 	"github.com/patchqueue/pqtools/internal/testenv"
 )
 
-// needLayoutTools skips without gcc or pahole, except in CI, where
-// scripts/deps.sh installs them and their absence is a failure.
-func needLayoutTools(t *testing.T) {
-	t.Helper()
-	for _, p := range []string{"gcc", "pahole"} {
-		if _, err := proc.LookPath(p); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed: scripts/deps.sh installs it", p)
-			}
-			t.Skipf("%s is not installed (Debian packages gcc and pahole; scripts/deps.sh)", p)
-		}
-	}
-}
+// needLayoutTools skips without gcc or pahole, except in CI.
+func needLayoutTools(t *testing.T) { t.Helper(); testenv.NeedTools(t, "gcc", "pahole") }
 
 // compileC builds src with gcc -c and flags into dir/name.o.
 func compileC(t *testing.T, dir, name, src string, flags ...string) string {
 	t.Helper()
-	c := filepath.Join(dir, name+".c")
-	if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	obj := filepath.Join(dir, name+".o")
-	args := append(append([]string{"-c"}, flags...), "-o", obj, c)
-	if _, err := proc.Run(context.Background(), proc.Cmd{Program: "gcc", Args: args}); err != nil {
-		t.Fatal(err)
-	}
-	return obj
+	return testenv.CompileC(t, dir, name, src, flags...)
 }
 
 // The struct of the README's worked example: a developer adds refcount
