@@ -2,7 +2,6 @@ package kabi
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -32,32 +31,8 @@ func genksymsOf(t *testing.T, dir, name, src string) string {
 // blamed on the commit that added the #include of its header; with a
 // range that misses it, blame says what to try.
 func TestBlameInclude(t *testing.T) {
-	dir := t.TempDir()
-	genv, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "linux")
-	git := func(args ...string) string {
-		t.Helper()
-		out, err := genv.Git(work, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	write := func(path, content string) {
-		t.Helper()
-		p := filepath.Join(work, path)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.MkdirAll(work, 0o755)
-	git("init", "-q")
+	s := repos.NewScratch(t)
+	dir, work, genv, git, write := t.TempDir(), s.Dir, s.Env, s.Git, s.Write
 	foo := "struct foo {\n\tint x;\n};\n"
 	devops := "struct foo;\nstruct dev_ops {\n\tstruct foo *f;\n};\n"
 	write("include/linux/foo.h", foo)

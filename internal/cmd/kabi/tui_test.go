@@ -190,38 +190,17 @@ func devopsV2() string {
 // genksyms' Symtypes of both ends.
 func blameRepo(t *testing.T) (work string, env []string, base, guilty, oldST, newST string) {
 	t.Helper()
+	s := repos.NewScratch(t)
 	dir := t.TempDir()
-	genv, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	work = filepath.Join(dir, "linux")
-	git := func(args ...string) string {
-		t.Helper()
-		out, err := genv.Git(work, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	header := filepath.Join(work, "include", "linux", "devops.h")
-	if err := os.MkdirAll(filepath.Dir(header), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	v1, v2 := devopsV1, devopsV2()
-	git("init", "-q")
-	if err := os.WriteFile(header, []byte(v1), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	git("add", "-A")
-	git("commit", "-q", "-m", "base")
-	base = git("rev-parse", "HEAD")
-	if err := os.WriteFile(header, []byte(v2), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	git("commit", "-q", "-am", "devops: add a remove hook")
-	guilty = git("rev-parse", "HEAD")
-	return work, genv.Vars, base, guilty, symtypesOf(t, dir, "old.symtypes", v1, "dev_register"), symtypesOf(t, dir, "new.symtypes", v2, "dev_register")
+	s.Write("include/linux/devops.h", v1)
+	s.Git("add", "-A")
+	s.Git("commit", "-q", "-m", "base")
+	base = s.Git("rev-parse", "HEAD")
+	s.Write("include/linux/devops.h", v2)
+	s.Git("commit", "-q", "-am", "devops: add a remove hook")
+	guilty = s.Git("rev-parse", "HEAD")
+	return s.Dir, s.Env.Vars, base, guilty, symtypesOf(t, dir, "old.symtypes", v1, "dev_register"), symtypesOf(t, dir, "new.symtypes", v2, "dev_register")
 }
 
 // The blame panel shows, for its type, what git kabi blame prints.
