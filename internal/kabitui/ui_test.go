@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -54,27 +55,38 @@ const fixList = "[net-module]\n\ta\n\td\n[block-module]\n\tc\n\tsame\n[misc]\n\t
 
 func fixture(t testing.TB, withList bool) *Data {
 	t.Helper()
-	old, err := symtypes.Parse(strings.NewReader(fixOld), "old")
-	if err != nil {
-		t.Fatal(err)
+	var list io.Reader
+	if withList {
+		list = strings.NewReader(fixList)
 	}
-	new, err := symtypes.Parse(strings.NewReader(fixNew), "new")
+	return dataOf(t, strings.NewReader(fixOld), strings.NewReader(fixNew), list)
+}
+
+// dataOf is what git kabi compare shows for two Symtypes files, with the
+// impact on a locked list when there is one.
+func dataOf(tb testing.TB, oldSet, newSet, list io.Reader) *Data {
+	tb.Helper()
+	old, err := symtypes.Parse(oldSet, "old")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
+	}
+	new, err := symtypes.Parse(newSet, "new")
+	if err != nil {
+		tb.Fatal(err)
 	}
 	c, err := symtypes.Compare(old, new)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	var uses symtypes.ModuleUses
-	if withList {
-		if uses, err = symtypes.ParseLockedList(strings.NewReader(fixList), "list"); err != nil {
-			t.Fatal(err)
+	if list != nil {
+		if uses, err = symtypes.ParseLockedList(list, "list"); err != nil {
+			tb.Fatal(err)
 		}
 	}
-	d, err := NewData(old, new, c, symtypes.ImpactOf(old, new, c, uses), withList)
+	d, err := NewData(old, new, c, symtypes.ImpactOf(old, new, c, uses), list != nil)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return d
 }

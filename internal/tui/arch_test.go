@@ -24,15 +24,22 @@ func TestLayering(t *testing.T) {
 			}
 		}
 	}
-	// Direct imports: the UI uses the review's types, whose package runs
-	// git, but must not run git itself.
-	out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", mod+"internal/tui").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range strings.Fields(string(out)) {
-		if d == mod+"internal/git" || d == "os/exec" {
-			t.Errorf("internal/tui imports %s: go through the Backend", d)
+	// Direct imports: a UI may use the types of a package that runs git
+	// (the review's), but never runs a program itself: the review UI goes
+	// through its Backend, the kABI UI through the hooks of its Options.
+	for _, ui := range []string{"internal/tui", "internal/kabitui"} {
+		out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", mod+ui).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		imports := strings.Fields(string(out))
+		if len(imports) == 0 {
+			t.Errorf("go list lists no imports of %s: the check reads nothing", ui)
+		}
+		for _, d := range imports {
+			if d == mod+"internal/git" || d == mod+"internal/proc" || d == "os/exec" {
+				t.Errorf("%s imports %s: go through the Backend or the hooks of Options", ui, d)
+			}
 		}
 	}
 }
