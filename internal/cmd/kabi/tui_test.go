@@ -1,7 +1,6 @@
 package kabi
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,10 +8,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/symtypes"
+	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -234,100 +233,26 @@ func TestBlamePanelMatchesBlame(t *testing.T) {
 // maintainer would: git kabi compare opens it, git kabi tui with a range
 // blames the selected type in the kernel's history.
 func TestKabiUIUnderTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Fatal("tmux is needed (make test installs it)")
-	}
+	m := testenv.NewTmux(t)
 	work, env, base, guilty, oldST, newST := blameRepo(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	if out, err := exec.Command("go", "build", "-o", bin+"/", "github.com/patchqueue/pqtools/cmd/git-kabi").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testenv.BuildBinaries(t, dir, "github.com/patchqueue/pqtools/cmd/git-kabi")
 	list := filepath.Join(dir, "list")
 	if err := os.WriteFile(list, []byte("[devops-module]\n\tdev_register\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sock := filepath.Join(dir, "tmux.sock")
-	tmux := func(args ...string) (string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, "tmux", append([]string{"-u", "-S", sock, "-f", os.DevNull}, args...)...).CombinedOutput()
-		return string(out), err
+	// run starts git kabi in a terminal of its own, in the kernel's work
+	// tree.
+	var p *testenv.Pane
+	run := func(args ...string) (func(string, func(string) bool) string, func()) {
+		p = m.Start(work, 150, 40, append([]string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}, env...),
+			append([]string{"git", "kabi"}, args...)...)
+		return p.WaitFor, p.WaitExit
 	}
-	t.Cleanup(func() { tmux("kill-server") })
-	session := 0
-	// run starts git kabi in a new session of its own, in the kernel's
-	// work tree; the pane stays when it exits, and its status lands in a
-	// file so the waits stop at once.
-	run := func(args ...string) (screen func() string, waitFor func(string, func(string) bool) string, waitExit func()) {
-		session++
-		name := "k" + string(rune('0'+session))
-		status := filepath.Join(dir, "status-"+name)
-		argv := []string{"start-server", ";", "set-option", "-wg", "remain-on-exit", "on", ";",
-			"new-session", "-d", "-s", name, "-x", "150", "-y", "40", "-c", work, "--",
-			"sh", "-c", `"$@"; echo $? >"$0.tmp" && mv "$0.tmp" "$0"`, status, "env", "TERM=xterm-256color",
-			"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
-		argv = append(argv, env...)
-		argv = append(argv, "LC_ALL=C.UTF-8", "LANG=C.UTF-8", "git", "kabi")
-		if out, err := tmux(append(argv, args...)...); err != nil {
-			t.Fatalf("tmux: %v %s", err, out)
-		}
-		screen = func() string {
-			out, _ := tmux("capture-pane", "-p", "-t", name)
-			return out
-		}
-		exited := func() (bool, string) {
-			// The pane first: the shell writes the file before it exits.
-			out, _ := tmux("display-message", "-p", "-t", name, "#{pane_dead}")
-			if b, err := os.ReadFile(status); err == nil {
-				return true, strings.TrimSpace(string(b))
-			}
-			return strings.TrimSpace(out) == "1", "unknown (the shell was killed)"
-		}
-		waitFor = func(what string, cond func(string) bool) string {
-			t.Helper()
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				s := screen()
-				if cond(s) {
-					return s
-				}
-				if dead, st := exited(); dead {
-					t.Fatalf("waiting for %s: git kabi exited with status %s; screen:\n%s", what, st, s)
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-		}
-		waitExit = func() {
-			t.Helper()
-			deadline := time.Now().Add(20 * time.Second)
-			for {
-				if dead, st := exited(); dead {
-					if st != "0" {
-						t.Errorf("git kabi exited with status %s; screen:\n%s", st, screen())
-					}
-					return
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("q did not quit; screen:\n%s", screen())
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-		}
-		return screen, waitFor, waitExit
-	}
-	keys := func(k ...string) {
-		t.Helper()
-		if out, err := tmux(append([]string{"send-keys", "-t", "k" + string(rune('0'+session))}, k...)...); err != nil {
-			t.Fatalf("send-keys: %v %s", err, out)
-		}
-	}
+	keys := func(k ...string) { t.Helper(); p.Keys(k...) }
 
 	// compare on a terminal: the UI, with the layout advice.
-	_, waitFor, waitExit := run("compare", oldST, newST, "-l", list)
+	waitFor, waitExit := run("compare", oldST, newST, "-l", list)
 	s := waitFor("the table", func(s string) bool { return strings.Contains(s, "struct dev_ops: diff") })
 	for _, want := range []string{"changed types by impact", "+    void (*remove) (void *);", "devops-module", "dev_register"} {
 		if !strings.Contains(s, want) {
@@ -352,7 +277,7 @@ func TestKabiUIUnderTmux(t *testing.T) {
 		args = append(args, "--old-obj", compileC(t, dir, "old", devopsV1+"struct dev_ops d;\n", "-g"),
 			"--new-obj", compileC(t, dir, "new", devopsV2()+"struct dev_ops d;\n", "-g"))
 	}
-	_, waitFor, waitExit = run(args...)
+	waitFor, waitExit = run(args...)
 	waitFor("the table", func(s string) bool { return strings.Contains(s, "struct dev_ops: diff") })
 	if objects {
 		keys("l")
