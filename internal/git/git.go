@@ -187,20 +187,47 @@ const tuning = "'core.deltabasecachelimit=8m'"
 // -c options beat files, and reading the user's configuration first
 // would cost a git process on every run for a key few people set.
 func withTuning(env []string) []string {
-	const key = "GIT_CONFIG_PARAMETERS="
+	return putFirst(env, "GIT_CONFIG_PARAMETERS", tuning, " ")
+}
+
+// mallocTuning is for the git processes that stream bulk output (diffs,
+// walks, blobs). Their heaps grow by tens of megabytes, and each new
+// 4 KiB page is a page fault, which costs microseconds on a virtual
+// machine: perf showed glibc's _int_malloc as the first source of faults
+// in every such git. hugetlb=1 has malloc ask for transparent huge pages
+// (glibc 2.35 and later; older ones and other C libraries ignore the
+// variable), and a 16 MiB top_pad grows the heap in steps large enough to
+// be given them. Measured on bench/run.sh's repositories (2-core VM,
+// interleaved runs): the upstream walk alone 7150 -> 1800 page faults and
+// 0.73 -> 0.68 s; a cold review near 25,600 -> 8,900 faults and 0.58 ->
+// 0.47 s; kernel scale 53,000 -> 27,000 faults and 2.58 -> 2.35 s. Short
+// commands (rev-parse, notes list) do not get it: there a huge page costs
+// more than it saves. The user's own GLIBC_TUNABLES come after ours, and
+// glibc takes the last value of a tunable, so glibc.malloc.hugetlb=0
+// there turns it off.
+const mallocTuning = "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216"
+
+func withMallocTuning(env []string) []string {
+	return putFirst(env, "GLIBC_TUNABLES", mallocTuning, ":")
+}
+
+// putFirst returns env with ours at the front of variable key's value
+// (joined by sep), so that the caller's own value, read later, wins.
+func putFirst(env []string, key, ours, sep string) []string {
+	prefix := key + "="
 	theirs := ""
 	out := env[:0]
 	for _, kv := range env {
-		if strings.HasPrefix(kv, key) {
-			theirs = strings.TrimPrefix(kv, key)
+		if strings.HasPrefix(kv, prefix) {
+			theirs = strings.TrimPrefix(kv, prefix)
 			continue
 		}
 		out = append(out, kv)
 	}
 	if theirs != "" {
-		return append(out, key+tuning+" "+theirs)
+		return append(out, prefix+ours+sep+theirs)
 	}
-	return append(out, key+tuning)
+	return append(out, prefix+ours)
 }
 
 func (r *Repo) spec(readOnly bool, args []string) proc.Cmd {
@@ -238,6 +265,7 @@ func (r *Repo) stream(ctx context.Context, stdin io.Reader, consume func(io.Read
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := r.command(ctx, true, args)
+	cmd.Env = withMallocTuning(cmd.Env)
 	cmd.Stdin = stdin
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -2,6 +2,7 @@ package git
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,46 @@ func TestTuning(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d GIT_CONFIG_PARAMETERS in the environment", n)
+	}
+}
+
+// The git processes that stream get the malloc tuning, the user's own
+// tunables after it (glibc takes the last value); short commands do not.
+func TestMallocTuning(t *testing.T) {
+	t.Setenv("GLIBC_TUNABLES", "") // the user's are given through r.Env below
+	r := &Repo{Dir: t.TempDir()}
+	// A shell alias prints the environment git was given.
+	dump := []string{"-c", "alias.envdump=!env", "envdump"}
+	tunables := func(env ...string) (streamed, short string) {
+		t.Helper()
+		r.Env = env
+		find := func(out []byte) string {
+			for _, l := range strings.Split(string(out), "\n") {
+				if v, ok := strings.CutPrefix(l, "GLIBC_TUNABLES="); ok {
+					return v
+				}
+			}
+			return ""
+		}
+		err := r.stream(context.Background(), nil, func(rd io.Reader) error {
+			out, err := io.ReadAll(rd)
+			streamed = find(out)
+			return err
+		}, dump...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := r.output(context.Background(), dump...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return streamed, find(out)
+	}
+	if streamed, short := tunables(); streamed != mallocTuning || short != "" {
+		t.Errorf("streamed %q, short %q; want %q and none", streamed, short, mallocTuning)
+	}
+	theirs := "glibc.malloc.hugetlb=0"
+	if streamed, short := tunables("GLIBC_TUNABLES=" + theirs); streamed != mallocTuning+":"+theirs || short != theirs {
+		t.Errorf("with the user's %q: streamed %q, short %q", theirs, streamed, short)
 	}
 }
