@@ -1,8 +1,6 @@
 package review
 
 import (
-	"path/filepath"
-
 	"github.com/patchqueue/pqtools/internal/git"
 )
 
@@ -17,7 +15,7 @@ type commitCache[V any] struct {
 }
 
 func loadCommitCache[V any](repo *git.Repo, name, magic string, noCache bool) *commitCache[V] {
-	c := &commitCache[V]{path: filepath.Join(repo.CommonDir, "review-rebase", name), magic: magic,
+	c := &commitCache[V]{path: cachePath(repo, name), magic: magic,
 		off: noCache, have: map[string]V{}, fresh: map[string]V{}}
 	if !noCache {
 		c.have = c.read()

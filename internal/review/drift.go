@@ -37,7 +37,6 @@ package review
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -259,8 +258,7 @@ const driftCacheKeep = 8
 // file per pair, as for the upstream digest, so that a run reads only its
 // own and old pairs are pruned.
 func driftCachePath(repo *git.Repo, oldBase, newBase string) string {
-	h := sha256.Sum256([]byte(oldBase + " " + newBase))
-	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("driftpair-%x", h[:10]))
+	return keyedCachePath(repo, "driftpair-", oldBase, newBase)
 }
 
 // saveDriftVerdicts writes verdicts, with those another run saved

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -523,7 +521,7 @@ type prunedCache struct {
 const prunedMagic = "pqtools pruned candidates v1\n"
 
 func loadPruned(repo *git.Repo, noCache bool) *prunedCache {
-	p := &prunedCache{path: filepath.Join(repo.CommonDir, "review-rebase", "pruned"), set: map[uint64]bool{}, off: noCache}
+	p := &prunedCache{path: cachePath(repo, "pruned"), set: map[uint64]bool{}, off: noCache}
 	if noCache {
 		return p
 	}
@@ -531,11 +529,6 @@ func loadPruned(repo *git.Repo, noCache bool) *prunedCache {
 		p.set[k] = true
 	}
 	return p
-}
-
-func readFileOrNil(path string) []byte {
-	data, _ := os.ReadFile(path)
-	return data
 }
 
 // decodeKeys returns nothing for a damaged file: a miss, never a wrong

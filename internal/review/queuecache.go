@@ -61,9 +61,7 @@ const queueCacheVersion = "pqtools queue range v1\n"
 const queueCacheKeep = 16
 
 func queueCachePath(repo *git.Repo, base, tip string, paths []string) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", base, tip, pathsKey(repo, paths))
-	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("queue-%x", h.Sum(nil)[:10]))
+	return keyedCachePath(repo, "queue-", base, tip, pathsKey(repo, paths))
 }
 
 // loadQueueCache returns the cached records of a range, or false.

@@ -1,7 +1,6 @@
 package review
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -69,15 +68,13 @@ func resultCachePath(repo *git.Repo, res *Result, o Options) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	h := sha256.New()
 	var inode uint64
 	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
 		inode = uint64(sys.Ino)
 	}
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00", exe, inode, st.Size(), st.ModTime().UnixNano())
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip)
-	fmt.Fprintf(h, "%d\x00%s\x00%t\x00%t", len(o.Paths), pathsKey(repo, o.Paths), o.NoSimilar, o.NoDrift)
-	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("result-%x", h.Sum(nil)[:10])), true
+	program := fmt.Sprintf("%s\x00%d\x00%d\x00%d", exe, inode, st.Size(), st.ModTime().UnixNano())
+	options := fmt.Sprintf("%d\x00%s\x00%t\x00%t", len(o.Paths), pathsKey(repo, o.Paths), o.NoSimilar, o.NoDrift)
+	return keyedCachePath(repo, "result-", program, res.Old.Base, res.Old.Tip, res.New.Base, res.New.Tip, options), true
 }
 
 // loadResult returns the cached review of res's ranges, without notes,

@@ -1,20 +1,13 @@
 package review
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/gob"
-	"fmt"
 	"hash/fnv"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/patchqueue/pqtools/internal/atomicfile"
 	"github.com/patchqueue/pqtools/internal/git"
-	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // upEntry is what the review needs of an upstream commit. The range
@@ -103,9 +96,7 @@ const upCacheVersion = "pqtools upstream digest v1\n"
 const upCacheKeep = 8
 
 func upCachePath(repo *git.Repo, oldBase, newBase string, paths []string) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", oldBase, newBase, pathsKey(repo, paths))
-	return filepath.Join(repo.CommonDir, "review-rebase", fmt.Sprintf("upstream-%x", h.Sum(nil)[:10]))
+	return keyedCachePath(repo, "upstream-", oldBase, newBase, pathsKey(repo, paths))
 }
 
 func loadUpCache(path string) ([]upEntry, bool) {
@@ -118,78 +109,4 @@ func saveUpCache(path string, entries []upEntry) error {
 	}
 	pruneCache(filepath.Dir(path), "upstream-", upCacheKeep)
 	return nil
-}
-
-// pathsKey is what paths name, for a cache key: git reads them relative
-// to the directory it runs in, so "-- f" from the top and from a
-// subdirectory are other reviews.
-func pathsKey(repo *git.Repo, paths []string) string {
-	if len(paths) == 0 {
-		return ""
-	}
-	dir, err := filepath.Abs(repo.Dir)
-	if err != nil {
-		dir = repo.Dir
-	}
-	return dir + "\x00" + strings.Join(paths, "\x00")
-}
-
-// pruneCache keeps the keep most recently written files named prefix* in
-// dir.
-func pruneCache(dir, prefix string, keep int) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	type f struct {
-		name string
-		mod  int64
-	}
-	var fs []f
-	for _, e := range ents {
-		if !strings.HasPrefix(e.Name(), prefix) {
-			continue
-		}
-		if info, err := e.Info(); err == nil {
-			fs = append(fs, f{e.Name(), info.ModTime().UnixNano()})
-		}
-	}
-	sort.Slice(fs, func(i, j int) bool { return fs[i].mod > fs[j].mod })
-	for i := keep; i < len(fs); i++ {
-		os.Remove(filepath.Join(dir, fs[i].name))
-	}
-}
-
-// writeAtomic replaces path by a fully written file: readers see the old
-// or the new content, never a mix.
-func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }
-
-// saveSealed writes a cache file of the review: framed with its format's
-// magic and a checksum, in a directory created if need be.
-func saveSealed(path, magic string, body []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return writeAtomic(path, sealed.Seal(magic, body))
-}
-
-// loadGob decodes what saveGob wrote at path with the same magic; false
-// for a missing, damaged or other-format file, which is a cache miss.
-func loadGob[T any](path, magic string) (T, bool) {
-	var v T
-	body, ok := sealed.Open(magic, readFileOrNil(path))
-	if !ok || gob.NewDecoder(bytes.NewReader(body)).Decode(&v) != nil {
-		var zero T
-		return zero, false
-	}
-	return v, true
-}
-
-// saveGob writes v gob-encoded, sealed with magic (saveSealed).
-func saveGob(path, magic string, v any) error {
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(v); err != nil {
-		return err
-	}
-	return saveSealed(path, magic, b.Bytes())
 }
