@@ -108,14 +108,9 @@ func (r *Repo) WalkLog(ctx context.Context, o WalkOptions, fn func(*LogRecord) e
 	}, o.revArgs(args)...)
 }
 
-// ReadLog parses the output of WalkLog's git log (withMessage when the
-// format had %B) and calls fn for each commit.
-func ReadLog(r io.Reader, withMessage bool, fn func(*LogRecord) error) error {
-	return ReadLogFields(r, false, withMessage, fn)
-}
-
-// ReadLogFields is ReadLog for a format that may also have the author
-// fields (withAuthor: %an, %ae and %at after %P).
+// ReadLogFields parses the output of WalkLog's git log and calls fn for
+// each commit: withAuthor when the format had %an, %ae and %at after %P,
+// withMessage when it had %B.
 func ReadLogFields(r io.Reader, withAuthor, withMessage bool, fn func(*LogRecord) error) error {
 	t := tokenReader{br: bufferedReader(r)}
 	var rec LogRecord

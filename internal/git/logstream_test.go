@@ -23,7 +23,7 @@ var (
 
 func readAll(in string, withMessage bool) ([]LogRecord, error) {
 	var got []LogRecord
-	err := ReadLog(strings.NewReader(in), withMessage, func(r *LogRecord) error {
+	err := ReadLogFields(strings.NewReader(in), false, withMessage, func(r *LogRecord) error {
 		c := *r
 		c.Parents = append([]string(nil), r.Parents...)
 		c.Changes = append([]RawChange(nil), r.Changes...)
@@ -134,7 +134,7 @@ func TestReadLogLongMessage(t *testing.T) {
 func TestReadLogCallbackError(t *testing.T) {
 	stop := errors.New("stop")
 	n := 0
-	err := ReadLog(strings.NewReader(idA+"\x00\x00\x00"+idB+"\x00\x00\x00"), false, func(*LogRecord) error { n++; return stop })
+	err := ReadLogFields(strings.NewReader(idA+"\x00\x00\x00"+idB+"\x00\x00\x00"), false, false, func(*LogRecord) error { n++; return stop })
 	if err != stop || n != 1 {
 		t.Fatalf("%v after %d records", err, n)
 	}
@@ -426,12 +426,12 @@ func BenchmarkReadLog(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		n := 0
-		err := ReadLog(strings.NewReader(in), true, func(r *LogRecord) error { n += len(r.Changes); return nil })
+		err := ReadLogFields(strings.NewReader(in), false, true, func(r *LogRecord) error { n += len(r.Changes); return nil })
 		if err != nil || n != 30000 {
 			b.Fatal(n, err)
 		}
 	}
 	b.ReportMetric(float64(testing.AllocsPerRun(1, func() {
-		_ = ReadLog(strings.NewReader(in), true, func(*LogRecord) error { return nil })
+		_ = ReadLogFields(strings.NewReader(in), false, true, func(*LogRecord) error { return nil })
 	}))/float64(len(recs)), "allocs/commit")
 }

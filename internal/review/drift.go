@@ -309,12 +309,6 @@ func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, fed map[st
 	return out, nil
 }
 
-// readQueueTokens reads a diff-tree --stdin -p stream and hands each
-// commit's tokens to fn.
-func readQueueTokens(r io.Reader, fn func(sha string, t queueTokens)) error {
-	return git.ReadPatches(r, tokenVisitor(fn))
-}
-
 // tokenVisitor collects each commit's tokens from a patch stream and hands
 // them to fn.
 func tokenVisitor(fn func(sha string, t queueTokens)) git.PatchVisitor {

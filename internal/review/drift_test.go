@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -271,4 +272,10 @@ func TestDriftUnchangedQueueFile(t *testing.T) {
 	if !strings.Contains(steps, "1 in the new base's versions of the 1 queue files upstream changed; of the others 1 in the old base's 2 changed files, 1 gone from the new ones") {
 		t.Errorf("steps: %s", steps)
 	}
+}
+
+// readQueueTokens reads a diff-tree --stdin -p stream and hands each
+// commit's tokens to fn, as the review's own diff pass does (tokenVisitor).
+func readQueueTokens(r io.Reader, fn func(sha string, t queueTokens)) error {
+	return git.ReadPatches(r, tokenVisitor(fn))
 }

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -232,4 +233,14 @@ func TestMentionEvidence(t *testing.T) {
 	if !reflect.DeepEqual(m.notes, want) {
 		t.Errorf("details %q, want %q", m.notes, want)
 	}
+}
+
+// signatures reads diff-tree --stdin output and returns each commit's
+// signature, as the review's own diff pass does (signatureVisitor).
+func signatures(r io.Reader) (map[string]signature, error) {
+	out := map[string]signature{}
+	if err := git.ReadPatches(r, signatureVisitor(out)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

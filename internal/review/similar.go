@@ -3,7 +3,6 @@ package review
 import (
 	"context"
 	"hash/fnv"
-	"io"
 	"sort"
 	"strings"
 
@@ -28,16 +27,6 @@ const minSimilarity = 0.5
 
 // minSimilarLines keeps trivially small patches out of the similar tier.
 const minSimilarLines = 2
-
-// signatures reads diff-tree --stdin output and returns each commit's
-// signature.
-func signatures(r io.Reader) (map[string]signature, error) {
-	out := map[string]signature{}
-	if err := git.ReadPatches(r, signatureVisitor(out)); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
 
 // signatureVisitor adds the signature of every commit of a patch stream
 // to out.
