@@ -272,28 +272,8 @@ func FuzzReadLog(f *testing.F) {
 // WalkLog against a real repository: modes, object ids, status letters,
 // messages with bytes other framings split on, and paths git would quote.
 func TestWalkLog(t *testing.T) {
-	dir := t.TempDir()
-	env, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "repo")
-	os.MkdirAll(work, 0o755)
-	g := func(args ...string) string {
-		t.Helper()
-		out, err := env.Git(work, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	write := func(name, text string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(work, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g("init", "-q")
+	sc := repos.NewScratch(t)
+	work, g, write := sc.Dir, sc.Git, sc.Write
 	write("a.c", "int a;\n")
 	write("tab\there.c", "int t;\n")
 	g("add", ".")
@@ -304,7 +284,7 @@ func TestWalkLog(t *testing.T) {
 	os.Chmod(filepath.Join(work, "tab\there.c"), 0o755)
 	g("rm", "-q", "--cached", "tab\there.c")
 	g("add", ".")
-	msgFile := filepath.Join(dir, "msg")
+	msgFile := filepath.Join(t.TempDir(), "msg")
 	msg := "odd: bytes\n\n\x01" + root + "\n:100644 100644 " + oldA + " " + oldA + " M\n\x01" + root
 	os.WriteFile(msgFile, []byte(msg), 0o644)
 	g("commit", "-q", "--cleanup=verbatim", "-F", msgFile)
@@ -315,9 +295,9 @@ func TestWalkLog(t *testing.T) {
 	g("commit", "-q", "--allow-empty", "-m", "empty")
 	top := g("rev-parse", "HEAD")
 
-	r := &Repo{Dir: work, Env: env.Vars}
+	r := &Repo{Dir: work, Env: sc.Env.Vars}
 	var got []LogRecord
-	err = r.WalkLog(t.Context(), WalkOptions{LogOptions: LogOptions{Include: []string{top}, Exclude: []string{root}, Reverse: true},
+	err := r.WalkLog(t.Context(), WalkOptions{LogOptions: LogOptions{Include: []string{top}, Exclude: []string{root}, Reverse: true},
 		Message: true, Changes: true}, func(rec *LogRecord) error {
 		c := *rec
 		c.Parents = append([]string(nil), rec.Parents...)
@@ -387,7 +367,7 @@ func TestWalkLog(t *testing.T) {
 	g("mv", "tab\there.c", "moved.c")
 	g("commit", "-q", "-m", "move")
 	moved := g("rev-parse", "HEAD")
-	follow := &Repo{Dir: work, Env: append(env.Vars, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=log.follow", "GIT_CONFIG_VALUE_0=true")}
+	follow := &Repo{Dir: work, Env: append(sc.Env.Vars, "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=log.follow", "GIT_CONFIG_VALUE_0=true")}
 	files, err = follow.ChangedFiles(t.Context(), LogOptions{Include: []string{moved}, Exclude: []string{root}, Paths: []string{"moved.c"}})
 	if err != nil || len(files) != 1 || strings.Join(files[moved], "|") != "moved.c|tab\there.c" {
 		t.Errorf("with log.follow: %q %v", files, err)

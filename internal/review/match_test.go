@@ -141,22 +141,8 @@ func FuzzSignatures(f *testing.F) {
 
 // A \x01 byte in an upstream message must not split its record.
 func TestUpstreamMessageWithSeparatorByte(t *testing.T) {
-	dir := t.TempDir()
-	env, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "repo")
-	os.MkdirAll(work, 0o755)
-	g := func(args ...string) string {
-		t.Helper()
-		out, err := env.Git(work, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	g("init", "-q")
+	s := repos.NewScratch(t)
+	work, g, dir := s.Dir, s.Git, t.TempDir()
 	g("commit", "-q", "--allow-empty", "-m", "base")
 	base := g("rev-parse", "HEAD")
 	os.WriteFile(filepath.Join(work, "f.c"), []byte("int f;\n"), 0o644)
@@ -173,7 +159,7 @@ func TestUpstreamMessageWithSeparatorByte(t *testing.T) {
 	os.WriteFile(filepath.Join(work, "g.c"), []byte("int g;\n"), 0o644)
 	g("add", "g.c")
 	g("commit", "-q", "-m", "mm: plain")
-	repo := &git.Repo{Dir: work, Env: env.Vars}
+	repo := &git.Repo{Dir: work, Env: s.Env.Vars}
 	var got []upEntry
 	if err := streamUpstream(t.Context(), repo, "HEAD", base, nil, func(e upEntry) { got = append(got, e) }); err != nil {
 		t.Fatal(err)
