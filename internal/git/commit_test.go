@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,46 +15,28 @@ import (
 
 // small is a work tree with three commits changing a.h and b.c.
 type small struct {
+	*repos.Scratch
 	t    *testing.T
-	env  *repos.Env
-	dir  string
 	repo *git.Repo
 }
 
 func newSmall(t *testing.T) *small {
 	t.Helper()
-	env, err := repos.NewEnv(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &small{t: t, env: env, dir: t.TempDir()}
-	s.git("init", "-q")
-	s.repo = &git.Repo{Dir: s.dir, Env: env.Vars}
-	return s
-}
-
-func (s *small) git(args ...string) string {
-	s.t.Helper()
-	out, err := s.env.Git(s.dir, args...)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return out
+	sc := repos.NewScratch(t)
+	return &small{Scratch: sc, t: t, repo: &git.Repo{Dir: sc.Dir, Env: sc.Env.Vars}}
 }
 
 func (s *small) write(file, content string) {
 	s.t.Helper()
-	if err := os.WriteFile(filepath.Join(s.dir, file), []byte(content), 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-	s.git("add", file)
+	s.Write(file, content)
+	s.Git("add", file)
 }
 
 func (s *small) commit(file, content, subject string) string {
 	s.t.Helper()
 	s.write(file, content)
-	s.git("commit", "-q", "-m", subject)
-	return s.git("rev-parse", "HEAD")
+	s.Git("commit", "-q", "-m", subject)
+	return s.Git("rev-parse", "HEAD")
 }
 
 func TestCommitAndRevert(t *testing.T) {
@@ -80,8 +61,8 @@ func TestCommitAndRevert(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "a: add y") {
 		t.Fatalf("Commit: %q %v", out, err)
 	}
-	addY := s.git("rev-parse", "HEAD")
-	if msg := s.git("log", "-1", "--format=%B"); !strings.HasSuffix(msg, "Signed-off-by: "+repos.CommitterName+" <"+repos.CommitterEmail+">") {
+	addY := s.Git("rev-parse", "HEAD")
+	if msg := s.Git("log", "-1", "--format=%B"); !strings.HasSuffix(msg, "Signed-off-by: "+repos.CommitterName+" <"+repos.CommitterEmail+">") {
 		t.Errorf("not signed off: %q", msg)
 	}
 	if subj, err := r.CommitSubject(ctx, addY); err != nil || subj != "a: add y" {
@@ -110,14 +91,14 @@ func TestCommitAndRevert(t *testing.T) {
 	if err := r.RevertQuit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s.git("reset", "-q", "--hard")
+	s.Git("reset", "-q", "--hard")
 
 	// A revert that conflicts wraps ErrConflict; any other failure not.
 	s.commit("a.h", "struct a {\n\tint x;\n\tlong y;\n};\n", "a: y is long")
 	if err := r.RevertNoCommit(ctx, addY); !errors.Is(err, git.ErrConflict) {
 		t.Errorf("conflicting revert: %v", err)
 	}
-	s.git("revert", "--abort")
+	s.Git("revert", "--abort")
 	if err := r.RevertNoCommit(ctx, "0000000000000000000000000000000000000001"); err == nil || errors.Is(err, git.ErrConflict) {
 		t.Errorf("revert of a missing commit: %v", err)
 	}
@@ -170,17 +151,17 @@ func TestHistoryQueries(t *testing.T) {
 	}
 
 	top, err := r.TopLevel(ctx)
-	if want, _ := filepath.EvalSymlinks(s.dir); err != nil || top != want {
+	if want, _ := filepath.EvalSymlinks(s.Dir); err != nil || top != want {
 		t.Errorf("TopLevel = %q %v, want %q", top, err, want)
 	}
 	if bare, inside, err := r.Layout(ctx); err != nil || bare || !inside {
 		t.Errorf("Layout of a work tree: %v %v %v", bare, inside, err)
 	}
 	bareDir := filepath.Join(t.TempDir(), "b.git")
-	if _, err := s.env.Git(s.dir, "clone", "-q", "--bare", s.dir, bareDir); err != nil {
+	if _, err := s.Env.Git(s.Dir, "clone", "-q", "--bare", s.Dir, bareDir); err != nil {
 		t.Fatal(err)
 	}
-	b := &git.Repo{Dir: bareDir, Env: s.env.Vars}
+	b := &git.Repo{Dir: bareDir, Env: s.Env.Vars}
 	if bare, inside, err := b.Layout(ctx); err != nil || !bare || inside {
 		t.Errorf("Layout of a bare repository: %v %v %v", bare, inside, err)
 	}

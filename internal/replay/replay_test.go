@@ -28,36 +28,16 @@ func cleanGitEnv(t testing.TB) {
 
 // testRepo is a small repository built commit by commit in t.TempDir().
 type testRepo struct {
+	*repos.Scratch
 	t    *testing.T
-	env  *repos.Env
-	dir  string
 	repo *git.Repo
 }
 
 func newTestRepo(t *testing.T) *testRepo {
 	t.Helper()
 	cleanGitEnv(t)
-	root := t.TempDir()
-	env, err := repos.NewEnv(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "repo")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r := &testRepo{t: t, env: env, dir: dir, repo: &git.Repo{Dir: dir, Env: env.Vars}}
-	r.git("init", "-q")
-	return r
-}
-
-func (r *testRepo) git(args ...string) string {
-	r.t.Helper()
-	out, err := r.env.Git(r.dir, args...)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return out
+	sc := repos.NewScratch(t)
+	return &testRepo{Scratch: sc, t: t, repo: &git.Repo{Dir: sc.Dir, Env: sc.Env.Vars}}
 }
 
 // deleted as a file's content in a change removes the file.
@@ -68,15 +48,15 @@ const deleted = "\x00deleted"
 func (r *testRepo) commit(from, msg string, files map[string]string) string {
 	r.t.Helper()
 	if from == "" {
-		r.git("checkout", "-q", "--orphan", "tmp-root")
-		r.git("rm", "-q", "-r", "--cached", "--ignore-unmatch", ".")
+		r.Git("checkout", "-q", "--orphan", "tmp-root")
+		r.Git("rm", "-q", "-r", "--cached", "--ignore-unmatch", ".")
 	} else {
-		r.git("checkout", "-q", "--detach", from)
+		r.Git("checkout", "-q", "--detach", from)
 	}
 	for _, name := range sortedKeys(files) {
-		p := filepath.Join(r.dir, name)
+		p := filepath.Join(r.Dir, name)
 		if files[name] == deleted {
-			r.git("rm", "-q", "--", name)
+			r.Git("rm", "-q", "--", name)
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -85,13 +65,13 @@ func (r *testRepo) commit(from, msg string, files map[string]string) string {
 		if err := os.WriteFile(p, []byte(files[name]), 0o644); err != nil {
 			r.t.Fatal(err)
 		}
-		r.git("add", "--", name)
+		r.Git("add", "--", name)
 	}
-	r.git("commit", "-q", "--allow-empty", "-m", msg)
-	sha := r.git("rev-parse", "HEAD")
+	r.Git("commit", "-q", "--allow-empty", "-m", msg)
+	sha := r.Git("rev-parse", "HEAD")
 	if from == "" {
-		r.git("checkout", "-q", "--detach", sha)
-		r.git("branch", "-D", "tmp-root")
+		r.Git("checkout", "-q", "--detach", sha)
+		r.Git("branch", "-D", "tmp-root")
 	}
 	return sha
 }
@@ -115,12 +95,12 @@ func scenario(t *testing.T, base, up, patch, author map[string]string) (r *testR
 	u := r.commit(b, "upstream", up)
 	old = r.commit(b, "the patch", patch)
 	new = r.commit(u, "the patch", author)
-	r.git("checkout", "-q", "-B", "main", new)
-	if err := os.WriteFile(filepath.Join(r.dir, "staged.txt"), []byte("staged\n"), 0o644); err != nil {
+	r.Git("checkout", "-q", "-B", "main", new)
+	if err := os.WriteFile(filepath.Join(r.Dir, "staged.txt"), []byte("staged\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r.git("add", "staged.txt")
-	if err := os.WriteFile(filepath.Join(r.dir, "staged.txt"), []byte("staged, then edited\n"), 0o644); err != nil {
+	r.Git("add", "staged.txt")
+	if err := os.WriteFile(filepath.Join(r.Dir, "staged.txt"), []byte("staged, then edited\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return r, old, new
@@ -141,7 +121,7 @@ func (r *testRepo) state() state {
 	var s state
 	// The index first, before any git command of ours could refresh it;
 	// status runs without optional locks so it does not rewrite it either.
-	idx := filepath.Join(r.dir, ".git", "index")
+	idx := filepath.Join(r.Dir, ".git", "index")
 	var err error
 	if s.index, err = os.ReadFile(idx); err != nil {
 		r.t.Fatal(err)
@@ -151,13 +131,13 @@ func (r *testRepo) state() state {
 		r.t.Fatal(err)
 	}
 	s.indexMod = fi.ModTime().UnixNano()
-	s.refs = r.git("for-each-ref", "--format=%(refname) %(objectname)")
-	s.head = r.git("rev-parse", "HEAD")
-	s.symref = r.git("symbolic-ref", "-q", "HEAD")
-	s.status = r.git("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all")
-	_, err = r.env.Git(r.dir, "--no-optional-locks", "diff", "--cached", "--quiet")
+	s.refs = r.Git("for-each-ref", "--format=%(refname) %(objectname)")
+	s.head = r.Git("rev-parse", "HEAD")
+	s.symref = r.Git("symbolic-ref", "-q", "HEAD")
+	s.status = r.Git("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all")
+	_, err = r.Env.Git(r.Dir, "--no-optional-locks", "diff", "--cached", "--quiet")
 	s.cachedClean = err == nil
-	gitDir := filepath.Join(r.dir, ".git")
+	gitDir := filepath.Join(r.Dir, ".git")
 	err = filepath.WalkDir(gitDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -229,7 +209,7 @@ func TestIdentical(t *testing.T) {
 	if res.Verdict != Identical || res.Diff != "" || len(res.Conflicts) != 0 {
 		t.Errorf("verdict %s, diff %q, conflicts %v; want identical", res.Verdict, res.Diff, res.Conflicts)
 	}
-	if res.ReplayTree != res.NewTree || res.NewTree != r.git("rev-parse", new+"^{tree}") {
+	if res.ReplayTree != res.NewTree || res.NewTree != r.Git("rev-parse", new+"^{tree}") {
 		t.Errorf("trees: replay %s new %s", res.ReplayTree, res.NewTree)
 	}
 	r.assertUntouched(before)
@@ -293,13 +273,13 @@ func TestConflictInSeveralFiles(t *testing.T) {
 	// From a subdirectory, found by git or opened, paths stay relative to
 	// the top (merge-tree itself prints them relative to the current
 	// directory).
-	sub := filepath.Join(r.dir, "dir")
+	sub := filepath.Join(r.Dir, "dir")
 	opened, err := git.Open(context.Background(), sub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opened.Env = r.env.Vars
-	for _, repo := range []*git.Repo{{Dir: sub, Env: r.env.Vars}, opened} {
+	opened.Env = r.Env.Vars
+	for _, repo := range []*git.Repo{{Dir: sub, Env: r.Env.Vars}, opened} {
 		res2, err := Replay(context.Background(), repo, old, new)
 		if err != nil {
 			t.Fatal(err)
@@ -414,9 +394,9 @@ func TestRootAndMerge(t *testing.T) {
 	if err != nil || res.Verdict != Identical {
 		t.Errorf("root commits: %v %v", res, err)
 	}
-	r.git("checkout", "-q", "--detach", root)
-	r.git("merge", "-q", "--allow-unrelated-histories", "-m", "merge", other)
-	merge := r.git("rev-parse", "HEAD")
+	r.Git("checkout", "-q", "--detach", root)
+	r.Git("merge", "-q", "--allow-unrelated-histories", "-m", "merge", other)
+	merge := r.Git("rev-parse", "HEAD")
 	if _, err := Replay(context.Background(), r.repo, merge, root); !errors.Is(err, ErrMerge) {
 		t.Errorf("replaying a merge: %v", err)
 	}
@@ -459,7 +439,7 @@ func TestGeneratedFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	repo := &git.Repo{Dir: fx.Dir, Env: fx.Env.Vars}
-	tr := &testRepo{t: t, env: fx.Env, dir: fx.Dir, repo: repo}
+	tr := &testRepo{Scratch: repos.ScratchAt(t, fx.Env, fx.Dir), t: t, repo: repo}
 	before := tr.state()
 	clone := filepath.Join(t.TempDir(), "clone")
 	if _, err := fx.Env.Git(filepath.Dir(clone), "clone", "-q", "--no-checkout", fx.Dir, clone); err != nil {

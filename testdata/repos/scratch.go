@@ -32,6 +32,11 @@ func NewScratch(t testing.TB) *Scratch {
 	return s
 }
 
+// ScratchAt is a Scratch for an existing repository, such as a Fixture's.
+func ScratchAt(t testing.TB, env *Env, dir string) *Scratch {
+	return &Scratch{t: t, Env: env, Dir: dir}
+}
+
 // Git runs git in the repository and returns its trimmed output.
 func (s *Scratch) Git(args ...string) string {
 	s.t.Helper()
