@@ -122,12 +122,6 @@ type Title struct {
 // regular expression are kept (git log -G).
 func (r *Repo) Titles(ctx context.Context, o LogOptions, changing string) ([]Title, error) {
 	args := []string{"--literal-pathspecs", "log", "-z", "--no-show-signature", "--format=%H%x00%s"}
-	if o.NoMerges {
-		args = append(args, "--no-merges")
-	}
-	if o.Reverse {
-		args = append(args, "--reverse")
-	}
 	if changing != "" {
 		args = append(args, "-G"+changing)
 	}
@@ -143,9 +137,6 @@ func (r *Repo) Titles(ctx context.Context, o LogOptions, changing string) ([]Tit
 // path, which is what names the commit that moved a file.
 func (r *Repo) Adders(ctx context.Context, o LogOptions) ([]Title, error) {
 	args := []string{"--literal-pathspecs", "log", "-z", "--no-show-signature", "--no-renames", "--diff-filter=A", "--format=%H%x00%s"}
-	if o.NoMerges {
-		args = append(args, "--no-merges")
-	}
 	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err

@@ -94,14 +94,8 @@ func (r *Repo) WalkLog(ctx context.Context, o WalkOptions, fn func(*LogRecord) e
 			args = append(args, "--full-diff")
 		}
 	}
-	if o.NoMerges {
-		args = append(args, "--no-merges")
-	}
 	if o.TopoOrder {
 		args = append(args, "--topo-order")
-	}
-	if o.Reverse {
-		args = append(args, "--reverse")
 	}
 	return r.stream(ctx, nil, func(out io.Reader) error {
 		return ReadLogFields(out, o.Author, o.Message, fn)

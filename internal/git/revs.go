@@ -239,9 +239,16 @@ type LogOptions struct {
 	Reverse bool
 }
 
-// revArgs appends the selection of o to args: "--end-of-options", the
-// included and excluded commits, "--", the paths.
+// revArgs appends the selection of o to args: --no-merges and --reverse
+// when o says so, "--end-of-options", the included and excluded commits,
+// "--", the paths.
 func (o LogOptions) revArgs(args []string) []string {
+	if o.NoMerges {
+		args = append(args, "--no-merges")
+	}
+	if o.Reverse {
+		args = append(args, "--reverse")
+	}
 	args = append(args, "--end-of-options")
 	args = append(args, o.Include...)
 	for _, e := range o.Exclude {
@@ -255,12 +262,6 @@ func (o LogOptions) revArgs(args []string) []string {
 func (r *Repo) Log(ctx context.Context, o LogOptions) ([]Commit, error) {
 	args := []string{"log", "-z", "--topo-order", "--no-color", "--no-show-signature", "--no-follow",
 		"--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%B"}
-	if o.Reverse {
-		args = append(args, "--reverse")
-	}
-	if o.NoMerges {
-		args = append(args, "--no-merges")
-	}
 	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
@@ -289,12 +290,6 @@ func parseLog(out []byte) ([]Commit, error) {
 // RevList lists commit ids (newest first unless reverse) of Include ^Exclude.
 func (r *Repo) RevList(ctx context.Context, o LogOptions) ([]string, error) {
 	args := []string{"rev-list", "--topo-order"}
-	if o.Reverse {
-		args = append(args, "--reverse")
-	}
-	if o.NoMerges {
-		args = append(args, "--no-merges")
-	}
 	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return nil, err
@@ -306,9 +301,6 @@ func (r *Repo) RevList(ctx context.Context, o LogOptions) ([]string, error) {
 // merges when NoMerges) holds at least one commit; git stops at the first.
 func (r *Repo) HasCommits(ctx context.Context, o LogOptions) (bool, error) {
 	args := []string{"rev-list", "-n", "1"}
-	if o.NoMerges {
-		args = append(args, "--no-merges")
-	}
 	out, err := r.output(ctx, o.revArgs(args)...)
 	if err != nil {
 		return false, err
