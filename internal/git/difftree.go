@@ -18,6 +18,8 @@ type PatchVisitor struct {
 	File func(header []byte)
 	// Binary is a "Binary files ... differ" line or a binary patch.
 	Binary func()
+	// Hunk, when set, starts a hunk (an "@@ " line).
+	Hunk func()
 	// Change is a line a hunk adds ('+') or removes ('-'), without the
 	// sign and the newline.
 	Change func(sign byte, text []byte)
@@ -50,6 +52,13 @@ func Tee(vs ...PatchVisitor) PatchVisitor {
 			for _, v := range vs {
 				if v.Binary != nil {
 					v.Binary()
+				}
+			}
+		},
+		Hunk: func() {
+			for _, v := range vs {
+				if v.Hunk != nil {
+					v.Hunk()
 				}
 			}
 		},
@@ -122,6 +131,9 @@ func ReadPatches(r io.Reader, v PatchVisitor) error {
 				}
 			case bytes.HasPrefix(l, []byte("@@ ")):
 				inHunk = true
+				if v.Hunk != nil {
+					v.Hunk()
+				}
 			case inHunk && (l[0] == '+' || l[0] == '-'):
 				if v.Change != nil {
 					v.Change(l[0], l[1:])

@@ -111,18 +111,21 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 	return 1, nil
 }
 
-// Context lines reach Context, only inside hunks and only when it is set.
+// Context lines reach Context, only inside hunks and only when it is set;
+// each hunk header reaches Hunk.
 func TestReadPatchesContext(t *testing.T) {
-	in := idA + "\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n ctx1\n-old\n+new\n ctx2\n" + idB + "\n not in a hunk\n"
+	in := idA + "\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n ctx1\n-old\n+new\n ctx2\n@@ -9 +9 @@\n-x\n\\ No newline at end of file\n+y\n" +
+		idB + "\n not in a hunk\n"
 	var got []string
 	err := ReadPatches(strings.NewReader(in), PatchVisitor{
+		Hunk:    func() { got = append(got, "@@") },
 		Change:  func(sign byte, text []byte) { got = append(got, fmt.Sprintf("%c%s", sign, text)) },
 		Context: func(text []byte) { got = append(got, "="+string(text)) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "=ctx1 -old +new =ctx2"; strings.Join(got, " ") != want {
+	if want := "@@ =ctx1 -old +new =ctx2 @@ -x +y"; strings.Join(got, " ") != want {
 		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
 	}
 }

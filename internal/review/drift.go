@@ -724,9 +724,8 @@ func whoRemoved(ctx context.Context, repo *git.Repo, oldBase, newBase, ident str
 	for _, f := range files {
 		args = append(args, ":(literal)"+f)
 	}
-	err = repo.StreamPatches(ctx, []string{p.Commit}, args, func(rd io.Reader) error {
-		patch, err := io.ReadAll(rd)
-		r.NewName = renameIn(patch, ident)
+	err = repo.StreamPatches(ctx, []string{p.Commit}, args, func(rd io.Reader) (err error) {
+		r.NewName, err = renameIn(rd, ident)
 		return err
 	})
 	return r, err
@@ -738,11 +737,12 @@ func wordRegexp(ident string) string {
 	return `(^|[^A-Za-z0-9_])` + strings.ReplaceAll(ident, ".", `\.`) + `([^A-Za-z0-9_]|$)`
 }
 
-// renameIn finds, in a patch, what replaced ident: in a change block of a
-// hunk (removed lines followed by added lines), a removed line using ident
-// and the added line at the same position that differs from it in that
-// one word. The most frequent answer wins; "" when there is none.
-func renameIn(patch []byte, ident string) string {
+// renameIn finds, in a patch stream (diff-tree --stdin -p), what
+// replaced ident: in a change block of a hunk (removed lines followed by
+// added lines), a removed line using ident and the added line at the same
+// position that differs from it in that one word. The most frequent
+// answer wins; "" when there is none.
+func renameIn(patch io.Reader, ident string) (string, error) {
 	votes := map[string]int{}
 	var best string
 	var minus, plus [][]byte
@@ -767,29 +767,24 @@ func renameIn(patch []byte, ident string) string {
 		}
 		minus, plus = minus[:0], plus[:0]
 	}
-	inHunk := false
-	for _, l := range bytes.Split(patch, []byte("\n")) {
-		switch {
-		case bytes.HasPrefix(l, []byte("diff --git ")):
-			flush()
-			inHunk = false
-		case bytes.HasPrefix(l, []byte("@@ ")):
-			flush()
-			inHunk = true
-		case !inHunk:
-		case len(l) > 0 && l[0] == '-':
+	err := git.ReadPatches(patch, git.PatchVisitor{
+		File:    func([]byte) { flush() },
+		Hunk:    flush,
+		Context: func([]byte) { flush() },
+		Change: func(sign byte, text []byte) {
+			// The reader's slices live for the call only.
+			if sign == '+' {
+				plus = append(plus, bytes.Clone(text))
+				return
+			}
 			if len(plus) > 0 {
 				flush()
 			}
-			minus = append(minus, l[1:])
-		case len(l) > 0 && l[0] == '+':
-			plus = append(plus, l[1:])
-		default:
-			flush()
-		}
-	}
-	flush()
-	return best
+			minus = append(minus, bytes.Clone(text))
+		},
+		End: flush,
+	})
+	return best, err
 }
 
 // replacement is the word of line nw that takes the place of ident in

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"reflect"
@@ -163,14 +164,21 @@ func TestRenameIn(t *testing.T) {
 	patch := "1111111111111111111111111111111111111111\ndiff --git a/sm/LVMSR.py b/sm/LVMSR.py\n--- a/sm/LVMSR.py\n+++ b/sm/LVMSR.py\n" +
 		"@@ -1,7 +1,7 @@\n-import SR\n+import xs_errors\n \n \n def attach(path):\n     if not path:\n" +
 		"-        raise SR.SROSError(1)\n+        raise xs_errors.SROSError(1)\n     return path\n" +
-		"diff --git a/h.h b/h.h\n@@ -1,2 +1,1 @@\n-\tunsigned long priv_flags;\n int x;\n"
+		"diff --git a/h.h b/h.h\n@@ -1,2 +1,1 @@\n-\tunsigned long priv_flags;\n int x;\n" +
+		// A block across two hunks is two blocks: no pairing.
+		"diff --git a/c.c b/c.c\n@@ -1,1 +1,0 @@\n-\tfoo_init(x);\n@@ -9,0 +9,1 @@\n+\tfoo_setup(x);\n" +
+		// The marker of a last line without a newline is not context.
+		"diff --git a/d.c b/d.c\n@@ -1 +1 @@\n-return bar_old;\n\\ No newline at end of file\n+return bar_new;\n"
 	for _, tc := range []struct{ ident, want string }{
 		{"SR.SROSError", "xs_errors.SROSError"},
 		{"priv_flags", ""},
+		{"foo_init", ""},
+		{"bar_old", "bar_new"},
 		{"absent", ""},
 	} {
-		if got := renameIn([]byte(patch), tc.ident); got != tc.want {
-			t.Errorf("%s: %q, want %q", tc.ident, got, tc.want)
+		got, err := renameIn(strings.NewReader(patch), tc.ident)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: %q (%v), want %q", tc.ident, got, err, tc.want)
 		}
 	}
 }
@@ -221,9 +229,9 @@ func FuzzEachIdent(f *testing.F) {
 }
 
 func FuzzRenameIn(f *testing.F) {
-	f.Add([]byte("diff --git a/x b/x\n@@ -1 +1 @@\n-a foo_init b\n+a foo_setup b\n"), "foo_init")
+	f.Add([]byte("1111111111111111111111111111111111111111\ndiff --git a/x b/x\n@@ -1 +1 @@\n-a foo_init b\n+a foo_setup b\n"), "foo_init")
 	f.Fuzz(func(t *testing.T, patch []byte, ident string) {
-		if w := renameIn(patch, ident); w != "" && !isIdentStart(w[0]) {
+		if w, _ := renameIn(bytes.NewReader(patch), ident); w != "" && !isIdentStart(w[0]) {
 			t.Fatalf("new name %q", w)
 		}
 		_ = readQueueTokens(strings.NewReader(string(patch)), func(string, queueTokens) {})
