@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // ID is a 20-byte patch-id.
@@ -309,11 +310,31 @@ func (s *Scanner) Err() error { return s.err }
 // Compute returns the patch-id of a single diff (without a commit line); the
 // zero ID when the diff is empty.
 func Compute(diff []byte) Result {
-	s := NewScanner(io.MultiReader(bytes.NewReader([]byte("0000000000000000000000000000000000000000\n")), bytes.NewReader(diff)))
+	s := scanText(diff)
 	if !s.Scan() {
 		return Result{}
 	}
 	r := s.Result()
 	r.Commit = ""
 	return r
+}
+
+// IDs returns the patch-ids of a text without commit lines of its own: a
+// diff, or format-patch mails, whose "From <id>" lines each start a patch
+// as they do for git patch-id. A diff or a mail gives one id, a series one
+// per patch; patches without an id (no diff) are left out.
+func IDs(text []byte) ([]ID, error) {
+	s := scanText(text)
+	var out []ID
+	for s.Scan() {
+		if id := s.Result().ID; !id.IsZero() {
+			out = append(out, id)
+		}
+	}
+	return out, s.Err()
+}
+
+// scanText scans a text that has no commit line before its first diff.
+func scanText(text []byte) *Scanner {
+	return NewScanner(io.MultiReader(strings.NewReader("0000000000000000000000000000000000000000\n"), bytes.NewReader(text)))
 }

@@ -183,6 +183,44 @@ func TestCompute(t *testing.T) {
 	}
 }
 
+// IDs of a series of format-patch mails, of one mail and of a bare diff
+// are what git patch-id --stable prints for the same text.
+func TestIDsOfMails(t *testing.T) {
+	fx, err := repos.Build(t.TempDir()+"/repo", repos.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	git := func(stdin string, args ...string) string {
+		t.Helper()
+		c := exec.Command("git", args...)
+		c.Dir, c.Env, c.Stdin = fx.Dir, fx.Env.Environ(), strings.NewReader(stdin)
+		out, err := c.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	series := git("", "format-patch", "--stdout", "--full-index", "-3", "queue-old")
+	mail := git("", "format-patch", "--stdout", "--full-index", "-1", "queue-old")
+	diff := git("", "diff-tree", "-p", "--full-index", "queue-old")
+	for name, text := range map[string]string{"series": series, "mail": mail, "diff": diff} {
+		var want []string
+		for _, l := range strings.Split(strings.TrimSpace(git(text, "patch-id", "--stable")), "\n") {
+			if f := strings.Fields(l); len(f) == 2 {
+				want = append(want, f[0])
+			}
+		}
+		ids, err := patchid.IDs([]byte(text))
+		var got []string
+		for _, id := range ids {
+			got = append(got, id.String())
+		}
+		if err != nil || strings.Join(got, " ") != strings.Join(want, " ") || len(want) == 0 {
+			t.Errorf("%s: IDs %v (%v), git patch-id --stable %v", name, got, err, want)
+		}
+	}
+}
+
 func FuzzScanner(f *testing.F) {
 	f.Add([]byte("0123456789012345678901234567890123456789\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n"))
 	f.Add([]byte("diff --git \"a/x\\303\" \"b/x\\303\"\nBinary files a/x and b/x differ\n@@ -0,0 +1,2 @@\n"))
@@ -192,6 +230,7 @@ func FuzzScanner(f *testing.F) {
 			_ = sc.Result()
 		}
 		_ = patchid.Compute(b)
+		_, _ = patchid.IDs(b)
 	})
 }
 
