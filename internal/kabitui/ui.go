@@ -72,9 +72,8 @@ type UI struct {
 	app   *tview.Application
 	pages *tview.Pages
 	model *Model
-	err   error
 
-	loading *tview.TextView
+	loading *tui.LoadingPage
 	header  *tview.TextView
 	table   *tview.Table
 	diff    *tview.TextView
@@ -93,12 +92,8 @@ type UI struct {
 
 // New builds the UI; Run starts loading.
 func New(ctx context.Context, opts Options) *UI {
-	u := &UI{ctx: ctx, opts: opts, app: tview.NewApplication(), pages: tview.NewPages(), colored: map[int]string{}, computed: map[string]string{}, shown: -1}
-	u.loading = tview.NewTextView().SetTextAlign(tview.AlignCenter)
-	u.loading.SetBorder(true).SetTitle(" git kabi ")
-	u.pages.AddPage("loading", u.loading, true, true)
-	u.app.SetRoot(u.pages, true)
-	return u
+	l := tui.NewLoadingPage(" git kabi ")
+	return &UI{ctx: ctx, opts: opts, app: l.App, pages: l.Pages, loading: l, colored: map[int]string{}, computed: map[string]string{}, shown: -1}
 }
 
 // App is the tview application (tests give it a simulation screen).
@@ -106,21 +101,9 @@ func (u *UI) App() *tview.Application { return u.app }
 
 // Run loads off the UI goroutine and runs until the user quits.
 func (u *UI) Run(load Loader) error {
-	u.loading.SetText("\n\nreading the Symtypes files...")
-	go func() {
-		d, err := load(u.ctx, func(stage string) {
-			u.app.QueueUpdateDraw(func() { u.loading.SetText("\n\n" + tview.Escape(stage) + "...") })
-		})
-		u.app.QueueUpdateDraw(func() {
-			if err != nil {
-				u.err = err
-				u.app.Stop()
-				return
-			}
-			u.show(d)
-		})
-	}()
-	return tui.RunApp(u.ctx, u.app, func() error { return u.err })
+	return tui.RunLoading(u.ctx, u.loading, "reading the Symtypes files...", func() (*Data, error) {
+		return load(u.ctx, func(stage string) { u.loading.Progress(tview.Escape(stage) + "...") })
+	}, u.show)
 }
 
 // show builds the main screen.
@@ -150,8 +133,7 @@ func (u *UI) show(d *Data) {
 		AddItem(body, 0, 1, true).
 		AddItem(u.status, 1, 0, false)
 	u.bottom = u.status
-	u.pages.AddPage("main", u.main, true, true)
-	u.pages.RemovePage("loading")
+	u.loading.Replace("main", u.main)
 	u.fill()
 	u.app.SetFocus(u.table)
 	u.setStatus("? help  Enter diff  i impact  l layout  b blame  / search  f filter  q quit")

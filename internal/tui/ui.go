@@ -53,25 +53,20 @@ type UI struct {
 	status  *tview.TextView
 	search  *tview.InputField
 	main    *tview.Flex
-	loading *tview.TextView
+	loading *LoadingPage
 
 	patch       *PatchView
 	patchRow    *review.Row
 	funcContext bool
 	blame       bool
-	err         error
 
 	shown []int // the model's Visible when the table was last filled
 }
 
 // New builds the UI; Run starts loading with load.
 func New(ctx context.Context, backend Backend) *UI {
-	u := &UI{ctx: ctx, app: tview.NewApplication(), pages: tview.NewPages(), backend: backend, colWidth: maxColumn}
-	u.loading = tview.NewTextView().SetTextAlign(tview.AlignCenter)
-	u.loading.SetBorder(true).SetTitle(" git review-rebase ")
-	u.pages.AddPage("loading", u.loading, true, true)
-	u.app.SetRoot(u.pages, true)
-	return u
+	l := NewLoadingPage(" git review-rebase ")
+	return &UI{ctx: ctx, app: l.App, pages: l.Pages, loading: l, backend: backend, colWidth: maxColumn}
 }
 
 // App is the tview application (tests give it a simulation screen).
@@ -79,29 +74,20 @@ func (u *UI) App() *tview.Application { return u.app }
 
 // Run loads the review off the UI goroutine and runs until the user quits.
 func (u *UI) Run(load Loader) error {
-	u.loading.SetText("\n\nreading commits...")
-	go func() {
-		res, err := load(u.ctx, func(stage string, done, total int) {
-			u.app.QueueUpdateDraw(func() {
-				if total > 1 {
-					u.loading.SetText(fmt.Sprintf("\n\n%s: %d/%d", stage, done, total))
-				} else if done > 0 {
-					u.loading.SetText(fmt.Sprintf("\n\n%s: %d", stage, done))
-				} else {
-					u.loading.SetText("\n\n" + stage + "...")
-				}
-			})
-		})
-		u.app.QueueUpdateDraw(func() {
-			if err != nil {
-				u.err = err
-				u.app.Stop()
-				return
-			}
-			u.show(res)
-		})
-	}()
-	return RunApp(u.ctx, u.app, func() error { return u.err })
+	return RunLoading(u.ctx, u.loading, "reading commits...", func() (*review.Result, error) {
+		return load(u.ctx, func(stage string, done, total int) { u.loading.Progress(progressText(stage, done, total)) })
+	}, u.show)
+}
+
+// progressText is what the loading page says of a stage of the review.
+func progressText(stage string, done, total int) string {
+	switch {
+	case total > 1:
+		return fmt.Sprintf("%s: %d/%d", stage, done, total)
+	case done > 0:
+		return fmt.Sprintf("%s: %d", stage, done)
+	}
+	return stage + "..."
 }
 
 // RunApp runs app until it stops, and returns the error the UI recorded
@@ -188,8 +174,7 @@ func (u *UI) show(res *review.Result) {
 		AddItem(u.table, 0, 1, true).
 		AddItem(u.note, 5, 0, false).
 		AddItem(u.status, 1, 0, false)
-	u.pages.AddPage("main", u.main, true, true)
-	u.pages.RemovePage("loading")
+	u.loading.Replace("main", u.main)
 	u.fill()
 	u.app.SetFocus(u.table)
 	u.setStatus("? help  Enter patches  r replay  / search  f filter  n note  q quit")
