@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/patchqueue/pqtools/internal/tui"
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
 // The man page lists the keys by hand; this keeps it in step with the
@@ -38,7 +38,7 @@ func TestManPageNamesEveryKey(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		keys []tui.Binding
+		keys []keymap.Binding
 		man  map[string]bool
 	}{{"table", TypeKeys, named(section[:panels])}, {"panel", PanelKeys, named(section[panels:])}} {
 		for _, k := range c.keys {

@@ -11,6 +11,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/patchqueue/pqtools/internal/tui"
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
 // LayoutFunc returns the layout of a type, old and new side by side, as
@@ -223,7 +224,7 @@ func (u *UI) showSelected() {
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
-	switch tui.Lookup(TypeKeys, ev) {
+	switch keymap.Lookup(TypeKeys, ev) {
 	case "diff":
 		u.focusPanel(u.diff, "diff")
 	case "impact":
@@ -331,7 +332,7 @@ func (u *UI) panelKey(v *tview.TextView) func(*tcell.EventKey) *tcell.EventKey {
 		}
 		row, col := v.GetScrollOffset()
 		_, _, _, h := v.GetInnerRect()
-		switch tui.Lookup(PanelKeys, ev) {
+		switch keymap.Lookup(PanelKeys, ev) {
 		case "down":
 			v.ScrollTo(row+1, col)
 		case "up":

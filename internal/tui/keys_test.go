@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
 // The man page lists the keys by hand; this keeps it in step with the
@@ -37,7 +39,7 @@ func TestManPageNamesEveryKey(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		keys []Binding
+		keys []keymap.Binding
 		man  map[string]bool
 	}{{"table", TableKeys, named(section[:patch])}, {"patch view", PatchKeys, named(section[patch:])}} {
 		for _, k := range c.keys {

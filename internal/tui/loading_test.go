@@ -10,6 +10,22 @@ import (
 	"github.com/patchqueue/pqtools/internal/review"
 )
 
+// A loader's error ends the UI and is Run's error.
+func TestLoadError(t *testing.T) {
+	boom := errors.New("cannot read the queue")
+	ui := New(context.Background(), nil)
+	sim := tcell.NewSimulationScreen("UTF-8")
+	if err := sim.Init(); err != nil {
+		t.Fatal(err)
+	}
+	ui.App().SetScreen(sim)
+	err := ui.Run(func(context.Context, func(string, int, int)) (*review.Result, error) { return nil, boom })
+	if !errors.Is(err, boom) {
+		t.Errorf("Run returned %v", err)
+	}
+}
+
+// The loading page says how far the review is.
 func TestProgressText(t *testing.T) {
 	for _, c := range []struct {
 		stage       string
@@ -25,20 +41,5 @@ func TestProgressText(t *testing.T) {
 		if got := progressText(c.stage, c.done, c.total); got != c.want {
 			t.Errorf("progressText(%q, %d, %d) = %q, want %q", c.stage, c.done, c.total, got, c.want)
 		}
-	}
-}
-
-// A loader's error ends the UI and is Run's error.
-func TestLoadError(t *testing.T) {
-	boom := errors.New("cannot read the queue")
-	ui := New(context.Background(), nil)
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
-	ui.App().SetScreen(sim)
-	err := ui.Run(func(context.Context, func(string, int, int)) (*review.Result, error) { return nil, boom })
-	if !errors.Is(err, boom) {
-		t.Errorf("Run returned %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/sbs"
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
 // Backend is everything the UI needs from git. The command layer
@@ -257,7 +258,7 @@ func (u *UI) showNote() {
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
-	switch Lookup(TableKeys, ev) {
+	switch keymap.Lookup(TableKeys, ev) {
 	case "open":
 		u.openPatch(u.selected())
 	case "search":
@@ -432,7 +433,7 @@ func (u *UI) openPatch(r *review.Row) {
 
 func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
 	v := u.patch
-	switch Lookup(PatchKeys, ev) {
+	switch keymap.Lookup(PatchKeys, ev) {
 	case "down":
 		v.MoveCursor(1)
 	case "up":
