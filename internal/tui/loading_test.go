@@ -5,19 +5,15 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/gdamore/tcell/v2"
-
 	"github.com/patchqueue/pqtools/internal/review"
+	"github.com/patchqueue/pqtools/internal/tui/tuitest"
 )
 
 // A loader's error ends the UI and is Run's error.
 func TestLoadError(t *testing.T) {
 	boom := errors.New("cannot read the queue")
 	ui := New(context.Background(), nil)
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
+	sim := tuitest.NewSim(t)
 	ui.App().SetScreen(sim)
 	err := ui.Run(func(context.Context, func(string, int, int)) (*review.Result, error) { return nil, boom })
 	if !errors.Is(err, boom) {

@@ -625,24 +625,3 @@ func (u *UI) showBlamed() {
 		})
 	}()
 }
-
-// Screen text helpers for tests.
-
-// ScreenText returns what a simulation screen shows, one string per line.
-func ScreenText(s tcell.SimulationScreen) []string {
-	cells, w, h := s.GetContents()
-	lines := make([]string, h)
-	for y := 0; y < h; y++ {
-		var b strings.Builder
-		for x := 0; x < w; x++ {
-			c := cells[y*w+x]
-			if len(c.Runes) > 0 {
-				b.WriteRune(c.Runes[0])
-			} else {
-				b.WriteByte(' ')
-			}
-		}
-		lines[y] = strings.TrimRight(b.String(), " ")
-	}
-	return lines
-}
