@@ -369,18 +369,7 @@ func (u *UI) back(from tview.Primitive) {
 	u.setStatus("? help  Enter diff  i impact  l layout  b blame  / search  f filter  q quit")
 }
 
-func (u *UI) openHelp() {
-	focus := u.app.GetFocus()
-	help := tview.NewTextView().SetText(HelpText())
-	help.SetBorder(true).SetTitle(" keys ")
-	help.SetInputCapture(func(*tcell.EventKey) *tcell.EventKey {
-		u.pages.RemovePage("help")
-		u.app.SetFocus(focus)
-		return nil
-	})
-	u.pages.AddPage("help", help, true, true)
-	u.app.SetFocus(help)
-}
+func (u *UI) openHelp() { tui.ShowHelp(u.app, u.pages, HelpText()) }
 
 // openLayout shows the layout of the selected type, computed off the UI
 // goroutine, or says how to get the objects it needs.

@@ -285,16 +285,7 @@ func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
 	return nil
 }
 
-func (u *UI) openHelp() {
-	help := tview.NewTextView().SetText(HelpText())
-	help.SetBorder(true).SetTitle(" keys ")
-	help.SetInputCapture(func(*tcell.EventKey) *tcell.EventKey {
-		u.pages.RemovePage("help")
-		return nil
-	})
-	u.pages.AddPage("help", help, true, true)
-	u.app.SetFocus(help)
-}
+func (u *UI) openHelp() { ShowHelp(u.app, u.pages, HelpText()) }
 
 func (u *UI) openFilter() {
 	form := tview.NewForm()
