@@ -11,7 +11,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/patchqueue/pqtools/internal/testenv"
-	"github.com/patchqueue/pqtools/internal/tui"
+	"github.com/patchqueue/pqtools/internal/tui/tuitest"
 )
 
 // realData computes what `git kabi compare -l` shows for the two shared
@@ -36,10 +36,7 @@ func readShared(tb testing.TB) [3][]byte {
 // paint starts the UI on a simulation screen and returns how long until
 // the loading screen and then the table were drawn.
 func paint(b *testing.B, load Loader) (first, table time.Duration) {
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		b.Fatal(err)
-	}
+	sim := tuitest.NewSim(b)
 	sim.SetSize(200, 50)
 	t0 := time.Now()
 	ui := New(context.Background(), Options{})
@@ -76,7 +73,7 @@ func paint(b *testing.B, load Loader) (first, table time.Duration) {
 	// Read on the UI goroutine, once the draw is over: tview calls the
 	// after-draw function before it shows the screen.
 	read := make(chan string)
-	go ui.App().QueueUpdate(func() { read <- strings.Join(tui.ScreenText(sim), "\n") })
+	go ui.App().QueueUpdate(func() { read <- strings.Join(tuitest.ScreenText(sim), "\n") })
 	if !strings.Contains(<-read, "struct trace_seq") {
 		b.Fatal("the table does not show the most impactful type")
 	}

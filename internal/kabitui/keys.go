@@ -3,23 +3,20 @@ package kabitui
 import (
 	"github.com/gdamore/tcell/v2"
 
-	"github.com/patchqueue/pqtools/internal/tui"
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
 // The keys are review-rebase's where the two UIs do the same thing (/
-// search, f filter, C clear, ? help, q quit, Enter opens); bindings are
-// internal/tui's type, so both help screens read alike.
-
-func r(c rune, help, action string) tui.Binding {
-	return tui.Binding{Key: tcell.KeyRune, Rune: c, Label: string(c), Help: help, Action: action}
-}
-
-func k(key tcell.Key, label, help, action string) tui.Binding {
-	return tui.Binding{Key: key, Label: label, Help: help, Action: action}
-}
+// search, f filter, C clear, ? help, q quit, Enter opens); the tables are
+// internal/tui/keymap's, so both help screens read alike. r and k make
+// their entries short.
+var (
+	r = keymap.Rune
+	k = keymap.Key
+)
 
 // TypeKeys are the keys of the table of changed types.
-var TypeKeys = []tui.Binding{
+var TypeKeys = []keymap.Binding{
 	// The table moves its selection itself: these two only document it.
 	r('j', "next type (also Down)", "move"),
 	r('k', "previous type (also Up)", "move"),
@@ -40,7 +37,7 @@ var TypeKeys = []tui.Binding{
 
 // PanelKeys are the keys of the diff and impact panels and of the layout
 // and blame pages.
-var PanelKeys = []tui.Binding{
+var PanelKeys = []keymap.Binding{
 	r('j', "down one line (also Down)", "down"),
 	r('k', "up one line (also Up)", "up"),
 	r(' ', "down one page (also PgDn)", "pagedown"),
@@ -54,6 +51,6 @@ var PanelKeys = []tui.Binding{
 
 // HelpText renders the keys of both views.
 func HelpText() string {
-	return tui.Help(tui.HelpSection{Title: "Changed types", Keys: TypeKeys},
-		tui.HelpSection{Title: "Diff, impact, layout and blame", Keys: PanelKeys})
+	return keymap.Help(keymap.HelpSection{Title: "Changed types", Keys: TypeKeys},
+		keymap.HelpSection{Title: "Diff, impact, layout and blame", Keys: PanelKeys})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/patchqueue/pqtools/internal/tui"
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
 // LayoutFunc returns the layout of a type, old and new side by side, as
@@ -72,9 +73,8 @@ type UI struct {
 	app   *tview.Application
 	pages *tview.Pages
 	model *Model
-	err   error
 
-	loading *tview.TextView
+	loading *tui.LoadingPage
 	header  *tview.TextView
 	table   *tview.Table
 	diff    *tview.TextView
@@ -93,12 +93,8 @@ type UI struct {
 
 // New builds the UI; Run starts loading.
 func New(ctx context.Context, opts Options) *UI {
-	u := &UI{ctx: ctx, opts: opts, app: tview.NewApplication(), pages: tview.NewPages(), colored: map[int]string{}, computed: map[string]string{}, shown: -1}
-	u.loading = tview.NewTextView().SetTextAlign(tview.AlignCenter)
-	u.loading.SetBorder(true).SetTitle(" git kabi ")
-	u.pages.AddPage("loading", u.loading, true, true)
-	u.app.SetRoot(u.pages, true)
-	return u
+	l := tui.NewLoadingPage(" git kabi ")
+	return &UI{ctx: ctx, opts: opts, app: l.App, pages: l.Pages, loading: l, colored: map[int]string{}, computed: map[string]string{}, shown: -1}
 }
 
 // App is the tview application (tests give it a simulation screen).
@@ -106,21 +102,9 @@ func (u *UI) App() *tview.Application { return u.app }
 
 // Run loads off the UI goroutine and runs until the user quits.
 func (u *UI) Run(load Loader) error {
-	u.loading.SetText("\n\nreading the Symtypes files...")
-	go func() {
-		d, err := load(u.ctx, func(stage string) {
-			u.app.QueueUpdateDraw(func() { u.loading.SetText("\n\n" + tview.Escape(stage) + "...") })
-		})
-		u.app.QueueUpdateDraw(func() {
-			if err != nil {
-				u.err = err
-				u.app.Stop()
-				return
-			}
-			u.show(d)
-		})
-	}()
-	return tui.RunApp(u.ctx, u.app, func() error { return u.err })
+	return tui.RunLoading(u.ctx, u.loading, "reading the Symtypes files...", func() (*Data, error) {
+		return load(u.ctx, func(stage string) { u.loading.Progress(tview.Escape(stage) + "...") })
+	}, u.show)
 }
 
 // show builds the main screen.
@@ -150,8 +134,7 @@ func (u *UI) show(d *Data) {
 		AddItem(body, 0, 1, true).
 		AddItem(u.status, 1, 0, false)
 	u.bottom = u.status
-	u.pages.AddPage("main", u.main, true, true)
-	u.pages.RemovePage("loading")
+	u.loading.Replace("main", u.main)
 	u.fill()
 	u.app.SetFocus(u.table)
 	u.setStatus("? help  Enter diff  i impact  l layout  b blame  / search  f filter  q quit")
@@ -241,7 +224,7 @@ func (u *UI) showSelected() {
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
-	switch tui.Lookup(TypeKeys, ev) {
+	switch keymap.Lookup(TypeKeys, ev) {
 	case "diff":
 		u.focusPanel(u.diff, "diff")
 	case "impact":
@@ -349,7 +332,7 @@ func (u *UI) panelKey(v *tview.TextView) func(*tcell.EventKey) *tcell.EventKey {
 		}
 		row, col := v.GetScrollOffset()
 		_, _, _, h := v.GetInnerRect()
-		switch tui.Lookup(PanelKeys, ev) {
+		switch keymap.Lookup(PanelKeys, ev) {
 		case "down":
 			v.ScrollTo(row+1, col)
 		case "up":
@@ -386,18 +369,7 @@ func (u *UI) back(from tview.Primitive) {
 	u.setStatus("? help  Enter diff  i impact  l layout  b blame  / search  f filter  q quit")
 }
 
-func (u *UI) openHelp() {
-	focus := u.app.GetFocus()
-	help := tview.NewTextView().SetText(HelpText())
-	help.SetBorder(true).SetTitle(" keys ")
-	help.SetInputCapture(func(*tcell.EventKey) *tcell.EventKey {
-		u.pages.RemovePage("help")
-		u.app.SetFocus(focus)
-		return nil
-	})
-	u.pages.AddPage("help", help, true, true)
-	u.app.SetFocus(help)
-}
+func (u *UI) openHelp() { tui.ShowHelp(u.app, u.pages, HelpText()) }
 
 // openLayout shows the layout of the selected type, computed off the UI
 // goroutine, or says how to get the objects it needs.

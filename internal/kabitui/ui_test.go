@@ -9,13 +9,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/patchqueue/pqtools/internal/testenv"
-	"github.com/patchqueue/pqtools/internal/tui"
+	"github.com/patchqueue/pqtools/internal/tui/tuitest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden screens")
@@ -92,37 +91,19 @@ func dataOf(tb testing.TB, oldSet, newSet, list io.Reader) *Data {
 }
 
 type harness struct {
-	t      *testing.T
-	sim    tcell.SimulationScreen
-	ui     *UI
-	exited chan struct{}
-	runErr error
-	screen string
+	*tuitest.Driver
+	ui *UI
 }
 
 func start(t *testing.T, opts Options, load Loader) *harness {
 	t.Helper()
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, sim: sim, exited: make(chan struct{})}
-	h.ui = New(context.Background(), opts)
-	h.ui.App().SetScreen(sim)
-	go func() {
-		defer close(h.exited)
-		h.runErr = h.ui.Run(load)
-	}()
+	h := &harness{ui: New(context.Background(), opts)}
+	h.Driver = tuitest.Start(t, h.ui.App(), func() error { return h.ui.Run(load) })
 	if load == nil {
 		return h
 	}
-	h.waitFor("the table", func(s string) bool { return strings.Contains(s, "changed types by impact") })
-	sim.SetSize(120, 30)
-	h.waitFor("the resize", func(string) bool {
-		var w, hh int
-		h.onUI(func() { _, w, hh = sim.GetContents() })
-		return w == 120 && hh == 30
-	})
+	h.WaitFor("the table", func(s string) bool { return strings.Contains(s, "changed types by impact") })
+	h.Resize(120, 30)
 	return h
 }
 
@@ -130,83 +111,9 @@ func loadFixture(d *Data) Loader {
 	return func(context.Context, func(string)) (*Data, error) { return d, nil }
 }
 
-// waitFor polls the screen until cond holds, for 10 s at most.
-func (h *harness) waitFor(what string, cond func(string) bool) string {
-	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var s string
-		h.queue(func() {}, true)
-		h.onUI(func() { s = strings.Join(tui.ScreenText(h.sim), "\n") })
-		h.screen = s
-		if cond(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (h *harness) onUI(f func()) {
-	h.t.Helper()
-	h.queue(f, false)
-}
-
-// queue runs f on the UI goroutine (drawing after, if asked) and waits
-// for it; it fails at once if the UI has exited, and after 10 s.
-func (h *harness) queue(f func(), draw bool) {
-	h.t.Helper()
-	ran := make(chan struct{})
-	q := h.ui.App().QueueUpdate
-	if draw {
-		q = h.ui.App().QueueUpdateDraw
-	}
-	go q(func() { f(); close(ran) })
-	select {
-	case <-ran:
-	case <-h.exited:
-		select {
-		case <-ran:
-		default:
-			h.t.Fatalf("the UI exited early (Run returned %v); last screen:\n%s", h.runErr, h.screen)
-		}
-	case <-time.After(10 * time.Second):
-		h.t.Fatalf("the UI goroutine ran nothing for 10 s; last screen:\n%s", h.screen)
-	}
-}
-
-func (h *harness) key(k tcell.Key, r rune) {
-	h.t.Helper()
-	select {
-	case <-h.exited:
-		h.t.Fatalf("the UI exited early (Run returned %v); last screen:\n%s", h.runErr, h.screen)
-	default:
-	}
-	h.sim.InjectKey(k, r, tcell.ModNone)
-}
-
-func (h *harness) typeText(s string) {
-	for _, r := range s {
-		h.key(tcell.KeyRune, r)
-	}
-}
-
-func (h *harness) waitExit() error {
-	h.t.Helper()
-	select {
-	case <-h.exited:
-		return h.runErr
-	case <-time.After(10 * time.Second):
-		h.t.Fatalf("q did not quit; last screen:\n%s", h.screen)
-		return nil
-	}
-}
-
 func (h *harness) selectedTitle() string {
 	var s string
-	h.onUI(func() {
+	h.OnUI(func() {
 		if it := h.ui.selected(); it != nil {
 			s = it.Title
 		}
@@ -245,7 +152,7 @@ func TestScreens(t *testing.T) {
 		},
 	}
 	h := start(t, opts, loadFixture(fixture(t, true)))
-	screen := h.waitFor("the first type's diff", func(s string) bool { return strings.Contains(s, "+    long w;") })
+	screen := h.WaitFor("the first type's diff", func(s string) bool { return strings.Contains(s, "+    long w;") })
 	golden(t, "table.txt", screen)
 	for _, want := range []string{"4 changed types, 6 exports differ", "struct inner: diff", "impact: 4 exports, 2 modules", "block-module", "old vs new"} {
 		if !strings.Contains(screen, want) {
@@ -255,104 +162,97 @@ func TestScreens(t *testing.T) {
 
 	// Search: the first type whose diff or exports name "LEN" is struct
 	// other (its array); n wraps around to it again.
-	h.key(tcell.KeyRune, '/')
-	h.typeText("len")
-	h.key(tcell.KeyEnter, 0)
-	screen = h.waitFor("struct other's diff", func(s string) bool { return strings.Contains(s, "struct other: diff") })
+	h.Key(tcell.KeyRune, '/')
+	h.Type("len")
+	h.Key(tcell.KeyEnter, 0)
+	screen = h.WaitFor("struct other's diff", func(s string) bool { return strings.Contains(s, "struct other: diff") })
 	golden(t, "search.txt", screen)
 	if !strings.Contains(screen, "char name [LEN];") {
 		t.Errorf("the array member lost its brackets:\n%s", screen)
 	}
-	h.key(tcell.KeyRune, 'n')
-	h.waitFor("the status after n", func(s string) bool { return strings.Contains(s, "/len  (n next, N previous)") })
+	h.Key(tcell.KeyRune, 'n')
+	h.WaitFor("the status after n", func(s string) bool { return strings.Contains(s, "/len  (n next, N previous)") })
 	if got := h.selectedTitle(); got != "struct other" {
 		t.Errorf("n selected %q, want struct other again", got)
 	}
-	h.key(tcell.KeyRune, '/')
-	h.typeText(" nosuch")
-	h.key(tcell.KeyEnter, 0)
-	h.waitFor("no match", func(s string) bool { return strings.Contains(s, "no type matches len nosuch") })
+	h.Key(tcell.KeyRune, '/')
+	h.Type(" nosuch")
+	h.Key(tcell.KeyEnter, 0)
+	h.WaitFor("no match", func(s string) bool { return strings.Contains(s, "no type matches len nosuch") })
 
 	// Filter as you type, by module: block-module uses c, which reaches
 	// struct inner only.
-	h.key(tcell.KeyRune, 'f')
-	h.typeText("block-module")
-	screen = h.waitFor("the filtered table", func(s string) bool { return strings.Contains(s, "showing 1 of 4: block-module") })
+	h.Key(tcell.KeyRune, 'f')
+	h.Type("block-module")
+	screen = h.WaitFor("the filtered table", func(s string) bool { return strings.Contains(s, "showing 1 of 4: block-module") })
 	if strings.Contains(screen, "struct lone") {
 		t.Errorf("the filter kept struct lone:\n%s", screen)
 	}
-	h.key(tcell.KeyEnter, 0)
-	h.key(tcell.KeyRune, 'C')
-	h.waitFor("all types again", func(s string) bool { return strings.Contains(s, "struct lone") && !strings.Contains(s, "showing") })
+	h.Key(tcell.KeyEnter, 0)
+	h.Key(tcell.KeyRune, 'C')
+	h.WaitFor("all types again", func(s string) bool { return strings.Contains(s, "struct lone") && !strings.Contains(s, "showing") })
 
 	// The impact panel scrolls; q goes back.
-	h.key(tcell.KeyRune, 'i')
-	h.waitFor("the impact panel focused", func(s string) bool { return strings.Contains(s, "impact: j/k/Space/u scroll") })
-	h.key(tcell.KeyRune, 'j')
-	h.key(tcell.KeyRune, 'q')
-	h.waitFor("the table", func(s string) bool { return strings.Contains(s, "Enter diff") })
+	h.Key(tcell.KeyRune, 'i')
+	h.WaitFor("the impact panel focused", func(s string) bool { return strings.Contains(s, "impact: j/k/Space/u scroll") })
+	h.Key(tcell.KeyRune, 'j')
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitFor("the table", func(s string) bool { return strings.Contains(s, "Enter diff") })
 
 	// Layout and blame come through the hooks, off the UI goroutine; a
 	// failing hook is one status line.
-	h.key(tcell.KeyRune, 'l')
-	screen = h.waitFor("the layout page", func(s string) bool { return strings.Contains(s, "from the hook") })
+	h.Key(tcell.KeyRune, 'l')
+	screen = h.WaitFor("the layout page", func(s string) bool { return strings.Contains(s, "from the hook") })
 	golden(t, "layout.txt", screen)
-	h.key(tcell.KeyRune, 'q')
-	h.waitFor("the table", func(s string) bool { return !strings.Contains(s, "from the hook") })
-	h.key(tcell.KeyRune, 'b')
-	h.waitFor("the blame page", func(s string) bool { return strings.Contains(s, "git kabi commit 1234567890ab") })
-	h.key(tcell.KeyEscape, 0)
-	h.key(tcell.KeyDown, 0)
-	h.waitFor("struct other selected", func(s string) bool { return strings.Contains(s, "struct other: diff") })
-	h.key(tcell.KeyRune, 'b')
-	h.waitFor("the blame error", func(s string) bool { return strings.Contains(s, "no blame for struct other: git grep failed") })
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitFor("the table", func(s string) bool { return !strings.Contains(s, "from the hook") })
+	h.Key(tcell.KeyRune, 'b')
+	h.WaitFor("the blame page", func(s string) bool { return strings.Contains(s, "git kabi commit 1234567890ab") })
+	h.Key(tcell.KeyEscape, 0)
+	h.Key(tcell.KeyDown, 0)
+	h.WaitFor("struct other selected", func(s string) bool { return strings.Contains(s, "struct other: diff") })
+	h.Key(tcell.KeyRune, 'b')
+	h.WaitFor("the blame error", func(s string) bool { return strings.Contains(s, "no blame for struct other: git grep failed") })
 	mu.Lock()
 	if len(layoutAsked) != 1 || layoutAsked[0] != "struct inner" || len(blamed) != 2 || blamed[0].Name != "s#inner" {
 		t.Errorf("hooks called with %v and %v", layoutAsked, blamed)
 	}
 	mu.Unlock()
 
-	h.key(tcell.KeyRune, '?')
-	screen = h.waitFor("help", func(s string) bool { return strings.Contains(s, "Changed types") })
+	h.Key(tcell.KeyRune, '?')
+	screen = h.WaitFor("help", func(s string) bool { return strings.Contains(s, "Changed types") })
 	golden(t, "help.txt", screen)
-	h.key(tcell.KeyRune, 'x')
-	h.waitFor("help closed", func(s string) bool { return !strings.Contains(s, "Changed types") })
-	h.key(tcell.KeyRune, 'q')
-	if err := h.waitExit(); err != nil {
-		t.Fatal(err)
-	}
+	h.Key(tcell.KeyRune, 'x')
+	h.WaitFor("help closed", func(s string) bool { return !strings.Contains(s, "Changed types") })
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitExit()
 }
 
 // TestScreensWithoutHooks: without a locked list, objects or range, each
 // panel says what to give.
 func TestScreensWithoutHooks(t *testing.T) {
 	h := start(t, Options{}, loadFixture(fixture(t, false)))
-	screen := h.waitFor("the table", func(s string) bool { return strings.Contains(s, "struct inner: diff") })
+	screen := h.WaitFor("the table", func(s string) bool { return strings.Contains(s, "struct inner: diff") })
 	golden(t, "table.txt", screen)
 	if !strings.Contains(screen, "no locked list: -l gives the modules") || !strings.Contains(screen, "give the locked list (-l FILE)") {
 		t.Errorf("no hint about the locked list:\n%s", screen)
 	}
-	h.key(tcell.KeyRune, 'l')
-	screen = h.waitFor("the layout advice", func(s string) bool { return strings.Contains(s, "No objects to read the layout from") })
+	h.Key(tcell.KeyRune, 'l')
+	screen = h.WaitFor("the layout advice", func(s string) bool { return strings.Contains(s, "No objects to read the layout from") })
 	golden(t, "layout.txt", screen)
-	h.key(tcell.KeyRune, 'q')
-	h.key(tcell.KeyRune, 'b')
-	h.waitFor("the blame advice", func(s string) bool { return strings.Contains(s, "No range to blame") })
-	h.key(tcell.KeyRune, 'q')
-	h.key(tcell.KeyEscape, 0)
-	if err := h.waitExit(); err != nil {
-		t.Fatal(err)
-	}
+	h.Key(tcell.KeyRune, 'q')
+	h.Key(tcell.KeyRune, 'b')
+	h.WaitFor("the blame advice", func(s string) bool { return strings.Contains(s, "No range to blame") })
+	h.Key(tcell.KeyRune, 'q')
+	h.Key(tcell.KeyEscape, 0)
+	h.WaitExit()
 }
 
 // TestLoadError: a loader's error ends the UI and is Run's error.
 func TestLoadError(t *testing.T) {
 	boom := errors.New("cannot read old: no such file")
 	ui := New(context.Background(), Options{})
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
+	sim := tuitest.NewSim(t)
 	ui.App().SetScreen(sim)
 	err := ui.Run(func(context.Context, func(string)) (*Data, error) { return nil, boom })
 	if !errors.Is(err, boom) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/sbs"
+	"github.com/patchqueue/pqtools/internal/tui/tuitest"
 )
 
 // BenchmarkFirstPaint measures building and drawing the table of a
@@ -24,10 +25,7 @@ func BenchmarkFirstPaint(b *testing.B) {
 		res.Rows = append(res.Rows, review.Row{Status: review.Statuses[i%len(review.Statuses)], Old: c, New: n})
 	}
 	for i := 0; i < b.N; i++ {
-		sim := tcell.NewSimulationScreen("UTF-8")
-		if err := sim.Init(); err != nil {
-			b.Fatal(err)
-		}
+		sim := tuitest.NewSim(b)
 		ui := New(context.Background(), nil)
 		ui.App().SetScreen(sim)
 		painted := make(chan struct{})
@@ -51,7 +49,7 @@ func BenchmarkFirstPaint(b *testing.B) {
 		case <-time.After(30 * time.Second):
 			b.Fatal("the table was not painted in 30 s")
 		}
-		if !strings.Contains(strings.Join(ScreenText(sim), "\n"), "old commit") {
+		if !strings.Contains(strings.Join(tuitest.ScreenText(sim), "\n"), "old commit") {
 			b.Fatal("table not painted")
 		}
 		ui.App().Stop()
@@ -80,10 +78,7 @@ func BenchmarkPatchViewFirstDraw(b *testing.B) {
 		return s.String()
 	}
 	lay := sbs.New(patch(1), patch(2))
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		b.Fatal(err)
-	}
+	sim := tuitest.NewSim(b)
 	sim.SetSize(200, 50)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -7,34 +7,18 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/patchqueue/pqtools/internal/sbs"
+	"github.com/patchqueue/pqtools/internal/tui/tuitest"
 )
 
-// screenText draws p on a simulation screen and returns its lines.
+// screenText draws on a simulation screen of w by h and returns its lines.
 func screenText(t *testing.T, draw func(tcell.Screen), w, h int) []string {
 	t.Helper()
-	s := tcell.NewSimulationScreen("UTF-8")
-	if err := s.Init(); err != nil {
-		t.Fatal(err)
-	}
+	s := tuitest.NewSim(t)
 	defer s.Fini()
 	s.SetSize(w, h)
 	draw(s)
 	s.Show()
-	cells, cw, ch := s.GetContents()
-	lines := make([]string, ch)
-	for y := 0; y < ch; y++ {
-		var b strings.Builder
-		for x := 0; x < cw; x++ {
-			r := cells[y*cw+x].Runes
-			if len(r) == 0 {
-				b.WriteByte(' ')
-				continue
-			}
-			b.WriteString(string(r))
-		}
-		lines[y] = strings.TrimRight(b.String(), " ")
-	}
-	return lines
+	return tuitest.ScreenText(s)
 }
 
 // A title's brackets are text, not tview style tags, and its control

@@ -1,39 +1,19 @@
 package tui
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/gdamore/tcell/v2"
+
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
-// Binding is one key of a view. Help is generated from these tables, so
-// what `?` shows is what the keys do.
-type Binding struct {
-	Key    tcell.Key // tcell.KeyRune for printable keys
-	Rune   rune
-	Label  string
-	Help   string
-	Action string
-}
-
-func (b Binding) matches(ev *tcell.EventKey) bool {
-	if b.Key == tcell.KeyRune {
-		return ev.Key() == tcell.KeyRune && ev.Rune() == b.Rune
-	}
-	return ev.Key() == b.Key
-}
-
-func r(c rune, help, action string) Binding {
-	return Binding{Key: tcell.KeyRune, Rune: c, Label: string(c), Help: help, Action: action}
-}
-
-func k(key tcell.Key, label, help, action string) Binding {
-	return Binding{Key: key, Label: label, Help: help, Action: action}
-}
+// The tables' entries, short.
+var (
+	r = keymap.Rune
+	k = keymap.Key
+)
 
 // TableKeys are the keys of the commit table.
-var TableKeys = []Binding{
+var TableKeys = []keymap.Binding{
 	k(tcell.KeyEnter, "Enter", "show the two patches side by side", "open"),
 	r('/', "search: rows whose sha or title contain every term", "search"),
 	r('f', "filter by status (with / without / any)", "filter"),
@@ -46,7 +26,7 @@ var TableKeys = []Binding{
 }
 
 // PatchKeys are the keys of the side-by-side patch view.
-var PatchKeys = []Binding{
+var PatchKeys = []keymap.Binding{
 	r('j', "down one line (also Down)", "down"),
 	r('k', "up one line (also Up)", "up"),
 	r(' ', "down one page (also PgDn)", "pagedown"),
@@ -65,57 +45,7 @@ var PatchKeys = []Binding{
 	k(tcell.KeyEscape, "Esc", "back to the table", "back"),
 }
 
-// Lookup returns the action bound to an event, or "": the arrows and
-// page keys move wherever they are pressed. The kABI UI shares it.
-func Lookup(keys []Binding, ev *tcell.EventKey) string {
-	switch ev.Key() {
-	case tcell.KeyDown:
-		return "down"
-	case tcell.KeyUp:
-		return "up"
-	case tcell.KeyPgDn:
-		return "pagedown"
-	case tcell.KeyPgUp:
-		return "pageup"
-	case tcell.KeyRight:
-		return "right"
-	case tcell.KeyLeft:
-		return "left"
-	}
-	for _, b := range keys {
-		if b.matches(ev) {
-			return b.Action
-		}
-	}
-	return ""
-}
-
-// HelpSection is one view's keys in a help screen.
-type HelpSection struct {
-	Title string
-	Keys  []Binding
-}
-
-// Help renders a help screen from keymaps, so that it cannot fall
-// behind them. The kABI UI shares it.
-func Help(sections ...HelpSection) string {
-	var b strings.Builder
-	for _, sec := range sections {
-		b.WriteString(sec.Title + "\n\n")
-		for _, k := range sec.Keys {
-			label := k.Label
-			if label == " " {
-				label = "Space"
-			}
-			fmt.Fprintf(&b, "  %-7s %s\n", label, k.Help)
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("Press any key to close this help.\n")
-	return b.String()
-}
-
 // HelpText renders the keys of both views.
 func HelpText() string {
-	return Help(HelpSection{"Commit table", TableKeys}, HelpSection{"Patch view", PatchKeys})
+	return keymap.Help(keymap.HelpSection{Title: "Commit table", Keys: TableKeys}, keymap.HelpSection{Title: "Patch view", Keys: PatchKeys})
 }

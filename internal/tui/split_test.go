@@ -27,28 +27,28 @@ func TestSplitScreens(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := startWith(t, fx)
-			screen := h.waitFor("rows", func(s string) bool { return strings.Contains(s, "#1") })
+			screen := h.WaitFor("rows", func(s string) bool { return strings.Contains(s, "#1") })
 			golden(t, "table.txt", screen)
 			if !strings.Contains(screen, "{ split #1") && !strings.Contains(screen, "} squashed #1") {
 				t.Errorf("no split or squashed mark:\n%s", screen)
 			}
 			// Down to the group's first row, Enter: both sides of the group.
 			for r := h.selected(); r != nil && r.Group == 0; r = h.selected() {
-				h.key(tcell.KeyDown, 0)
+				h.Key(tcell.KeyDown, 0)
 				h.selectedWhen("the next row", func(n *review.Row) bool { return n != r })
 			}
-			h.key(tcell.KeyEnter, 0)
-			screen = h.waitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
+			h.Key(tcell.KeyEnter, 0)
+			screen = h.WaitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
 			golden(t, "patch.txt", screen)
 			if !strings.Contains(screen, " commits ") {
 				t.Errorf("no side of several commits in the patch view:\n%s", screen)
 			}
-			h.key(tcell.KeyRune, 'q')
-			h.waitFor("the table", func(s string) bool { return !strings.Contains(s, "changed lines") })
-			h.key(tcell.KeyRune, 'r')
-			h.waitFor("replay refused", func(s string) bool { return strings.Contains(s, "replay needs a one-to-one row") })
-			h.key(tcell.KeyRune, 'q')
-			h.waitExit()
+			h.Key(tcell.KeyRune, 'q')
+			h.WaitFor("the table", func(s string) bool { return !strings.Contains(s, "changed lines") })
+			h.Key(tcell.KeyRune, 'r')
+			h.WaitFor("replay refused", func(s string) bool { return strings.Contains(s, "replay needs a one-to-one row") })
+			h.Key(tcell.KeyRune, 'q')
+			h.WaitExit()
 		})
 	}
 }

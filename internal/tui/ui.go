@@ -12,6 +12,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/safetext"
 	"github.com/patchqueue/pqtools/internal/sbs"
+	"github.com/patchqueue/pqtools/internal/tui/keymap"
 )
 
 // Backend is everything the UI needs from git. The command layer
@@ -53,25 +54,20 @@ type UI struct {
 	status  *tview.TextView
 	search  *tview.InputField
 	main    *tview.Flex
-	loading *tview.TextView
+	loading *LoadingPage
 
 	patch       *PatchView
 	patchRow    *review.Row
 	funcContext bool
 	blame       bool
-	err         error
 
 	shown []int // the model's Visible when the table was last filled
 }
 
 // New builds the UI; Run starts loading with load.
 func New(ctx context.Context, backend Backend) *UI {
-	u := &UI{ctx: ctx, app: tview.NewApplication(), pages: tview.NewPages(), backend: backend, colWidth: maxColumn}
-	u.loading = tview.NewTextView().SetTextAlign(tview.AlignCenter)
-	u.loading.SetBorder(true).SetTitle(" git review-rebase ")
-	u.pages.AddPage("loading", u.loading, true, true)
-	u.app.SetRoot(u.pages, true)
-	return u
+	l := NewLoadingPage(" git review-rebase ")
+	return &UI{ctx: ctx, app: l.App, pages: l.Pages, loading: l, backend: backend, colWidth: maxColumn}
 }
 
 // App is the tview application (tests give it a simulation screen).
@@ -79,29 +75,20 @@ func (u *UI) App() *tview.Application { return u.app }
 
 // Run loads the review off the UI goroutine and runs until the user quits.
 func (u *UI) Run(load Loader) error {
-	u.loading.SetText("\n\nreading commits...")
-	go func() {
-		res, err := load(u.ctx, func(stage string, done, total int) {
-			u.app.QueueUpdateDraw(func() {
-				if total > 1 {
-					u.loading.SetText(fmt.Sprintf("\n\n%s: %d/%d", stage, done, total))
-				} else if done > 0 {
-					u.loading.SetText(fmt.Sprintf("\n\n%s: %d", stage, done))
-				} else {
-					u.loading.SetText("\n\n" + stage + "...")
-				}
-			})
-		})
-		u.app.QueueUpdateDraw(func() {
-			if err != nil {
-				u.err = err
-				u.app.Stop()
-				return
-			}
-			u.show(res)
-		})
-	}()
-	return RunApp(u.ctx, u.app, func() error { return u.err })
+	return RunLoading(u.ctx, u.loading, "reading commits...", func() (*review.Result, error) {
+		return load(u.ctx, func(stage string, done, total int) { u.loading.Progress(progressText(stage, done, total)) })
+	}, u.show)
+}
+
+// progressText is what the loading page says of a stage of the review.
+func progressText(stage string, done, total int) string {
+	switch {
+	case total > 1:
+		return fmt.Sprintf("%s: %d/%d", stage, done, total)
+	case done > 0:
+		return fmt.Sprintf("%s: %d", stage, done)
+	}
+	return stage + "..."
 }
 
 // RunApp runs app until it stops, and returns the error the UI recorded
@@ -188,8 +175,7 @@ func (u *UI) show(res *review.Result) {
 		AddItem(u.table, 0, 1, true).
 		AddItem(u.note, 5, 0, false).
 		AddItem(u.status, 1, 0, false)
-	u.pages.AddPage("main", u.main, true, true)
-	u.pages.RemovePage("loading")
+	u.loading.Replace("main", u.main)
 	u.fill()
 	u.app.SetFocus(u.table)
 	u.setStatus("? help  Enter patches  r replay  / search  f filter  n note  q quit")
@@ -272,7 +258,7 @@ func (u *UI) showNote() {
 }
 
 func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
-	switch Lookup(TableKeys, ev) {
+	switch keymap.Lookup(TableKeys, ev) {
 	case "open":
 		u.openPatch(u.selected())
 	case "search":
@@ -299,16 +285,7 @@ func (u *UI) tableKey(ev *tcell.EventKey) *tcell.EventKey {
 	return nil
 }
 
-func (u *UI) openHelp() {
-	help := tview.NewTextView().SetText(HelpText())
-	help.SetBorder(true).SetTitle(" keys ")
-	help.SetInputCapture(func(*tcell.EventKey) *tcell.EventKey {
-		u.pages.RemovePage("help")
-		return nil
-	})
-	u.pages.AddPage("help", help, true, true)
-	u.app.SetFocus(help)
-}
+func (u *UI) openHelp() { ShowHelp(u.app, u.pages, HelpText()) }
 
 func (u *UI) openFilter() {
 	form := tview.NewForm()
@@ -447,7 +424,7 @@ func (u *UI) openPatch(r *review.Row) {
 
 func (u *UI) patchKey(ev *tcell.EventKey) *tcell.EventKey {
 	v := u.patch
-	switch Lookup(PatchKeys, ev) {
+	switch keymap.Lookup(PatchKeys, ev) {
 	case "down":
 		v.MoveCursor(1)
 	case "up":
@@ -638,25 +615,4 @@ func (u *UI) showBlamed() {
 			u.showText("commit", " "+sha[:12]+" (q back) ", text, u.patch)
 		})
 	}()
-}
-
-// Screen text helpers for tests.
-
-// ScreenText returns what a simulation screen shows, one string per line.
-func ScreenText(s tcell.SimulationScreen) []string {
-	cells, w, h := s.GetContents()
-	lines := make([]string, h)
-	for y := 0; y < h; y++ {
-		var b strings.Builder
-		for x := 0; x < w; x++ {
-			c := cells[y*w+x]
-			if len(c.Runes) > 0 {
-				b.WriteRune(c.Runes[0])
-			} else {
-				b.WriteByte(' ')
-			}
-		}
-		lines[y] = strings.TrimRight(b.String(), " ")
-	}
-	return lines
 }

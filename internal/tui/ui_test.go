@@ -13,6 +13,7 @@ import (
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/review"
 	"github.com/patchqueue/pqtools/internal/testenv"
+	"github.com/patchqueue/pqtools/internal/tui/tuitest"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -63,16 +64,10 @@ func (b *gitBackend) EditNote(_ context.Context, sha string) (string, error) {
 }
 
 type harness struct {
-	t   *testing.T
-	sim tcell.SimulationScreen
-	ui  *UI
-	fx  *repos.Fixture
-	be  *gitBackend
-	// exited is closed when Run returns, with its error in runErr; screen
-	// is the last screen waitFor read, for the report when it exits early.
-	exited chan struct{}
-	runErr error
-	screen string
+	*tuitest.Driver
+	ui *UI
+	fx *repos.Fixture
+	be *gitBackend
 }
 
 func start(t *testing.T) *harness {
@@ -88,117 +83,39 @@ func start(t *testing.T) *harness {
 func startWith(t *testing.T, fx *repos.Fixture) *harness {
 	t.Helper()
 	repo := &git.Repo{Dir: fx.Dir, GitDir: filepath.Join(fx.Dir, ".git"), CommonDir: filepath.Join(fx.Dir, ".git"), Env: fx.Env.Vars}
-	sim := tcell.NewSimulationScreen("UTF-8")
-	if err := sim.Init(); err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, sim: sim, fx: fx, be: &gitBackend{repo: repo}, exited: make(chan struct{})}
-	h.ui = New(context.Background(), h.be)
-	h.ui.App().SetScreen(sim)
-	go func() {
-		defer close(h.exited)
-		h.runErr = h.ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
-			return review.Run(ctx, repo, review.Options{OldBase: fx.OldBase, OldTip: fx.OldTip,
-				NewBase: fx.NewBase, NewTip: fx.NewTip, NoCache: true, Progress: progress})
-		})
-	}()
-	h.waitFor("the table", func(s string) bool { return strings.Contains(s, "old commit") })
-	// tview initialises the screen when it starts, which resets a
-	// simulation screen's size; resizing now injects a resize event.
-	sim.SetSize(150, 40)
-	h.waitFor("the resize", func(string) bool {
-		var w, hh int
-		onUI(h, func() { _, w, hh = sim.GetContents() })
-		return w == 150 && hh == 40
-	})
+	h := startReview(t, repo, review.Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip}, 40)
+	h.fx = fx
 	return h
 }
 
-// waitFor polls the screen until cond holds: the UI works on its own
-// goroutine, so a key's effect shows up a little later.
-func (h *harness) waitFor(what string, cond func(string) bool) string {
-	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		// Drawn and read on the UI goroutine: the screen is not safe to
-		// read while tview draws.
-		var s string
-		h.queue(func() {}, true)
-		onUI(h, func() { s = strings.Join(ScreenText(h.sim), "\n") })
-		h.screen = s
-		if cond(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// onUI runs f on the UI goroutine and waits for it.
-func onUI(h *harness, f func()) {
-	h.t.Helper()
-	h.queue(f, false)
-}
-
-// queue runs f on the UI goroutine, then draws if asked, and waits for f.
-// It fails the test at once if the UI has exited, and after 10 s: tview's
-// QueueUpdate blocks for good once Run has returned, so it is called from a
-// goroutine of its own, which such a failure leaves behind.
-func (h *harness) queue(f func(), draw bool) {
-	h.t.Helper()
-	ran := make(chan struct{})
-	q := h.ui.App().QueueUpdate
-	if draw {
-		q = h.ui.App().QueueUpdateDraw
-	}
-	go q(func() { f(); close(ran) })
-	select {
-	case <-ran:
-	case <-h.exited:
-		select {
-		case <-ran:
-		default:
-			h.failExited()
-		}
-	case <-time.After(10 * time.Second):
-		h.t.Fatalf("the UI goroutine ran nothing for 10 s; last screen:\n%s", h.screen)
-	}
-}
-
-// failExited fails the test because the UI exited before it was done.
-func (h *harness) failExited() {
-	h.t.Helper()
-	h.t.Fatalf("the UI exited early (Run returned %v); last screen:\n%s", h.runErr, h.screen)
-}
-
-// waitExit waits for Run to return after q, and fails on its error.
-func (h *harness) waitExit() {
-	h.t.Helper()
-	select {
-	case <-h.exited:
-		if h.runErr != nil {
-			h.t.Fatal(h.runErr)
-		}
-	case <-time.After(10 * time.Second):
-		h.t.Fatalf("q did not quit; last screen:\n%s", h.screen)
-	}
+// startReview runs the UI on the review of repo with opts, on a screen of
+// 150 columns and height lines, once the table shows.
+func startReview(t *testing.T, repo *git.Repo, opts review.Options, height int) *harness {
+	t.Helper()
+	h := &harness{be: &gitBackend{repo: repo}}
+	h.ui = New(context.Background(), h.be)
+	h.Driver = tuitest.Start(t, h.ui.App(), func() error {
+		return h.ui.Run(func(ctx context.Context, progress func(string, int, int)) (*review.Result, error) {
+			opts.NoCache, opts.Progress = true, progress
+			return review.Run(ctx, repo, opts)
+		})
+	})
+	h.WaitFor("the table", func(s string) bool { return strings.Contains(s, "old commit") })
+	h.Resize(150, height)
+	return h
 }
 
 // selected is the table's selected row, read on the UI goroutine.
 func (h *harness) selected() *review.Row {
-	h.t.Helper()
 	var r *review.Row
-	onUI(h, func() { r = h.ui.selected() })
+	h.OnUI(func() { r = h.ui.selected() })
 	return r
 }
 
-// selectedWhen waits until the selected row satisfies cond, as waitFor
+// selectedWhen waits until the selected row satisfies cond, as WaitFor
 // does for the screen, and returns it; after the deadline it returns what
 // is selected then.
 func (h *harness) selectedWhen(what string, cond func(*review.Row) bool) *review.Row {
-	h.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		r := h.selected()
@@ -209,22 +126,6 @@ func (h *harness) selectedWhen(what string, cond func(*review.Row) bool) *review
 	}
 }
 
-func (h *harness) key(k tcell.Key, r rune) {
-	h.t.Helper()
-	select {
-	case <-h.exited:
-		h.failExited()
-	default:
-	}
-	h.sim.InjectKey(k, r, tcell.ModNone)
-}
-
-func (h *harness) typeText(s string) {
-	for _, r := range s {
-		h.key(tcell.KeyRune, r)
-	}
-}
-
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	testenv.Golden(t, filepath.Join("testdata", t.Name(), name), []byte(got), *update)
@@ -232,17 +133,17 @@ func golden(t *testing.T, name, got string) {
 
 func TestTableAndPatchView(t *testing.T) {
 	h := start(t)
-	screen := h.waitFor("rows", func(s string) bool { return strings.Contains(s, "add sysfs attribute") })
+	screen := h.WaitFor("rows", func(s string) bool { return strings.Contains(s, "add sysfs attribute") })
 	golden(t, "table.txt", screen)
 	if !strings.Contains(screen, "dropped 2") || !strings.Contains(screen, "< dropped [note]") {
 		t.Errorf("header counts or note mark missing:\n%s", screen)
 	}
 
 	// Third row: the patch whose context changed; Enter shows both sides.
-	h.key(tcell.KeyDown, 0)
-	h.key(tcell.KeyDown, 0)
-	h.key(tcell.KeyEnter, 0)
-	screen = h.waitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
+	h.Key(tcell.KeyDown, 0)
+	h.Key(tcell.KeyDown, 0)
+	h.Key(tcell.KeyEnter, 0)
+	screen = h.WaitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
 	golden(t, "patch.txt", screen)
 	old, new := review.Short(h.fx.Commits["old:context"]), review.Short(h.fx.Commits["new:context"])
 	if !strings.Contains(screen, "old "+old) || !strings.Contains(screen, "new "+new) {
@@ -258,11 +159,11 @@ func TestTableAndPatchView(t *testing.T) {
 	if err != nil || len(ctxCommit) != 40 {
 		t.Fatalf("upstream context commit: %q %v", ctxCommit, err)
 	}
-	h.key(tcell.KeyRune, 'b')
+	h.Key(tcell.KeyRune, 'b')
 	// The id also appears in the conflict explanation: wait for it in the
 	// blame column, in front of the line it blames.
 	blamedLine := ctxCommit[:12] + strings.Repeat(" ", 10) + "if (ret < 0)"
-	screen = h.waitFor("the blame column naming "+ctxCommit[:12], func(s string) bool { return strings.Contains(s, blamedLine) })
+	screen = h.WaitFor("the blame column naming "+ctxCommit[:12], func(s string) bool { return strings.Contains(s, blamedLine) })
 	if !strings.Contains(screen, "blame on") {
 		t.Errorf("the title does not say blame is on:\n%s", strings.SplitN(screen, "\n", 2)[0])
 	}
@@ -270,7 +171,7 @@ func TestTableAndPatchView(t *testing.T) {
 	// Enter shows the commit blamed for the cursor's line: j takes the
 	// cursor down to the changed context line, the view following it.
 	target := -1
-	onUI(h, func() {
+	h.OnUI(func() {
 		for i, r := range h.ui.patch.Layout().Rows {
 			if strings.Contains(r.Right.Text, "if (ret < 0)") {
 				target = i
@@ -282,39 +183,39 @@ func TestTableAndPatchView(t *testing.T) {
 		t.Fatal("no row with the changed context line")
 	}
 	for range target {
-		h.key(tcell.KeyRune, 'j')
+		h.Key(tcell.KeyRune, 'j')
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for cur := -1; cur != target; {
-		onUI(h, func() { cur = h.ui.patch.Cursor() })
+		h.OnUI(func() { cur = h.ui.patch.Cursor() })
 		if time.Now().After(deadline) {
 			t.Fatalf("cursor on row %d, want %d", cur, target)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	h.key(tcell.KeyEnter, 0)
-	screen = h.waitFor("the blamed commit", func(s string) bool { return strings.Contains(s, ctxCommit[:12]+" (q back)") })
+	h.Key(tcell.KeyEnter, 0)
+	screen = h.WaitFor("the blamed commit", func(s string) bool { return strings.Contains(s, ctxCommit[:12]+" (q back)") })
 	if !strings.Contains(screen, "only fail on negative return in foo1_fn0") {
 		t.Errorf("the blamed commit's message is not shown:\n%s", screen)
 	}
-	h.key(tcell.KeyRune, 'q')
-	h.waitFor("the patch view again", func(s string) bool { return strings.Contains(s, "blame on") })
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitFor("the patch view again", func(s string) bool { return strings.Contains(s, "blame on") })
 
-	h.key(tcell.KeyRune, 'b')
-	h.waitFor("blame off", func(s string) bool { return !strings.Contains(s, "blame on") })
+	h.Key(tcell.KeyRune, 'b')
+	h.WaitFor("blame off", func(s string) bool { return !strings.Contains(s, "blame on") })
 
-	h.key(tcell.KeyRune, '?')
-	h.waitFor("help", func(s string) bool {
+	h.Key(tcell.KeyRune, '?')
+	h.WaitFor("help", func(s string) bool {
 		return strings.Contains(s, "Patch view") && strings.Contains(s, "toggle function context")
 	})
-	h.key(tcell.KeyRune, 'x')
-	h.key(tcell.KeyRune, 'q')
-	h.waitFor("the table again", func(s string) bool { return strings.Contains(s, "old commit") && !strings.Contains(s, "changed lines") })
+	h.Key(tcell.KeyRune, 'x')
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitFor("the table again", func(s string) bool { return strings.Contains(s, "old commit") && !strings.Contains(s, "changed lines") })
 
 	// Search as you type: only rows containing every term.
-	h.key(tcell.KeyRune, '/')
-	h.typeText("suspend quirk")
-	screen = h.waitFor("search results", func(s string) bool { return strings.Contains(s, "showing 3 of 30") })
+	h.Key(tcell.KeyRune, '/')
+	h.Type("suspend quirk")
+	screen = h.WaitFor("search results", func(s string) bool { return strings.Contains(s, "showing 3 of 30") })
 	if strings.Contains(screen, "refcount") {
 		t.Errorf("search kept a non-matching row:\n%s", screen)
 	}
@@ -323,84 +224,84 @@ func TestTableAndPatchView(t *testing.T) {
 	if r := h.selected(); r == nil || r.Old == nil || !strings.HasPrefix(r.Old.Title, "selinux: foo12") {
 		t.Errorf("after the search the selection is on %v, want the first match", r)
 	}
-	h.key(tcell.KeyEscape, 0)
-	h.waitFor("search cleared", func(s string) bool { return strings.Contains(s, "refcount") })
+	h.Key(tcell.KeyEscape, 0)
+	h.WaitFor("search cleared", func(s string) bool { return strings.Contains(s, "refcount") })
 
 	// Enter keeps the search and goes back to the table, where Down picks
 	// the second match; it stays selected when C clears the search: the
 	// reader keeps their place.
-	h.key(tcell.KeyRune, '/')
-	h.typeText("suspend quirk")
-	h.waitFor("search results", func(s string) bool { return strings.Contains(s, "showing 3 of 30") })
-	h.key(tcell.KeyEnter, 0)
-	h.key(tcell.KeyDown, 0)
+	h.Key(tcell.KeyRune, '/')
+	h.Type("suspend quirk")
+	h.WaitFor("search results", func(s string) bool { return strings.Contains(s, "showing 3 of 30") })
+	h.Key(tcell.KeyEnter, 0)
+	h.Key(tcell.KeyDown, 0)
 	isRevert := func(r *review.Row) bool { return r != nil && r.Old != nil && strings.HasPrefix(r.Old.Title, "Revert") }
 	picked := h.selectedWhen("Down in the search results", isRevert)
 	if !isRevert(picked) || picked.New == nil {
 		t.Fatalf("Down in the search results selected %v, want the revert", picked)
 	}
-	h.key(tcell.KeyRune, 'C')
-	h.waitFor("search cleared", func(s string) bool { return strings.Contains(s, "refcount") })
+	h.Key(tcell.KeyRune, 'C')
+	h.WaitFor("search cleared", func(s string) bool { return strings.Contains(s, "refcount") })
 	if r := h.selected(); r != picked {
 		t.Errorf("clearing the search moved the selection from %s to %v", picked.Old.Title, r)
 	}
 
 	// r replays the selected row through the backend and shows the report.
-	h.key(tcell.KeyRune, 'r')
-	h.waitFor("the replay report", func(s string) bool { return strings.Contains(s, "replayed in test") })
+	h.Key(tcell.KeyRune, 'r')
+	h.WaitFor("the replay report", func(s string) bool { return strings.Contains(s, "replayed in test") })
 	if len(h.be.replays) != 1 || h.be.replays[0] != picked.Old.SHA+".."+picked.New.SHA {
 		t.Errorf("Replay calls %v", h.be.replays)
 	}
-	h.key(tcell.KeyRune, 'q')
-	h.waitFor("the table after replay", func(s string) bool { return !strings.Contains(s, "replayed in test") })
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitFor("the table after replay", func(s string) bool { return !strings.Contains(s, "replayed in test") })
 
 	// Note editing goes through the backend, updates the row and keeps
 	// the selection on it.
-	h.key(tcell.KeyRune, 'n')
-	h.waitFor("note saved", func(s string) bool { return strings.Contains(s, "note saved") })
+	h.Key(tcell.KeyRune, 'n')
+	h.WaitFor("note saved", func(s string) bool { return strings.Contains(s, "note saved") })
 	if len(h.be.notes) != 1 || h.be.notes[0] != picked.Old.SHA {
 		t.Errorf("EditNote calls %v", h.be.notes)
 	}
 	if r := h.selected(); r != picked || r.Note != "edited in test\n" {
 		t.Errorf("after the note edit the selection is on %v", r)
 	}
-	h.waitFor("the note under the table", func(s string) bool { return strings.Contains(s, "edited in test") })
+	h.WaitFor("the note under the table", func(s string) bool { return strings.Contains(s, "edited in test") })
 	// The same text again is "unchanged"; emptied, the note is removed,
 	// and the status bar says so.
-	h.key(tcell.KeyRune, 'n')
-	h.waitFor("note unchanged", func(s string) bool { return strings.Contains(s, "note unchanged") })
+	h.Key(tcell.KeyRune, 'n')
+	h.WaitFor("note unchanged", func(s string) bool { return strings.Contains(s, "note unchanged") })
 	empty := ""
-	onUI(h, func() { h.be.noteText = &empty })
-	h.key(tcell.KeyRune, 'n')
-	h.waitFor("note removed", func(s string) bool { return strings.Contains(s, "note removed from "+picked.Old.SHA[:12]) })
+	h.OnUI(func() { h.be.noteText = &empty })
+	h.Key(tcell.KeyRune, 'n')
+	h.WaitFor("note removed", func(s string) bool { return strings.Contains(s, "note removed from "+picked.Old.SHA[:12]) })
 
-	h.key(tcell.KeyRune, 'q')
-	h.waitExit()
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitExit()
 }
 
 func TestFilterForm(t *testing.T) {
 	h := start(t)
-	h.key(tcell.KeyRune, 'f')
-	h.waitFor("the filter form", func(s string) bool { return strings.Contains(s, "filter rows by status") })
+	h.Key(tcell.KeyRune, 'f')
+	h.WaitFor("the filter form", func(s string) bool { return strings.Contains(s, "filter rows by status") })
 	// Tab to "dropped" (seventh drop-down, after split and squashed),
 	// choose "with".
 	for i := 0; i < 6; i++ {
-		h.key(tcell.KeyTab, 0)
+		h.Key(tcell.KeyTab, 0)
 	}
-	h.key(tcell.KeyEnter, 0)
-	h.key(tcell.KeyDown, 0)
-	h.key(tcell.KeyEnter, 0)
-	h.key(tcell.KeyEscape, 0)
-	screen := h.waitFor("filtered rows", func(s string) bool { return strings.Contains(s, "showing 2 of 30: with dropped") })
+	h.Key(tcell.KeyEnter, 0)
+	h.Key(tcell.KeyDown, 0)
+	h.Key(tcell.KeyEnter, 0)
+	h.Key(tcell.KeyEscape, 0)
+	screen := h.WaitFor("filtered rows", func(s string) bool { return strings.Contains(s, "showing 2 of 30: with dropped") })
 	if strings.Contains(screen, "patch-id ") && strings.Contains(screen, "= patch-id") {
 		t.Errorf("filter kept patch-id rows:\n%s", screen)
 	}
-	h.key(tcell.KeyRune, 'C')
-	h.waitFor("all rows", func(s string) bool {
+	h.Key(tcell.KeyRune, 'C')
+	h.WaitFor("all rows", func(s string) bool {
 		return strings.Contains(s, "add sysfs attribute") && !strings.Contains(s, "showing")
 	})
-	h.key(tcell.KeyRune, 'q')
-	h.waitExit()
+	h.Key(tcell.KeyRune, 'q')
+	h.WaitExit()
 }
 
 func TestModelFilters(t *testing.T) {

@@ -37,10 +37,10 @@ func TestNextChangeSkipsIDLines(t *testing.T) {
 func TestTable80Columns(t *testing.T) {
 	h := start(t)
 	defer h.ui.App().Stop()
-	h.sim.SetSize(80, 30)
-	s := h.waitFor("80 columns", func(s string) bool {
+	h.Sim.SetSize(80, 30)
+	s := h.WaitFor("80 columns", func(s string) bool {
 		var w int
-		onUI(h, func() { _, w, _ = h.sim.GetContents() })
+		h.OnUI(func() { _, w, _ = h.Sim.GetContents() })
 		return w == 80 && strings.Contains(s, "status")
 	})
 	shaCols := 0
@@ -76,8 +76,8 @@ func isHexWord(w string) bool {
 func TestFilterDialogShowsKeys(t *testing.T) {
 	h := start(t)
 	defer h.ui.App().Stop()
-	h.key(tcell.KeyRune, 'f')
-	s := h.waitFor("the filter dialog", func(s string) bool { return strings.Contains(s, "filter rows by status") })
+	h.Key(tcell.KeyRune, 'f')
+	s := h.WaitFor("the filter dialog", func(s string) bool { return strings.Contains(s, "filter rows by status") })
 	for _, want := range []string{"Tab/Shift-Tab: next/previous", "Esc or Apply: apply and close", "C (in the table): clear filters", "Apply"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the filter dialog lacks %q:\n%s", want, s)
@@ -91,16 +91,16 @@ func TestBlameProgressShows(t *testing.T) {
 	h := start(t)
 	defer h.ui.App().Stop()
 	gate := make(chan struct{})
-	onUI(h, func() { h.be.blameGate = gate })
-	h.waitFor("rows", func(s string) bool { return strings.Contains(s, "add sysfs attribute") })
-	h.key(tcell.KeyDown, 0)
-	h.key(tcell.KeyDown, 0)
-	h.key(tcell.KeyEnter, 0)
-	h.waitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
-	h.key(tcell.KeyRune, 'b')
-	h.waitFor("blame progress", func(s string) bool { return strings.Contains(s, "blaming") })
+	h.OnUI(func() { h.be.blameGate = gate })
+	h.WaitFor("rows", func(s string) bool { return strings.Contains(s, "add sysfs attribute") })
+	h.Key(tcell.KeyDown, 0)
+	h.Key(tcell.KeyDown, 0)
+	h.Key(tcell.KeyEnter, 0)
+	h.WaitFor("the patch view", func(s string) bool { return strings.Contains(s, "changed lines") })
+	h.Key(tcell.KeyRune, 'b')
+	h.WaitFor("blame progress", func(s string) bool { return strings.Contains(s, "blaming") })
 	close(gate)
-	s := h.waitFor("blame done", func(s string) bool { return strings.Contains(s, "blame on") && !strings.Contains(s, "blaming") })
+	s := h.WaitFor("blame done", func(s string) bool { return strings.Contains(s, "blame on") && !strings.Contains(s, "blaming") })
 	if strings.Contains(s, "blame incomplete") {
 		t.Errorf("blame failed:\n%s", s)
 	}
