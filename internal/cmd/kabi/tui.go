@@ -9,7 +9,6 @@ import (
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/kabitui"
-	"github.com/patchqueue/pqtools/internal/pahole"
 	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/urfave/cli/v2"
 )
@@ -88,18 +87,7 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 	}
 	ui := kabitui.New(ctx, opts)
 	return ui.Run(func(ctx context.Context, progress func(string)) (*kabitui.Data, error) {
-		progress("reading " + o.Old)
-		o1, err := parseSymtypesFile(o.Old)
-		if err != nil {
-			return nil, err
-		}
-		progress("reading " + o.New)
-		n1, err := parseSymtypesFile(o.New)
-		if err != nil {
-			return nil, err
-		}
-		progress("comparing")
-		c, err := compareSets(o.Old, o.New, o1, n1)
+		o1, n1, c, err := compareFiles(o.Old, o.New, progress)
 		if err != nil {
 			return nil, err
 		}
@@ -166,17 +154,12 @@ func layoutHook(o *TUIOptions) kabitui.LayoutFunc {
 // foo", "typedef foo" of a struct): both layouts side by side, the holes,
 // and where an added member fits without moving an offset.
 func layoutText(ctx context.Context, typeName, oldObj, newObj string, width int) (string, error) {
-	typ := strings.TrimPrefix(typeName, "typedef ")
-	old, err := loadLayout(ctx, oldObj, typ)
-	if err != nil {
-		return "", err
-	}
-	new, err := loadLayout(ctx, newObj, typ)
+	d, err := compareLayouts(ctx, strings.TrimPrefix(typeName, "typedef "), oldObj, newObj)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	if err := pahole.Compare(old, new).WriteText(&b, width); err != nil {
+	if err := d.WriteText(&b, width); err != nil {
 		return "", err
 	}
 	return b.String(), nil
