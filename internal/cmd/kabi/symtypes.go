@@ -140,7 +140,7 @@ func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 				return cliutil.Usagef("compare: --format is text or json, not %q", f)
 			}
 			if o.Format == "" && stdio.OutTTY {
-				return run(c.Context, &TUIOptions{IO: stdio, Old: o.Old, New: o.New, LockedList: o.LockedList})
+				return run(c.Context, &TUIOptions{IO: stdio, Old: o.Old, New: o.New, LockedList: o.LockedList, ExitDiffer: true})
 			}
 			return run(c.Context, o)
 		},

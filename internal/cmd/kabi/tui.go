@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
@@ -22,6 +23,9 @@ type TUIOptions struct {
 	Range          string // --range <a>..<b>: enables the blame panel
 	Repo           string // --repo: the kernel work tree, "" for IO.Dir
 	OldObj, NewObj string // --old-obj/--new-obj: enable the layout panel
+	// ExitDiffer: the UI is git kabi compare's on a terminal, which exits
+	// 1 when an export's CRC differs, as it does piped.
+	ExitDiffer bool
 }
 
 func tuiCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
@@ -71,7 +75,8 @@ func tuiCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Co
 }
 
 // runTUI reads and compares the files off the UI goroutine, showing
-// progress, and runs the UI until the user quits.
+// progress, and runs the UI until the user quits; with o.ExitDiffer, a
+// comparison that found a differing CRC then ends in exit 1.
 func runTUI(ctx context.Context, o *TUIOptions) error {
 	if !o.IO.OutTTY {
 		return errors.New("the kABI UI needs a terminal: use git kabi compare --format text or --format json")
@@ -86,11 +91,15 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 		opts.Blame = func(ctx context.Context, ch symtypes.TypeChange) (string, error) { return blame(ctx, old, new, ch) }
 	}
 	ui := kabitui.New(ctx, opts)
-	return ui.Run(func(ctx context.Context, progress func(string)) (*kabitui.Data, error) {
+	// Set on the loading goroutine, read once the UI has returned (the
+	// user may quit while it loads).
+	var differ atomic.Bool
+	err = ui.Run(func(ctx context.Context, progress func(string)) (*kabitui.Data, error) {
 		o1, n1, c, err := compareFiles(o.Old, o.New, progress)
 		if err != nil {
 			return nil, err
 		}
+		differ.Store(len(c.Differ) > 0)
 		impacts, err := impactOf(o.LockedList, o1, n1, c)
 		if err != nil {
 			return nil, err
@@ -99,6 +108,10 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 		old, new = o1, n1
 		return kabitui.NewData(o1, n1, c, impacts, o.LockedList != "")
 	})
+	if err == nil && o.ExitDiffer && differ.Load() {
+		return cliutil.ErrSilent
+	}
+	return err
 }
 
 // blameFunc blames one changed type between two sets.
