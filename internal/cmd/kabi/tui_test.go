@@ -12,43 +12,21 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/symtypes"
+	"github.com/patchqueue/pqtools/internal/symtypes/symtypestest"
 	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
-// impactFiles writes a baseline and a comparison where struct inner grows
-// a member (reached by a, b, c and e), struct other changes on its own
-// (d), f's declaration changes, and a locked list of three modules.
+// impactFiles writes symtypestest's baseline, where gone is exported too
+// (compare --print-missing lists it), its comparison and its locked list
+// of three modules.
 func impactFiles(t *testing.T) (old, new, list string) {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"old": `s#inner struct inner { int x ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; }
-s#lone struct lone { int z ; }
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f int f ( int )
-same void same ( void )
-gone void gone ( void )
-`,
-		"new": `s#inner struct inner { int x ; long w ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; char q ; }
-s#lone struct lone { int z ; s#inner * p ; }
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f long f ( int )
-same void same ( void )
-`,
-		"list": "[net-module]\n\ta\n\td\n[block-module]\n\tc\n\tsame\n[misc]\n\tsame\n",
+		"old":  symtypestest.ImpactOld + "gone void gone ( void )\n",
+		"new":  symtypestest.ImpactNew,
+		"list": symtypestest.ImpactList,
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
