@@ -61,10 +61,16 @@ func TestClassify(t *testing.T) {
 		{SHA: "6666666666666666666666666666666666666666", Subject: "!kabi no trailer", Message: "!kabi no trailer\n"},
 	}
 	resolved := map[string]string{"111111111111": guilty, "333333333333": outside, "3333333": outside}
-	if got := TargetSHAs(commits); strings.Join(got, " ") != "111111111111 333333333333 3333333 5555555" {
-		t.Errorf("TargetSHAs = %q", got)
+	var asked []string
+	resolve := func(sha string) (string, bool) {
+		asked = append(asked, sha)
+		full, ok := resolved[sha]
+		return full, ok
 	}
-	entries := Classify(commits, resolved)
+	entries := Classify(commits, resolve)
+	if strings.Join(asked, " ") != "111111111111 333333333333 3333333 5555555" {
+		t.Errorf("resolve asked for %q", asked)
+	}
 	if len(entries) != 2 {
 		t.Fatalf("%d entries, want the two !kabi commits", len(entries))
 	}

@@ -49,25 +49,12 @@ func (e *Entry) Flagged() bool {
 	return false
 }
 
-// TargetSHAs lists the commits the trailers of the !kabi commits name, as
-// written, for the caller to resolve.
-func TargetSHAs(commits []Commit) []string {
-	var out []string
-	for _, c := range commits {
-		if !IsKabi(c.Subject) {
-			continue
-		}
-		for _, t := range Targets(c.Message) {
-			out = append(out, t.SHA)
-		}
-	}
-	return out
-}
-
 // Classify checks the !kabi commits of a range (commits, oldest first)
-// against it. resolved maps what a trailer names (Target.SHA) to the full
-// id of the commit; a name missing from it names no commit.
-func Classify(commits []Commit, resolved map[string]string) []Entry {
+// against it, reading each one's trailers once. resolve gives the full id
+// of the commit a trailer names (Target.SHA, as written), false when it
+// names no commit; it is asked in the order of the commits and their
+// trailers, once for each trailer.
+func Classify(commits []Commit, resolve func(sha string) (string, bool)) []Entry {
 	inRange := map[string]bool{}
 	bySubject := map[string]string{}
 	for _, c := range commits {
@@ -84,7 +71,7 @@ func Classify(commits []Commit, resolved map[string]string) []Entry {
 		e := Entry{Commit: c}
 		for _, t := range Targets(c.Message) {
 			ct := Checked{Target: t}
-			full, known := resolved[t.SHA]
+			full, known := resolve(t.SHA)
 			switch {
 			case known && inRange[full]:
 				ct.Status = InRange

@@ -127,15 +127,21 @@ func Compare(old, new *Layout) *Diff {
 
 	d.Kept = old.Size == new.Size
 	for _, r := range d.Rows {
-		if r.Old != nil && (r.New == nil || r.Old.Offset != r.New.Offset || r.Old.Size != r.New.Size ||
-			r.Old.BitOffset != r.New.BitOffset || r.Old.BitSize != r.New.BitSize) {
+		if r.Old != nil && !r.staysPut() {
 			d.Kept = false
 		}
 	}
 	if !d.Kept {
-		d.Fits = fits(old, d.Rows)
+		d.Fits = fits(old, of, d.Rows)
 	}
 	return d
+}
+
+// staysPut says whether the row's member is in both layouts at its old
+// offset with its old size.
+func (r Row) staysPut() bool {
+	return r.Old != nil && r.New != nil && r.Old.Offset == r.New.Offset && r.Old.Size == r.New.Size &&
+		r.Old.BitOffset == r.New.BitOffset && r.Old.BitSize == r.New.BitSize
 }
 
 // flatten lists the members in order, nested ones after their container.
@@ -189,10 +195,11 @@ type space struct {
 
 // fits places each member added at the outer level, in order, in the
 // first hole of the old layout that holds it at its alignment, then in
-// the tail padding; a placed member uses up its room.
-func fits(old *Layout, rows []Row) []Fit {
+// the tail padding; a placed member uses up its room. of is
+// flatten(old.Members).
+func fits(old *Layout, of []flat, rows []Row) []Fit {
 	var keys []string // of the old members at the outer level
-	for _, f := range flatten(old.Members) {
+	for _, f := range of {
 		if f.depth == 0 {
 			keys = append(keys, f.key)
 		}
@@ -232,8 +239,7 @@ func fits(old *Layout, rows []Row) []Fit {
 	// stays: the old member is at its old offset with its old size.
 	stays := map[string]bool{"": true}
 	for _, r := range rows {
-		if r.Old != nil && r.New != nil && r.Old.Offset == r.New.Offset && r.Old.Size == r.New.Size &&
-			r.Old.BitOffset == r.New.BitOffset && r.Old.BitSize == r.New.BitSize {
+		if r.staysPut() {
 			stays[r.Key] = true
 		}
 	}

@@ -3,7 +3,6 @@ package symtypes
 import (
 	"fmt"
 	"hash/crc32"
-	"sort"
 	"strings"
 )
 
@@ -220,7 +219,8 @@ type SymbolCRC struct {
 	CRC    uint32
 }
 
-// Report computes the CRC of every export, sorted by symbol.
+// Report computes the CRC of every export, sorted by symbol (the order
+// of Exports).
 func (s *Set) Report() ([]SymbolCRC, error) {
 	syms := s.Exports()
 	out := make([]SymbolCRC, 0, len(syms))
@@ -231,7 +231,6 @@ func (s *Set) Report() ([]SymbolCRC, error) {
 		}
 		out = append(out, SymbolCRC{sym, crc})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Symbol < out[j].Symbol })
 	return out, nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/patchqueue/pqtools/internal/symtypes/symtypestest"
 )
 
 func TestParseLockedList(t *testing.T) {
@@ -42,38 +44,8 @@ func TestParseLockedList(t *testing.T) {
 	}
 }
 
-// impactOld and impactNew: struct inner changes; it is reached from a and
-// b through struct outer, and from c directly; d uses only struct other,
-// which changed on its own; e reaches inner only in the new set (a new
-// member), f's own declaration changed.
-const impactOld = `s#inner struct inner { int x ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; }
-s#lone struct lone { int z ; }
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f int f ( int )
-same void same ( void )
-`
-
-const impactNew = `s#inner struct inner { int x ; long w ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; char q ; }
-s#lone struct lone { int z ; s#inner * p ; }
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f long f ( int )
-same void same ( void )
-`
-
 func TestImpactHandMade(t *testing.T) {
-	old, new := mustParse(t, impactOld), mustParse(t, impactNew)
+	old, new := mustParse(t, symtypestest.ImpactOld), mustParse(t, symtypestest.ImpactNew)
 	c, err := Compare(old, new)
 	if err != nil {
 		t.Fatal(err)
@@ -265,21 +237,7 @@ const (
 func BenchmarkCompareImpactReal(b *testing.B) {
 	oldData, newData, listData := readReal(b, realOld), readReal(b, realNew), readReal(b, realList)
 	run := func(impact bool) {
-		o, err := Parse(bytes.NewReader(oldData), realOld)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n, err := Parse(bytes.NewReader(newData), realNew)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c, err := Compare(o, n)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := WriteComparison(io.Discard, o, n, c, true, true); err != nil {
-			b.Fatal(err)
-		}
+		o, n, c := compareReal(b, oldData, newData)
 		if !impact {
 			return
 		}

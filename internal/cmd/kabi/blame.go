@@ -108,15 +108,7 @@ func runBlame(ctx context.Context, o *BlameOptions) error {
 	if err != nil {
 		return err
 	}
-	old, err := parseSymtypesFile(o.Old)
-	if err != nil {
-		return err
-	}
-	nw, err := parseSymtypesFile(o.New)
-	if err != nil {
-		return err
-	}
-	cmp, err := compareSets(o.Old, o.New, old, nw)
+	old, nw, cmp, err := compareFiles(o.Old, o.New, nil)
 	if err != nil {
 		return err
 	}

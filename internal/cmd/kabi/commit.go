@@ -260,15 +260,24 @@ func runList(ctx context.Context, o *ListOptions) error {
 	for i, c := range log {
 		commits[i] = rules.Commit{SHA: c.SHA, Subject: c.Subject(), Message: c.Message}
 	}
-	resolved := map[string]string{}
-	for _, sha := range rules.TargetSHAs(commits) {
-		if full, err := r.ResolveCommit(ctx, sha); err == nil {
-			resolved[sha] = full
+	// Several !kabi commits may name the same commit: git is asked once.
+	type resolution struct {
+		full  string
+		known bool
+	}
+	resolved := map[string]resolution{}
+	resolve := func(sha string) (string, bool) {
+		res, ok := resolved[sha]
+		if !ok {
+			full, err := r.ResolveCommit(ctx, sha)
+			res = resolution{full, err == nil}
+			resolved[sha] = res
 		}
+		return res.full, res.known
 	}
 	var b strings.Builder
 	flagged := false
-	for _, e := range rules.Classify(commits, resolved) {
+	for _, e := range rules.Classify(commits, resolve) {
 		writeEntry(&b, &e)
 		flagged = flagged || e.Flagged()
 	}

@@ -53,8 +53,5 @@ func runDebug(ctx context.Context, o *DebugOptions) error {
 	if err := symtypes.WriteComparison(o.IO.Out, kabi, build, c, true, true); err != nil {
 		return err
 	}
-	if len(c.Differ) > 0 {
-		return cliutil.ErrSilent
-	}
-	return nil
+	return differStatus(c)
 }

@@ -138,6 +138,16 @@ func readFile(path string) ([]byte, error) {
 	return b, err
 }
 
+// wantOptions checks a subcommand that takes only options: no positional
+// argument (what says what is expected instead) and every option of
+// required given.
+func wantOptions(c *cli.Context, what string, required ...string) error {
+	if err := wantArgs(c, 0, what); err != nil {
+		return err
+	}
+	return requireFlags(c, required...)
+}
+
 // requireFlags reports the first missing option as a usage error (urfave's
 // Required would print the whole help to stdout).
 func requireFlags(c *cli.Context, names ...string) error {

@@ -60,15 +60,10 @@ func layoutCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli
 }
 
 func runLayout(ctx context.Context, o *LayoutOptions) error {
-	old, err := loadLayout(ctx, o.Old, o.Type)
+	d, err := compareLayouts(ctx, o.Type, o.Old, o.New)
 	if err != nil {
 		return err
 	}
-	new, err := loadLayout(ctx, o.New, o.Type)
-	if err != nil {
-		return err
-	}
-	d := pahole.Compare(old, new)
 	if o.Format == "json" {
 		err = d.WriteJSON(o.IO.Out)
 	} else {
@@ -81,6 +76,20 @@ func runLayout(ctx context.Context, o *LayoutOptions) error {
 		return cliutil.ErrSilent
 	}
 	return nil
+}
+
+// compareLayouts loads typ from the objects oldObj and newObj and
+// compares the two layouts.
+func compareLayouts(ctx context.Context, typ, oldObj, newObj string) (*pahole.Diff, error) {
+	old, err := loadLayout(ctx, oldObj, typ)
+	if err != nil {
+		return nil, err
+	}
+	new, err := loadLayout(ctx, newObj, typ)
+	if err != nil {
+		return nil, err
+	}
+	return pahole.Compare(old, new), nil
 }
 
 // loadLayout loads typ from obj, saying what to do when it cannot.

@@ -29,10 +29,7 @@ func smokeCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.
 			&cli.StringFlag{Name: "lockedlist", Aliases: []string{"l"}, Usage: "its locked list `FILE` (required)"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, 0, "no arguments besides -t, -v and -l"); err != nil {
-				return err
-			}
-			if err := requireFlags(c, "symtypes", "symvers", "lockedlist"); err != nil {
+			if err := wantOptions(c, "no arguments besides -t, -v and -l", "symtypes", "symvers", "lockedlist"); err != nil {
 				return err
 			}
 			return run(c.Context, &SmokeOptions{IO: stdio,

@@ -140,7 +140,7 @@ func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 				return cliutil.Usagef("compare: --format is text or json, not %q", f)
 			}
 			if o.Format == "" && stdio.OutTTY {
-				return run(c.Context, &TUIOptions{IO: stdio, Old: o.Old, New: o.New, LockedList: o.LockedList})
+				return run(c.Context, &TUIOptions{IO: stdio, Old: o.Old, New: o.New, LockedList: o.LockedList, ExitDiffer: true})
 			}
 			return run(c.Context, o)
 		},
@@ -148,21 +148,42 @@ func compareCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cl
 }
 
 func runCompare(_ context.Context, o *CompareOptions) error {
-	old, err := parseSymtypesFile(o.Old)
-	if err != nil {
-		return err
-	}
-	new, err := parseSymtypesFile(o.New)
-	if err != nil {
-		return err
-	}
-	c, err := compareSets(o.Old, o.New, old, new)
+	old, new, c, err := compareFiles(o.Old, o.New, nil)
 	if err != nil {
 		return err
 	}
 	if err := writeCompare(o, old, new, c); err != nil {
 		return err
 	}
+	return differStatus(c)
+}
+
+// compareFiles reads the Symtypes files oldPath and newPath and compares
+// them; progress, unless nil, is told each step (the UI shows it).
+func compareFiles(oldPath, newPath string, progress func(string)) (old, new *symtypes.Set, c *symtypes.Comparison, err error) {
+	step := func(what string) {
+		if progress != nil {
+			progress(what)
+		}
+	}
+	step("reading " + oldPath)
+	if old, err = parseSymtypesFile(oldPath); err != nil {
+		return nil, nil, nil, err
+	}
+	step("reading " + newPath)
+	if new, err = parseSymtypesFile(newPath); err != nil {
+		return nil, nil, nil, err
+	}
+	step("comparing")
+	if c, err = compareSets(oldPath, newPath, old, new); err != nil {
+		return nil, nil, nil, err
+	}
+	return old, new, c, nil
+}
+
+// differStatus is how a comparison ends: exit 1 (silently: the report
+// says why) when an export's CRC differs.
+func differStatus(c *symtypes.Comparison) error {
 	if len(c.Differ) > 0 {
 		return cliutil.ErrSilent
 	}
@@ -208,10 +229,7 @@ func consolidateCommand(stdio *cliutil.IO, run func(context.Context, any) error)
 			&cli.StringFlag{Name: "kabi", Aliases: []string{"k"}, Usage: "keep only these exports: a locked list or a Module.kabi/Module.symvers"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, 0, "no arguments besides -i and -o"); err != nil {
-				return err
-			}
-			if err := requireFlags(c, "input", "output"); err != nil {
+			if err := wantOptions(c, "no arguments besides -i and -o", "input", "output"); err != nil {
 				return err
 			}
 			return run(c.Context, &ConsolidateOptions{
@@ -374,10 +392,7 @@ func checkCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.
 			&cli.StringFlag{Name: "symtypes-build", Aliases: []string{"S"}, Usage: "the build's `Symtypes.build`, to show type differences (with -K)"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, 0, "no arguments besides the options"); err != nil {
-				return err
-			}
-			if err := requireFlags(c, "kabi", "symvers"); err != nil {
+			if err := wantOptions(c, "no arguments besides the options", "kabi", "symvers"); err != nil {
 				return err
 			}
 			if (c.String("symtypes-kabi") == "") != (c.String("symtypes-build") == "") {

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/kabitui"
-	"github.com/patchqueue/pqtools/internal/pahole"
 	"github.com/patchqueue/pqtools/internal/symtypes"
 	"github.com/urfave/cli/v2"
 )
@@ -23,6 +23,9 @@ type TUIOptions struct {
 	Range          string // --range <a>..<b>: enables the blame panel
 	Repo           string // --repo: the kernel work tree, "" for IO.Dir
 	OldObj, NewObj string // --old-obj/--new-obj: enable the layout panel
+	// ExitDiffer: the UI is git kabi compare's on a terminal, which exits
+	// 1 when an export's CRC differs, as it does piped.
+	ExitDiffer bool
 }
 
 func tuiCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Command {
@@ -72,7 +75,8 @@ func tuiCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Co
 }
 
 // runTUI reads and compares the files off the UI goroutine, showing
-// progress, and runs the UI until the user quits.
+// progress, and runs the UI until the user quits; with o.ExitDiffer, a
+// comparison that found a differing CRC then ends in exit 1.
 func runTUI(ctx context.Context, o *TUIOptions) error {
 	if !o.IO.OutTTY {
 		return errors.New("the kABI UI needs a terminal: use git kabi compare --format text or --format json")
@@ -87,22 +91,15 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 		opts.Blame = func(ctx context.Context, ch symtypes.TypeChange) (string, error) { return blame(ctx, old, new, ch) }
 	}
 	ui := kabitui.New(ctx, opts)
-	return ui.Run(func(ctx context.Context, progress func(string)) (*kabitui.Data, error) {
-		progress("reading " + o.Old)
-		o1, err := parseSymtypesFile(o.Old)
+	// Set on the loading goroutine, read once the UI has returned (the
+	// user may quit while it loads).
+	var differ atomic.Bool
+	err = ui.Run(func(ctx context.Context, progress func(string)) (*kabitui.Data, error) {
+		o1, n1, c, err := compareFiles(o.Old, o.New, progress)
 		if err != nil {
 			return nil, err
 		}
-		progress("reading " + o.New)
-		n1, err := parseSymtypesFile(o.New)
-		if err != nil {
-			return nil, err
-		}
-		progress("comparing")
-		c, err := compareSets(o.Old, o.New, o1, n1)
-		if err != nil {
-			return nil, err
-		}
+		differ.Store(len(c.Differ) > 0)
 		impacts, err := impactOf(o.LockedList, o1, n1, c)
 		if err != nil {
 			return nil, err
@@ -111,6 +108,10 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 		old, new = o1, n1
 		return kabitui.NewData(o1, n1, c, impacts, o.LockedList != "")
 	})
+	if err == nil && o.ExitDiffer && differ.Load() {
+		return cliutil.ErrSilent
+	}
+	return err
 }
 
 // blameFunc blames one changed type between two sets.
@@ -166,17 +167,12 @@ func layoutHook(o *TUIOptions) kabitui.LayoutFunc {
 // foo", "typedef foo" of a struct): both layouts side by side, the holes,
 // and where an added member fits without moving an offset.
 func layoutText(ctx context.Context, typeName, oldObj, newObj string, width int) (string, error) {
-	typ := strings.TrimPrefix(typeName, "typedef ")
-	old, err := loadLayout(ctx, oldObj, typ)
-	if err != nil {
-		return "", err
-	}
-	new, err := loadLayout(ctx, newObj, typ)
+	d, err := compareLayouts(ctx, strings.TrimPrefix(typeName, "typedef "), oldObj, newObj)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	if err := pahole.Compare(old, new).WriteText(&b, width); err != nil {
+	if err := d.WriteText(&b, width); err != nil {
 		return "", err
 	}
 	return b.String(), nil

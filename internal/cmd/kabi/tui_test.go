@@ -2,6 +2,7 @@ package kabi
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,43 +12,21 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/symtypes"
+	"github.com/patchqueue/pqtools/internal/symtypes/symtypestest"
 	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
-// impactFiles writes a baseline and a comparison where struct inner grows
-// a member (reached by a, b, c and e), struct other changes on its own
-// (d), f's declaration changes, and a locked list of three modules.
+// impactFiles writes symtypestest's baseline, where gone is exported too
+// (compare --print-missing lists it), its comparison and its locked list
+// of three modules.
 func impactFiles(t *testing.T) (old, new, list string) {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"old": `s#inner struct inner { int x ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; }
-s#lone struct lone { int z ; }
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f int f ( int )
-same void same ( void )
-gone void gone ( void )
-`,
-		"new": `s#inner struct inner { int x ; long w ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; char q ; }
-s#lone struct lone { int z ; s#inner * p ; }
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f long f ( int )
-same void same ( void )
-`,
-		"list": "[net-module]\n\ta\n\td\n[block-module]\n\tc\n\tsame\n[misc]\n\tsame\n",
+		"old":  symtypestest.ImpactOld + "gone void gone ( void )\n",
+		"new":  symtypestest.ImpactNew,
+		"list": symtypestest.ImpactList,
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
@@ -73,7 +52,7 @@ func TestParseTUIOptions(t *testing.T) {
 		{tty, []string{"tui", "--locked-file", "L", "-r", "/k", "--rev-list", "v1..v2", "--old-vmlinux", "o", "--new-vmlinux", "n", "a", "b"},
 			&TUIOptions{IO: tty, Old: "a", New: "b", LockedList: "L", Range: "v1..v2", Repo: "/k", OldObj: "o", NewObj: "n"}},
 		// compare opens the UI on a terminal, unless a format is asked.
-		{tty, []string{"compare", "a", "b", "-l", "L"}, &TUIOptions{IO: tty, Old: "a", New: "b", LockedList: "L"}},
+		{tty, []string{"compare", "a", "b", "-l", "L"}, &TUIOptions{IO: tty, Old: "a", New: "b", LockedList: "L", ExitDiffer: true}},
 		{tty, []string{"compare", "a", "b", "--format", "text"}, &CompareOptions{IO: tty, Old: "a", New: "b", PrintSymbols: true, Format: "text"}},
 		{pipe, []string{"compare", "a", "b", "--impact", "-l", "L"}, &CompareOptions{IO: pipe, Old: "a", New: "b", PrintSymbols: true, Impact: true, LockedList: "L"}},
 		{pipe, []string{"compare", "--format=json", "a", "b"}, &CompareOptions{IO: pipe, Old: "a", New: "b", PrintSymbols: true, Format: "json"}},
@@ -242,16 +221,25 @@ func TestKabiUIUnderTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	// run starts git kabi in a terminal of its own, in the kernel's work
-	// tree.
+	// tree; a shell around it prints its exit status (the waits want the
+	// terminal's program to exit 0).
 	var p *testenv.Pane
+	const exited = "git kabi exited with status "
 	run := func(args ...string) (func(string, func(string) bool) string, func()) {
 		p = m.Start(work, 150, 40, append([]string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}, env...),
-			append([]string{"git", "kabi"}, args...)...)
+			append([]string{"sh", "-c", `git kabi "$@"; echo "` + exited + `$?"`, "sh"}, args...)...)
 		return p.WaitFor, p.WaitExit
 	}
 	keys := func(k ...string) { t.Helper(); p.Keys(k...) }
+	status := func(want int) {
+		t.Helper()
+		if got := p.Printed(); !strings.Contains(got, fmt.Sprint(exited, want)) {
+			t.Errorf("want exit status %d; the terminal shows:\n%s", want, got)
+		}
+	}
 
-	// compare on a terminal: the UI, with the layout advice.
+	// compare on a terminal: the UI, with the layout advice; it exits 1,
+	// as compare does piped, since a CRC differs.
 	waitFor, waitExit := run("compare", oldST, newST, "-l", list)
 	s := waitFor("the table", func(s string) bool { return strings.Contains(s, "struct dev_ops: diff") })
 	for _, want := range []string{"changed types by impact", "+    void (*remove) (void *);", "devops-module", "dev_register"} {
@@ -266,6 +254,14 @@ func TestKabiUIUnderTmux(t *testing.T) {
 	waitFor("help", func(s string) bool { return strings.Contains(s, "Changed types") })
 	keys("x", "q")
 	waitExit()
+	status(1)
+
+	// With no differing CRC, compare's UI exits 0.
+	waitFor, waitExit = run("compare", oldST, oldST)
+	waitFor("the empty table", func(s string) bool { return strings.Contains(s, "(no type)") })
+	keys("q")
+	waitExit()
+	status(0)
 
 	// tui with a range: b blames the type on the commit that changed it;
 	// with objects (when gcc and pahole are here), l shows its layout.
@@ -298,6 +294,8 @@ func TestKabiUIUnderTmux(t *testing.T) {
 	waitFor("the table again", func(s string) bool { return strings.Contains(s, "Enter diff") })
 	keys("q")
 	waitExit()
+	// tui is the Python tool's triage entry point: it exits 0 on quit.
+	status(0)
 }
 
 // The layout panel shows, for the selected type, what git kabi layout
