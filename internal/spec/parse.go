@@ -551,9 +551,9 @@ func getopt(args []string, valued string) (map[byte][]string, []string, error) {
 // arguments as rpm reads the arguments of a parametric macro or a %prep
 // directive: "--" ends the options, and an option that takes a value has
 // it glued on or in the next argument. takes says whether option c takes
-// a value, or refuses c; opt is given each option in order with its value
-// ("" for one that takes none) and whether it takes one. of names, in a message, what the options
-// are given to (" of %name"), or is "".
+// a value, or refuses c; opt is given each option in order, with its
+// value ("" for one that takes none) and whether it takes one. of names,
+// in a message, what the options are given to (" of %name"), or is "".
 func scanOpts(args []string, of string, takes func(c byte) (bool, error), opt func(c byte, v string, valued bool)) ([]string, error) {
 	var pos []string
 	for i := 0; i < len(args); i++ {
