@@ -376,9 +376,7 @@ func followPrep(lines []string, preps []prepLine, after, next int, shifted map[i
 	auto := false
 	for _, p := range preps {
 		if p.auto {
-			_, rest := directive(trimLeftSpace(p.text))
-			o, pos, err := getopt(strings.Fields(rest), "pmM")
-			if err != nil || len(o['m']) > 0 || len(o['M']) > 0 || len(pos) > 0 {
+			if p.autoRange() {
 				return nil, lineErrf(p.line, ErrPrepLayout, "%%autopatch with a range or a list; add patches %s to it by hand", joinNums(news))
 			}
 			auto = true

@@ -372,38 +372,24 @@ func (e *expander) value(d *macro, name, args string) (string, error) {
 // %#, and %-x/%-x* for options.
 func bindArgs(opts, name string, args []string) (map[string]string, error) {
 	locals := map[string]string{"0": name}
-	var pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
+	takes := func(c byte) (bool, error) {
+		at := strings.IndexByte(opts, c)
+		if at < 0 {
+			return false, fmt.Errorf("%w: unknown option -%c in %%%s", ErrSyntax, c, name)
 		}
-		if len(a) < 2 || a[0] != '-' {
-			pos = append(pos, a)
-			continue
+		return at+1 < len(opts) && opts[at+1] == ':', nil
+	}
+	pos, err := scanOpts(args, " of %"+name, takes, func(c byte, v string, valued bool) {
+		o := "-" + string(c)
+		if !valued {
+			locals[o] = o
+			return
 		}
-		for p := 1; p < len(a); p++ {
-			c := a[p]
-			at := strings.IndexByte(opts, c)
-			if at < 0 {
-				return nil, fmt.Errorf("%w: unknown option -%c in %%%s", ErrSyntax, c, name)
-			}
-			if at+1 < len(opts) && opts[at+1] == ':' {
-				v := a[p+1:]
-				if v == "" {
-					if i+1 >= len(args) {
-						return nil, fmt.Errorf("%w: option -%c of %%%s needs a value", ErrSyntax, c, name)
-					}
-					i++
-					v = args[i]
-				}
-				locals["-"+string(c)] = "-" + string(c) + " " + v
-				locals["-"+string(c)+"*"] = v
-				break
-			}
-			locals["-"+string(c)] = "-" + string(c)
-		}
+		locals[o] = o + " " + v
+		locals[o+"*"] = v
+	})
+	if err != nil {
+		return nil, err
 	}
 	for i, a := range pos {
 		locals[strconv.Itoa(i+1)] = a

@@ -534,10 +534,27 @@ func (p *parser) numbers(line int, list []string) ([]int, error) {
 	return nums, nil
 }
 
-// getopt splits short options (bundled or not) from positional arguments;
-// valued lists the options that take a value.
+// getopt splits short options from positional arguments as scanOpts
+// does; valued lists the options that take a value, any other letter is
+// an option without one.
 func getopt(args []string, valued string) (map[byte][]string, []string, error) {
 	opts := map[byte][]string{}
+	takes := func(c byte) (bool, error) { return strings.IndexByte(valued, c) >= 0, nil }
+	pos, err := scanOpts(args, "", takes, func(c byte, v string, _ bool) { opts[c] = append(opts[c], v) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return opts, pos, nil
+}
+
+// scanOpts splits short options (bundled or not) from positional
+// arguments as rpm reads the arguments of a parametric macro or a %prep
+// directive: "--" ends the options, and an option that takes a value has
+// it glued on or in the next argument. takes says whether option c takes
+// a value, or refuses c; opt is given each option in order, with its
+// value ("" for one that takes none) and whether it takes one. of names,
+// in a message, what the options are given to (" of %name"), or is "".
+func scanOpts(args []string, of string, takes func(c byte) (bool, error), opt func(c byte, v string, valued bool)) ([]string, error) {
 	var pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -551,23 +568,27 @@ func getopt(args []string, valued string) (map[byte][]string, []string, error) {
 		}
 		for j := 1; j < len(a); j++ {
 			c := a[j]
-			if strings.IndexByte(valued, c) < 0 {
-				opts[c] = append(opts[c], "")
+			valued, err := takes(c)
+			if err != nil {
+				return nil, err
+			}
+			if !valued {
+				opt(c, "", false)
 				continue
 			}
 			v := a[j+1:]
 			if v == "" {
 				if i+1 >= len(args) {
-					return nil, nil, fmt.Errorf("%w: option -%c needs a value", ErrSyntax, c)
+					return nil, fmt.Errorf("%w: option -%c%s needs a value", ErrSyntax, c, of)
 				}
 				i++
 				v = args[i]
 			}
-			opts[c] = append(opts[c], v)
+			opt(c, v, true)
 			break
 		}
 	}
-	return opts, pos, nil
+	return pos, nil
 }
 
 // Bytes returns the spec as it is now: for a spec that was not changed,

@@ -89,28 +89,47 @@ func macroRef(v string) (string, bool) {
 	return name, name != ""
 }
 
+// definition is a %global or %define line of a spec.
+type definition struct {
+	logical
+	kind   string   // "global" or "define"
+	fields []string // what follows the directive split at white space: the name, the body's words
+}
+
+// literal reports whether the definition gives its macro one word without
+// macros, on one physical line.
+func (d definition) literal() bool {
+	return d.first == d.last && len(d.fields) == 2 && !strings.Contains(d.fields[1], "%")
+}
+
+// definitions lists the %global and %define lines of a spec, in order.
+func definitions(lines []string) []definition {
+	var out []definition
+	for _, l := range joinLogical(lines) {
+		d, rest := directive(trimLeftSpace(l.text))
+		if d == "global" || d == "define" {
+			out = append(out, definition{logical: l, kind: d, fields: strings.Fields(rest)})
+		}
+	}
+	return out
+}
+
 // literalDefinition finds the one %global or %define of name whose body
 // is written literally: its line, the offset of the body, and the body.
 func literalDefinition(lines []string, name string) (int, int, string, error) {
 	found := 0
 	var line, from int
 	var body string
-	for _, l := range joinLogical(lines) {
-		t := trimLeftSpace(l.text)
-		d, rest := directive(t)
-		if d != "global" && d != "define" {
-			continue
-		}
-		f := strings.Fields(rest)
-		if len(f) < 2 || f[0] != name {
+	for _, d := range definitions(lines) {
+		if len(d.fields) < 2 || d.fields[0] != name {
 			continue
 		}
 		found++
-		if l.first != l.last || len(f) != 2 || strings.Contains(f[1], "%") {
-			return 0, 0, "", fmt.Errorf("%%%s %s is not a literal value", d, name)
+		if !d.literal() {
+			return 0, 0, "", fmt.Errorf("%%%s %s is not a literal value", d.kind, name)
 		}
-		c := content(lines[l.first])
-		line, body = l.Line(), f[1]
+		c := content(lines[d.first])
+		line, body = d.Line(), d.fields[1]
 		from = strings.LastIndex(c, body)
 	}
 	switch found {
@@ -163,14 +182,9 @@ type Global struct {
 // word, in order.
 func Globals(src []byte) []Global {
 	var out []Global
-	for _, l := range joinLogical(splitLines(string(src))) {
-		d, rest := directive(trimLeftSpace(l.text))
-		if d != "global" && d != "define" || l.first != l.last {
-			continue
-		}
-		f := strings.Fields(rest)
-		if len(f) == 2 && !strings.Contains(f[1], "%") && !strings.Contains(f[0], "(") {
-			out = append(out, Global{Line: l.Line(), Name: f[0], Value: f[1]})
+	for _, d := range definitions(splitLines(string(src))) {
+		if d.literal() && !strings.Contains(d.fields[0], "(") {
+			out = append(out, Global{Line: d.Line(), Name: d.fields[0], Value: d.fields[1]})
 		}
 	}
 	return out

@@ -114,6 +114,15 @@ type prepLine struct {
 	err  error // %patch: parsePatchLine's error
 }
 
+// autoRange reports whether an %autopatch line limits the patches it
+// applies, with -m, -M or a list of numbers, or cannot be read: it then
+// names patches by number, and an edit of the numbers must see to it.
+func (p prepLine) autoRange() bool {
+	_, rest := directive(trimLeftSpace(p.text))
+	opts, pos, err := getopt(strings.Fields(rest), "pmM")
+	return err != nil || len(opts['m']) > 0 || len(opts['M']) > 0 || len(pos) > 0
+}
+
 // scanDecls finds every patch declaration in the preamble sections, the
 // vendor marker line, and the %prep lines that apply patches. A number out
 // of range is an error, reported after the scan: the %prep lines found are
@@ -233,9 +242,7 @@ func prepRefs(preps []prepLine, changed map[int]bool) []PrepRef {
 		var hit bool
 		switch {
 		case p.auto:
-			_, rest := directive(trimLeftSpace(p.text))
-			opts, pos, err := getopt(strings.Fields(rest), "pmM")
-			hit = err != nil || len(opts['m']) > 0 || len(opts['M']) > 0 || len(pos) > 0
+			hit = p.autoRange()
 		case p.err != nil:
 			hit = true
 		case len(p.refs) == 0:

@@ -21,14 +21,7 @@ func BenchmarkImport(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	open := func(d string) *git.Repo {
-		r, err := git.Open(ctx, d)
-		if err != nil {
-			b.Fatal(err)
-		}
-		r.Env = m.Env.Vars
-		return r
-	}
+	open := func(d string) *git.Repo { return openRepo(b, m.Env, d) }
 	srpmRepo, code := open(m.SRPM), open(m.Code)
 	var imp, loop time.Duration
 	for i := 0; i < b.N; i++ {

@@ -15,6 +15,7 @@ import (
 	specpkg "github.com/patchqueue/pqtools/internal/spec"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
 	"github.com/patchqueue/pqtools/internal/testenv"
+	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
 func fixture(t *testing.T) *srpmtest.Fixture {
@@ -37,13 +38,20 @@ func repo(t *testing.T, f *srpmtest.Fixture, dir string) *git.Repo {
 	return r
 }
 
+// openRepo opens the repository in dir for git to run under env.
+func openRepo(tb testing.TB, env *repos.Env, dir string) *git.Repo {
+	tb.Helper()
+	r, err := git.Open(context.Background(), dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.Env = env.Vars
+	return r
+}
+
 func gitOut(t *testing.T, f *srpmtest.Fixture, dir string, args ...string) string {
 	t.Helper()
-	out, err := f.Env.Git(dir, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return repos.Git(t, f.Env, dir, args...)
 }
 
 // noLeftovers checks that the code repository has only its own worktree
@@ -302,14 +310,7 @@ func TestImportRunOfMails(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	open := func(d string) *git.Repo {
-		r, err := git.Open(ctx, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Env = m.Env.Vars
-		return r
-	}
+	open := func(d string) *git.Repo { return openRepo(t, m.Env, d) }
 	rev, err := Read(ctx, open(m.SRPM), m.Rev, ReadOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -27,11 +27,7 @@ func TestRunPatchGitFeatures(t *testing.T) {
 	}
 	g := func(d string, args ...string) string {
 		t.Helper()
-		out, err := env.Git(d, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
+		return repos.Git(t, env, d, args...)
 	}
 	write := func(d, name, text string, mode os.FileMode) {
 		t.Helper()

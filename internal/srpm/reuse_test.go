@@ -11,6 +11,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
+	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
 // TestReuseGivesTheSameCommits imports three revisions of an SRPM (20,
@@ -24,32 +25,15 @@ func TestReuseGivesTheSameCommits(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	open := func(d string) *git.Repo {
-		r, err := git.Open(ctx, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Env = m.Env.Vars
-		return r
-	}
-	g := func(d string, args ...string) string {
-		out, err := m.Env.Git(d, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.TrimSpace(out)
-	}
-	names := make([]string, len(m.Patches))
-	for i, p := range m.Patches {
-		names[i] = filepath.Base(p)
-	}
+	open := func(d string) *git.Repo { return openRepo(t, m.Env, d) }
+	g := func(d string, args ...string) string { return repos.Git(t, m.Env, d, args...) }
+	names := m.Names()
 	commit := func(release string, patches []string) string {
-		spec := strings.Replace(srpmtest.Spec(release, patches, false), "Source1: extra.patch\n", "", 1)
-		if err := os.WriteFile(filepath.Join(m.SRPM, "SPECS", "kernel.spec"), []byte(spec), 0o644); err != nil {
+		rev, err := m.CommitSpec(release, patches)
+		if err != nil {
 			t.Fatal(err)
 		}
-		g(m.SRPM, "commit", "-q", "-am", "release "+release)
-		return g(m.SRPM, "rev-parse", "HEAD")
+		return rev
 	}
 	revs := []string{commit("2", names[:20]), commit("3", names)}
 	// The third changes the 10th patch: only the 9 before it are shared.

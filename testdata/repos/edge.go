@@ -1,7 +1,6 @@
 package repos
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -36,15 +35,7 @@ func Edge(env *Env, dir string) (map[string]string, []string, error) {
 	}
 	commit := func(name, msg string) error {
 		when += 60
-		d := fmt.Sprintf("@%d +0000", when)
-		if _, err := env.Git(dir, "add", "-A"); err != nil {
-			return err
-		}
-		e := &Env{Home: env.Home, Vars: append(append([]string{}, env.Vars...), "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)}
-		if _, err := e.Git(dir, "commit", "-q", "--allow-empty", "-m", msg); err != nil {
-			return err
-		}
-		sha, err := env.Git(dir, "rev-parse", "HEAD")
+		sha, err := commitAt(env, dir, when, msg, "--allow-empty")
 		named[name], order = sha, append(order, sha)
 		return err
 	}

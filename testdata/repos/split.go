@@ -71,16 +71,8 @@ func (r *splitRepo) commit(name, msg string) error {
 			return err
 		}
 	}
-	if _, err := r.git("add", "-A"); err != nil {
-		return err
-	}
 	r.when += 60
-	d := fmt.Sprintf("@%d +0000", r.when)
-	e := &Env{Home: r.env.Home, Vars: append(append([]string{}, r.env.Vars...), "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)}
-	if _, err := e.Git(r.dir, "commit", "-q", "-m", msg); err != nil {
-		return err
-	}
-	sha, err := r.git("rev-parse", "HEAD")
+	sha, err := commitAt(r.env, r.dir, r.when, msg)
 	r.named[name] = sha
 	return err
 }

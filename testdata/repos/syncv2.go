@@ -43,62 +43,33 @@ var syncAuthors = []string{"Alice Vendor", "Bob Vendor", "Carol Vendor", "Dan Ou
 // syncLines are the (file, line) p0..p5 change.
 var syncLines = [][2]int{{0, 5}, {1, 5}, {2, 5}, {0, 20}, {1, 20}, {3, 5}}
 
-func syncFile(n int, edit map[int]string) string {
-	var b strings.Builder
-	for i := 1; i <= 40; i++ {
-		if s, ok := edit[i]; ok {
-			b.WriteString(s + "\n")
-			continue
-		}
-		fmt.Fprintf(&b, "int f%d_%d(void) { return %d; }\n", n, i, i)
-	}
-	return b.String()
-}
-
 type syncBuilder struct {
-	env *Env
-	err error
+	*Builder
 	// state of each file of the work tree being committed
 	files map[int]map[int]string
 }
 
-func (b *syncBuilder) git(dir string, args ...string) string {
-	if b.err != nil {
-		return ""
-	}
-	out, err := b.env.Git(dir, args...)
-	if err != nil {
-		b.err = err
-	}
-	return out
+func newSyncBuilder(env *Env) *syncBuilder {
+	return &syncBuilder{Builder: &Builder{Env: env}, files: map[int]map[int]string{}}
 }
 
 // as runs git as author k (syncAuthors) at day k+1 of 2019.
 func (b *syncBuilder) as(k int, dir string, args ...string) {
-	if b.err != nil {
-		return
-	}
-	e := *b.env
 	name := syncAuthors[k]
 	date := fmt.Sprintf("@%d +0100", 1546300800+int64(k+1)*86400+int64(k)*3607)
-	e.Vars = append(append([]string(nil), b.env.Vars...), "GIT_AUTHOR_NAME="+name,
-		"GIT_AUTHOR_EMAIL="+strings.ToLower(strings.ReplaceAll(name, " ", "."))+"@example.com", "GIT_AUTHOR_DATE="+date)
-	if _, err := e.Git(dir, args...); err != nil {
-		b.err = err
-	}
+	b.GitAs(dir, name, strings.ToLower(strings.ReplaceAll(name, " ", "."))+"@example.com", date, args...)
 }
 
+// write writes file n (f<n>.c) of dir with edit on top of the edits
+// written before.
 func (b *syncBuilder) write(dir string, n int, edit map[int]string) {
-	if b.err != nil {
-		return
-	}
 	if b.files[n] == nil {
 		b.files[n] = map[int]string{}
 	}
 	for k, v := range edit {
 		b.files[n][k] = v
 	}
-	b.err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.c", n)), []byte(syncFile(n, b.files[n])), 0o644)
+	b.Write(dir, fmt.Sprintf("f%d.c", n), CFile(fmt.Sprintf("f%d", n), 40, b.files[n]), 0o644)
 }
 
 func syncChange(k, line int) string {
@@ -129,16 +100,16 @@ func syncSpec(release string, files []string, layered bool) string {
 func BuildSyncV2(env *Env, dir string, layered bool) (*SyncV2, error) {
 	f := &SyncV2{Env: env, Code: filepath.Join(dir, "demo"), SRPM: filepath.Join(dir, "demo-srpm"), Layered: layered}
 	f.Spec = filepath.Join(f.SRPM, "SPECS", "demo.spec")
-	b := &syncBuilder{env: env, files: map[int]map[int]string{}}
-	b.git(dir, "init", "-q", f.Code)
+	b := newSyncBuilder(env)
+	b.Git(dir, "init", "-q", f.Code)
 	for n := 0; n < 4; n++ {
 		b.write(f.Code, n, nil)
 	}
-	b.git(f.Code, "add", "-A")
-	b.git(f.Code, "commit", "-q", "-m", "demo 1.0")
-	b.git(f.Code, "tag", "-a", "-m", "demo 1.0", "v1.0")
+	b.Git(f.Code, "add", "-A")
+	b.Git(f.Code, "commit", "-q", "-m", "demo 1.0")
+	b.Git(f.Code, "tag", "-a", "-m", "demo 1.0", "v1.0")
 	// The queue, in a scratch branch, formatted as mails.
-	b.git(f.Code, "checkout", "-q", "-b", "queue")
+	b.Git(f.Code, "checkout", "-q", "-b", "queue")
 	for k, fl := range syncLines {
 		edit := map[int]string{fl[1]: syncChange(k, fl[1])}
 		if k == 4 {
@@ -148,40 +119,15 @@ func BuildSyncV2(env *Env, dir string, layered bool) (*SyncV2, error) {
 		b.as(k, f.Code, "commit", "-q", "-am", fmt.Sprintf("f%d: change %d\n\nWhy p%d.", fl[0], fl[1], k))
 	}
 	out := filepath.Join(dir, "mails")
-	b.git(f.Code, "format-patch", "-q", "--zero-commit", "-o", out, "v1.0..queue")
-	b.git(f.Code, "checkout", "-q", "--detach", "v1.0")
-	b.git(f.Code, "branch", "-q", "-D", "queue")
-	b.git(dir, "init", "-q", f.SRPM)
-	if b.err != nil {
-		return nil, b.err
-	}
-	ents, err := os.ReadDir(out)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range ents {
-		data, err := os.ReadFile(filepath.Join(out, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(filepath.Join(f.SRPM, "SOURCES"), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(f.SRPM, "SOURCES", e.Name()), data, 0o644); err != nil {
-			return nil, err
-		}
-		names = append(names, e.Name())
-	}
-	if err := os.MkdirAll(filepath.Dir(f.Spec), 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(f.Spec, []byte(syncSpec("1", names, layered)), 0o644); err != nil {
-		return nil, err
-	}
-	b.git(f.SRPM, "add", "-A")
-	b.git(f.SRPM, "commit", "-q", "-m", "demo 1.0-1")
-	return f, b.err
+	b.Git(f.Code, "format-patch", "-q", "--zero-commit", "-o", out, "v1.0..queue")
+	b.Git(f.Code, "checkout", "-q", "--detach", "v1.0")
+	b.Git(f.Code, "branch", "-q", "-D", "queue")
+	b.Git(dir, "init", "-q", f.SRPM)
+	names := b.CopyMails(f.SRPM, out)
+	b.Write(f.SRPM, filepath.Join("SPECS", "demo.spec"), syncSpec("1", names, layered), 0o644)
+	b.Git(f.SRPM, "add", "-A")
+	b.Git(f.SRPM, "commit", "-q", "-m", "demo 1.0-1")
+	return f, b.Err
 }
 
 // Rebase makes upstream v1.1 (an unrelated change, plus what the case
@@ -189,31 +135,31 @@ func BuildSyncV2(env *Env, dir string, layered bool) (*SyncV2, error) {
 // replayed onto v1.1 by cherry-pick, changed as the case says. Notes the
 // case needs are added on the old commits.
 func (f *SyncV2) Rebase(c SyncCase, base, tip string) error {
-	b := &syncBuilder{env: f.Env, files: map[int]map[int]string{}}
+	b := newSyncBuilder(f.Env)
 	code := f.Code
-	old := strings.Fields(b.git(code, "rev-list", "--reverse", base+".."+tip))
-	if b.err == nil && len(old) != len(syncLines) {
+	old := strings.Fields(b.Git(code, "rev-list", "--reverse", base+".."+tip))
+	if b.Err == nil && len(old) != len(syncLines) {
 		return fmt.Errorf("imported queue has %d commits, want %d", len(old), len(syncLines))
 	}
-	b.git(code, "checkout", "-q", "-b", "upstream", "v1.0")
-	if b.err != nil {
-		return b.err
+	b.Git(code, "checkout", "-q", "-b", "upstream", "v1.0")
+	if b.Err != nil {
+		return b.Err
 	}
 	if err := os.WriteFile(filepath.Join(code, "NEWS"), []byte("demo 1.1\n"), 0o644); err != nil {
 		return err
 	}
-	b.git(code, "add", "NEWS")
-	b.git(code, "commit", "-q", "-m", "NEWS for 1.1")
+	b.Git(code, "add", "NEWS")
+	b.Git(code, "commit", "-q", "-m", "NEWS for 1.1")
 	switch c {
 	case SyncUpstreamed:
-		b.git(code, "cherry-pick", old[2])
+		b.Git(code, "cherry-pick", old[2])
 	case SyncContext:
 		b.write(code, 0, map[int]string{22: "int f0_22(void) { return 2222; } /* upstream */"})
-		b.git(code, "commit", "-q", "-am", "f0: upstream change next to 20")
+		b.Git(code, "commit", "-q", "-am", "f0: upstream change next to 20")
 	}
-	b.git(code, "tag", "-a", "-m", "demo 1.1", "v1.1")
-	b.git(code, "checkout", "-q", "-b", "rebased", "v1.1")
-	pick := func(k int) { b.git(code, "cherry-pick", "--allow-empty", old[k]) }
+	b.Git(code, "tag", "-a", "-m", "demo 1.1", "v1.1")
+	b.Git(code, "checkout", "-q", "-b", "rebased", "v1.1")
+	pick := func(k int) { b.Git(code, "cherry-pick", "--allow-empty", old[k]) }
 	for k := range old {
 		switch {
 		case c == SyncUpstreamed && k == 2:
@@ -223,14 +169,14 @@ func (f *SyncV2) Rebase(c SyncCase, base, tip string) error {
 		case c == SyncSquash && k == 2:
 			continue
 		case c == SyncSquash && k == 1:
-			b.git(code, "cherry-pick", "-n", old[1])
-			b.git(code, "cherry-pick", "-n", old[2])
-			b.git(code, "commit", "-q", "-C", old[1])
+			b.Git(code, "cherry-pick", "-n", old[1])
+			b.Git(code, "cherry-pick", "-n", old[2])
+			b.Git(code, "commit", "-q", "-C", old[1])
 			continue
 		case c == SyncSplit && k == 4:
 			// The first half keeps the title, the second is new.
-			b.git(code, "cherry-pick", "-n", old[4])
-			if b.err == nil {
+			b.Git(code, "cherry-pick", "-n", old[4])
+			if b.Err == nil {
 				data, err := os.ReadFile(filepath.Join(code, "f1.c"))
 				if err != nil {
 					return err
@@ -240,8 +186,8 @@ func (f *SyncV2) Rebase(c SyncCase, base, tip string) error {
 					return err
 				}
 			}
-			b.git(code, "commit", "-q", "-a", "-C", old[4])
-			b.git(code, "checkout", "-q", old[4], "--", "f1.c")
+			b.Git(code, "commit", "-q", "-a", "-C", old[4])
+			b.Git(code, "checkout", "-q", old[4], "--", "f1.c")
 			b.as(6, code, "commit", "-q", "-am", "f1: change 25, split out\n\nThe second half of p4.")
 			continue
 		}
@@ -257,10 +203,10 @@ func (f *SyncV2) Rebase(c SyncCase, base, tip string) error {
 	}
 	switch c {
 	case SyncDroppedNote:
-		b.git(code, "notes", "add", "-m", "f0: obsolete, 1.1 does it differently\n\nDetails.", old[3])
+		b.Git(code, "notes", "add", "-m", "f0: obsolete, 1.1 does it differently\n\nDetails.", old[3])
 	case SyncSquash:
-		b.git(code, "notes", "add", "-m", "squashed into f1: change 5", old[2])
+		b.Git(code, "notes", "add", "-m", "squashed into f1: change 5", old[2])
 	}
-	b.git(code, "checkout", "-q", "--detach", "v1.1")
-	return b.err
+	b.Git(code, "checkout", "-q", "--detach", "v1.1")
+	return b.Err
 }

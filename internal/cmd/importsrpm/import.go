@@ -113,39 +113,46 @@ func (o *ImportOptions) srpmOptions(srpmRepo *git.Repo) srpm.ImportOptions {
 
 // importAction is the default action: git import-srpm [options] <srpm-rev>.
 func importAction(stdio *cliutil.IO, run func(context.Context, any) error) cli.ActionFunc {
-	return func(c *cli.Context) error {
+	return action(run, func(c *cli.Context) *ImportOptions {
 		o := &ImportOptions{IO: stdio}
 		o.setShared(c)
 		o.Force, o.All, o.Jobs = c.Bool("force"), c.Bool("all"), c.Int("jobs")
-		args := c.Args().Slice()
-		switch {
-		case o.sizeErr != nil:
-			return o.sizeErr
-		case o.All && len(args) != 0:
-			return cliutil.Usagef("--all takes no revision, got %q", args[0])
-		case !o.All && len(args) != 1:
-			return cliutil.Usagef("give one <srpm-rev> to import (or --all), got %d argument(s)", len(args))
-		case o.Jobs < 0:
-			return cliutil.Usagef("--jobs must not be negative (0: the default)")
-		case o.BaseTag == "":
-			return cliutil.Usagef("--base-tag must not be empty")
-		}
-		if !o.All {
-			o.Rev = args[0]
-			if err := git.CheckRev(o.Rev); err != nil {
-				return cliutil.Usagef("%v", err)
-			}
-		}
-		return run(c.Context, o)
+		return o
+	})
+}
+
+func (o *ImportOptions) setArgs(args []string) error {
+	switch {
+	case o.sizeErr != nil:
+		return o.sizeErr
+	case o.All && len(args) != 0:
+		return cliutil.Usagef("--all takes no revision, got %q", args[0])
+	case !o.All && len(args) != 1:
+		return cliutil.Usagef("give one <srpm-rev> to import (or --all), got %d argument(s)", len(args))
+	case o.Jobs < 0:
+		return cliutil.Usagef("--jobs must not be negative (0: the default)")
+	case o.BaseTag == "":
+		return cliutil.Usagef("--base-tag must not be empty")
 	}
+	if !o.All {
+		o.Rev = args[0]
+		if err := git.CheckRev(o.Rev); err != nil {
+			return cliutil.Usagef("%v", err)
+		}
+	}
+	return nil
 }
 
 func (o *ImportOptions) readOptions() srpm.ReadOptions {
 	return srpm.ReadOptions{Dist: o.Dist, DistSet: o.DistSet, Vendor: o.Vendor, MaxPatchSize: o.MaxPatchSize}
 }
 
-// openSRPM opens the SRPM repository.
+// openSRPM opens the SRPM repository, having first refused --prep when
+// rpmbuild is missing.
 func (o *ImportOptions) openSRPM(ctx context.Context) (*git.Repo, error) {
+	if err := o.checkPrep(); err != nil {
+		return nil, err
+	}
 	dir := o.SRPMRepo
 	if dir == "" {
 		dir = o.IO.Dir
@@ -162,6 +169,20 @@ func (o *ImportOptions) openSRPM(ctx context.Context) (*git.Repo, error) {
 	}
 	r.Env = o.IO.GitEnv
 	return r, nil
+}
+
+// readRev reads o.Rev from the SRPM repository and opens the code
+// repository it is imported into.
+func (o *ImportOptions) readRev(ctx context.Context, srpmRepo *git.Repo) (*srpm.Revision, *git.Repo, error) {
+	rev, err := srpm.Read(ctx, srpmRepo, o.Rev, o.readOptions())
+	if err != nil {
+		return nil, nil, readError(o.IO.ErrOut, o.Rev, err)
+	}
+	code, err := o.openCode(ctx, srpmRepo, rev.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rev, code, nil
 }
 
 // openCode opens the code repository: --code-repo, or beside the SRPM
@@ -228,9 +249,6 @@ func upstreamNames(name string) []string {
 }
 
 func runImport(ctx context.Context, o *ImportOptions) error {
-	if err := o.checkPrep(); err != nil {
-		return err
-	}
 	srpmRepo, err := o.openSRPM(ctx)
 	if err != nil {
 		return err
@@ -238,11 +256,7 @@ func runImport(ctx context.Context, o *ImportOptions) error {
 	if o.All {
 		return runImportAll(ctx, o, srpmRepo)
 	}
-	rev, err := srpm.Read(ctx, srpmRepo, o.Rev, o.readOptions())
-	if err != nil {
-		return readError(o.IO.ErrOut, o.Rev, err)
-	}
-	code, err := o.openCode(ctx, srpmRepo, rev.Name)
+	rev, code, err := o.readRev(ctx, srpmRepo)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
+	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
 // importFixture builds the generated repositories and points git at the
@@ -25,11 +26,7 @@ func importFixture(t *testing.T) *srpmtest.Fixture {
 
 func fgit(t *testing.T, f *srpmtest.Fixture, dir string, args ...string) string {
 	t.Helper()
-	out, err := f.Env.Git(dir, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return repos.Git(t, f.Env, dir, args...)
 }
 
 // clean checks that no worktree, worktree record or temporary file is

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
 )
 
 // BenchmarkImportAll times `git import-srpm --all` over an SRPM history of
@@ -19,33 +17,15 @@ import (
 func BenchmarkImportAll(b *testing.B) {
 	const revisions, first, step = 12, 200, 10
 	dir := b.TempDir()
-	m, err := srpmtest.BuildMany(dir, first+(revisions-1)*step)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, kv := range m.Env.Vars {
-		k, v, _ := strings.Cut(kv, "=")
-		b.Setenv(k, v)
-	}
-	g := func(d string, args ...string) string {
-		out, err := m.Env.Git(d, args...)
+	m, g := benchMany(b, dir, first+(revisions-1)*step)
+	names := m.Names()
+	var revs []string
+	for r := 1; r <= revisions; r++ {
+		rev, err := m.CommitSpec(fmt.Sprint(r), names[:first+(r-1)*step])
 		if err != nil {
 			b.Fatal(err)
 		}
-		return strings.TrimSpace(out)
-	}
-	names := make([]string, len(m.Patches))
-	for i, p := range m.Patches {
-		names[i] = filepath.Base(p)
-	}
-	var revs []string
-	for r := 1; r <= revisions; r++ {
-		spec := strings.Replace(srpmtest.Spec(fmt.Sprint(r), names[:first+(r-1)*step], false), "Source1: extra.patch\n", "", 1)
-		if err := os.WriteFile(filepath.Join(m.SRPM, "SPECS", "kernel.spec"), []byte(spec), 0o644); err != nil {
-			b.Fatal(err)
-		}
-		g(m.SRPM, "commit", "-q", "-am", fmt.Sprintf("release %d", r))
-		revs = append(revs, g(m.SRPM, "rev-parse", "HEAD"))
+		revs = append(revs, rev)
 	}
 	clone := func(name string) string {
 		d := filepath.Join(dir, name)

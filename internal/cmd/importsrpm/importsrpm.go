@@ -85,6 +85,18 @@ func commands(stdio *cliutil.IO, run func(context.Context, any) error) []*cli.Co
 	return cmds
 }
 
+// action is a subcommand's Action: options fills its options from the
+// flags, their setArgs checks the arguments, and run gets them.
+func action[O interface{ setArgs([]string) error }](run func(context.Context, any) error, options func(*cli.Context) O) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		o := options(c)
+		if err := o.setArgs(c.Args().Slice()); err != nil {
+			return err
+		}
+		return run(c.Context, o)
+	}
+}
+
 // gitStyle is cliutil's reorder with renumber's negative offsets kept
 // positional.
 func gitStyle(app *cli.App, args []string) []string {

@@ -50,18 +50,14 @@ func mergeSpecCommand(stdio *cliutil.IO, run func(context.Context, any) error) *
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` instead of our spec"},
 			&cli.StringFlag{Name: "vendor-marker", Value: spec.DefaultVendorMarker, Usage: "comment line that starts our layer in our spec"},
 		},
-		Action: func(c *cli.Context) error {
-			opts := &MergeSpecOptions{
+		Action: action(run, func(c *cli.Context) *MergeSpecOptions {
+			return &MergeSpecOptions{
 				IO:           stdio,
 				DryRun:       c.Bool("dry-run"),
 				Output:       c.String("output"),
 				VendorMarker: c.String("vendor-marker"),
 			}
-			if err := opts.setArgs(c.Args().Slice()); err != nil {
-				return err
-			}
-			return run(c.Context, opts)
-		},
+		}),
 	}
 }
 

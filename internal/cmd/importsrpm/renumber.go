@@ -41,17 +41,13 @@ func renumberCommand(stdio *cliutil.IO, run func(context.Context, any) error) *c
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the change as a unified diff, write nothing"},
 			&cli.StringFlag{Name: "vendor-marker", Value: spec.DefaultVendorMarker, Usage: "comment line that starts the vendor block"},
 		},
-		Action: func(c *cli.Context) error {
-			opts := &RenumberOptions{
+		Action: action(run, func(c *cli.Context) *RenumberOptions {
+			return &RenumberOptions{
 				IO:           stdio,
 				DryRun:       c.Bool("dry-run"),
 				VendorMarker: c.String("vendor-marker"),
 			}
-			if err := opts.setArgs(c.Args().Slice()); err != nil {
-				return err
-			}
-			return run(c.Context, opts)
-		},
+		}),
 	}
 }
 

@@ -78,8 +78,8 @@ func syncCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.C
 			&cli.BoolFlag{Name: "no-changelog", Usage: "do not add a %changelog entry"},
 			&cli.BoolFlag{Name: "allow-unexplained", Usage: "comment out dropped commits without a git note too"},
 		},
-		Action: func(c *cli.Context) error {
-			o := &SyncOptions{
+		Action: action(run, func(c *cli.Context) *SyncOptions {
+			return &SyncOptions{
 				IO:       stdio,
 				SpecPath: c.String("spec"), SourcesDir: c.String("sources"), CodeRepo: c.String("code-repo"),
 				OntoTag: c.String("onto-tag"), OldBase: c.String("old-base"), NewBase: c.String("new-base"),
@@ -87,11 +87,7 @@ func syncCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.C
 				BaseTag: c.String("base-tag"), Release: c.String("release"), NoChangelog: c.Bool("no-changelog"),
 				AllowUnexplained: c.Bool("allow-unexplained"),
 			}
-			if err := o.setArgs(c.Args().Slice()); err != nil {
-				return err
-			}
-			return run(c.Context, o)
-		},
+		}),
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
 	"github.com/patchqueue/pqtools/internal/srpm/srpmtest"
+	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
 // BenchmarkSync600 times the whole sync (review, patch-ids of the files,
@@ -17,22 +18,7 @@ import (
 // peer, in the same run, is git rev-list over the rebased queue (the
 // cheapest look at it): the ratio is reported.
 func BenchmarkSync600(b *testing.B) {
-	dir := b.TempDir()
-	m, err := srpmtest.BuildMany(dir, 600)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, kv := range m.Env.Vars {
-		k, v, _ := strings.Cut(kv, "=")
-		b.Setenv(k, v)
-	}
-	g := func(d string, args ...string) string {
-		out, err := m.Env.Git(d, args...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return out
-	}
+	m, g := benchMany(b, b.TempDir(), 600)
 	var o, e strings.Builder
 	if code := Main(b.Context(), []string{"git-import-srpm", "--srpm-repo", m.SRPM, "--code-repo", m.Code, m.Rev}, ioFor(&o, &e)); code != 0 {
 		b.Fatalf("import: %s", e.String())
@@ -74,6 +60,19 @@ func BenchmarkSync600(b *testing.B) {
 	b.ReportMetric(syncT.Seconds()/float64(b.N), "sync-s/op")
 	b.ReportMetric(peerT.Seconds()/float64(b.N), "rev-list-s/op")
 	b.ReportMetric(syncT.Seconds()/peerT.Seconds(), "ratio")
+}
+
+// benchMany builds srpmtest.BuildMany's fixture of n patches in dir,
+// points the process at its environment, and gives a git that fails the
+// benchmark on error.
+func benchMany(b *testing.B, dir string, n int) (*srpmtest.Many, func(dir string, args ...string) string) {
+	b.Helper()
+	m, err := srpmtest.BuildMany(dir, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	syncEnv(b, m.Env)
+	return m, func(dir string, args ...string) string { return repos.Git(b, m.Env, dir, args...) }
 }
 
 func ioFor(out, errOut *strings.Builder) *cliutil.IO {

@@ -265,7 +265,7 @@ func TestSyncDroppedAndErrors(t *testing.T) {
 
 // syncEnv points the process at env (importFixture's, or a sync
 // fixture's), with no GIT_DIR and friends from outside.
-func syncEnv(t *testing.T, env *repos.Env) {
+func syncEnv(t testing.TB, env *repos.Env) {
 	t.Helper()
 	for _, kv := range env.Vars {
 		k, v, _ := strings.Cut(kv, "=")
@@ -277,15 +277,27 @@ func syncEnv(t *testing.T, env *repos.Env) {
 	}
 }
 
+// syncFixture builds the SyncV2 fixture in dir and points the process
+// at its environment.
+func syncFixture(t *testing.T, dir string, layered bool) *repos.SyncV2 {
+	t.Helper()
+	env, err := repos.NewEnv(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncEnv(t, env)
+	f, err := repos.BuildSyncV2(env, dir, layered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // queueLog is what the round trip must keep of each commit of a queue:
 // tree, subject, author and author date.
 func queueLog(t *testing.T, env *repos.Env, dir, rng string) string {
 	t.Helper()
-	out, err := env.Git(dir, "log", "--reverse", "--format=%T %s|%an <%ae> %ad", "--date=raw", rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return repos.Git(t, env, dir, "log", "--reverse", "--format=%T %s|%an <%ae> %ad", "--date=raw", rng)
 }
 
 // TestSyncV2RoundTrip: for each kind of rebase, import, rebase, sync,
@@ -313,22 +325,11 @@ func TestSyncV2RoundTrip(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			env, err := repos.NewEnv(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			syncEnv(t, env)
-			f, err := repos.BuildSyncV2(env, dir, c.layered)
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := syncFixture(t, dir, c.layered)
+			env := f.Env
 			g := func(d string, args ...string) string {
 				t.Helper()
-				out, err := env.Git(d, args...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return out
+				return repos.Git(t, env, d, args...)
 			}
 			if c.patchN {
 				perPatch(t, f)
@@ -458,16 +459,8 @@ func TestSyncV2BadInput(t *testing.T) {
 		}, []string{"0002-f1-change-5.patch is a Git LFS pointer, not the patch; run git lfs pull in the SRPM repository"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			env, err := repos.NewEnv(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			syncEnv(t, env)
-			f, err := repos.BuildSyncV2(env, dir, true)
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := syncFixture(t, t.TempDir(), true)
+			env := f.Env
 			if c.prepare != nil {
 				c.prepare(t, f)
 			}
@@ -522,16 +515,8 @@ func editSpec(t *testing.T, f *repos.SyncV2, oldnew ...string) {
 // Git LFS pointer to it), sync writes the new version's from the tag,
 // reproducibly, and says SOURCES/ holds LFS pointers.
 func TestSyncV2Tarball(t *testing.T) {
-	dir := t.TempDir()
-	env, err := repos.NewEnv(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncEnv(t, env)
-	f, err := repos.BuildSyncV2(env, dir, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := syncFixture(t, t.TempDir(), true)
+	env := f.Env
 	ptr := "version https://git-lfs.github.com/spec/v1\noid sha256:" + strings.Repeat("cd", 32) + "\nsize 4096\n"
 	if err := os.WriteFile(filepath.Join(f.SRPM, "SOURCES", "demo-1.0.tar.gz"), []byte(ptr), 0o644); err != nil {
 		t.Fatal(err)

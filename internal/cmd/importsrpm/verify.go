@@ -27,43 +27,41 @@ func verifyCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli
 			"the resulting tree with <branch>'s: exit 0 when they are equal, else print the\n" +
 			"diffstat from <branch> to the import and exit 1.",
 		Flags: sharedFlags(),
-		Action: func(c *cli.Context) error {
+		Action: action(run, func(c *cli.Context) *VerifyOptions {
 			o := &VerifyOptions{ImportOptions: ImportOptions{IO: stdio}}
 			o.setShared(c)
-			if o.sizeErr != nil {
-				return o.sizeErr
-			}
-			args := c.Args().Slice()
-			if len(args) != 2 {
-				return cliutil.Usagef("verify takes <branch> <srpm-rev>, got %d argument(s)", len(args))
-			}
-			o.Branch, o.Rev = args[0], args[1]
-			for _, r := range args {
-				if err := git.CheckRev(r); err != nil {
-					return cliutil.Usagef("%v", err)
-				}
-			}
-			if o.BaseTag == "" {
-				return cliutil.Usagef("--base-tag must not be empty")
-			}
-			return run(c.Context, o)
-		},
+			return o
+		}),
 	}
 }
 
-func runVerify(ctx context.Context, o *VerifyOptions) error {
-	if err := o.checkPrep(); err != nil {
-		return err
+// setArgs checks verify's arguments (ImportOptions.setArgs, promoted,
+// would check the default action's).
+func (o *VerifyOptions) setArgs(args []string) error {
+	if o.sizeErr != nil {
+		return o.sizeErr
 	}
+	if len(args) != 2 {
+		return cliutil.Usagef("verify takes <branch> <srpm-rev>, got %d argument(s)", len(args))
+	}
+	o.Branch, o.Rev = args[0], args[1]
+	for _, r := range args {
+		if err := git.CheckRev(r); err != nil {
+			return cliutil.Usagef("%v", err)
+		}
+	}
+	if o.BaseTag == "" {
+		return cliutil.Usagef("--base-tag must not be empty")
+	}
+	return nil
+}
+
+func runVerify(ctx context.Context, o *VerifyOptions) error {
 	srpmRepo, err := o.openSRPM(ctx)
 	if err != nil {
 		return err
 	}
-	rev, err := srpm.Read(ctx, srpmRepo, o.Rev, o.readOptions())
-	if err != nil {
-		return readError(o.IO.ErrOut, o.Rev, err)
-	}
-	code, err := o.openCode(ctx, srpmRepo, rev.Name)
+	rev, code, err := o.readRev(ctx, srpmRepo)
 	if err != nil {
 		return err
 	}

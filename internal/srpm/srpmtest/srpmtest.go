@@ -50,65 +50,6 @@ var GoodPatches = []string{
 // BrokenPatch is the patch file of Broken that cannot apply.
 const BrokenPatch = "0099-broken.patch"
 
-type builder struct {
-	env *repos.Env
-	err error
-}
-
-func (b *builder) git(dir string, args ...string) string {
-	if b.err != nil {
-		return ""
-	}
-	out, err := b.env.Git(dir, args...)
-	if err != nil {
-		b.err = err
-	}
-	return out
-}
-
-// gitAs runs git with another author identity and date.
-func (b *builder) gitAs(dir, name, email, date string, args ...string) string {
-	if b.err != nil {
-		return ""
-	}
-	e := *b.env
-	e.Vars = append(append([]string(nil), b.env.Vars...),
-		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email, "GIT_AUTHOR_DATE="+date)
-	out, err := e.Git(dir, args...)
-	if err != nil {
-		b.err = err
-	}
-	return out
-}
-
-func (b *builder) write(dir, name, content string, mode os.FileMode) {
-	if b.err != nil {
-		return
-	}
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		b.err = err
-		return
-	}
-	if err := os.WriteFile(p, []byte(content), mode); err != nil {
-		b.err = err
-		return
-	}
-	b.err = os.Chmod(p, mode)
-}
-
-func cfile(prefix string, n int, edit map[int]string) string {
-	var sb strings.Builder
-	for i := 1; i <= n; i++ {
-		if s, ok := edit[i]; ok {
-			sb.WriteString(s + "\n")
-			continue
-		}
-		fmt.Fprintf(&sb, "int %s_%d(void) { return %d; }\n", prefix, i, i)
-	}
-	return sb.String()
-}
-
 // Spec is a small kernel spec applying patches with %autosetup, with an
 // extra .patch among the sources.
 func Spec(release string, patches []string, vendorMarker bool) string {
@@ -132,51 +73,51 @@ func Build(dir string) (*Fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{env: env}
+	b := &repos.Builder{Env: env}
 	f := &Fixture{Env: env, Code: filepath.Join(dir, "linux"), SRPM: filepath.Join(dir, "kernel"),
 		BaseTag: "v4.19.19", Prefix: "kernel/xenserver-4.19.19-1.2", NumGood: len(GoodPatches)}
 	code, scratch, srpm := f.Code, filepath.Join(dir, "scratch"), f.SRPM
 
 	// Upstream: two releases and a commit after the second.
-	b.git(dir, "init", "-q", code)
-	b.write(code, "fs/a.c", cfile("a", 40, nil), 0o644)
-	b.write(code, "fs/b.c", cfile("b", 20, nil), 0o644)
-	b.write(code, "drivers/c.c", cfile("c", 20, nil), 0o644)
-	b.write(code, "docs/readme.txt", "Read me.\nNo newline at the end", 0o644)
-	b.write(code, "docs/old.txt", "obsolete\n", 0o644)
-	b.write(code, "scripts/tool.sh", "#!/bin/sh\necho tool\n", 0o644)
-	b.git(code, "add", "-A")
-	b.git(code, "commit", "-q", "-m", "Linux 4.19.18")
-	b.git(code, "tag", "v4.19.18")
-	b.write(code, "fs/a.c", cfile("a", 40, map[int]string{40: "int a_last(void) { return 40; }"}), 0o644)
-	b.git(code, "commit", "-q", "-am", "Linux 4.19.19")
-	b.git(code, "tag", "-a", "-m", "Linux 4.19.19", "v4.19.19")
-	b.write(code, "drivers/c.c", cfile("c", 21, nil), 0o644)
-	b.git(code, "commit", "-q", "-am", "after 4.19.19")
+	b.Git(dir, "init", "-q", code)
+	b.Write(code, "fs/a.c", repos.CFile("a", 40, nil), 0o644)
+	b.Write(code, "fs/b.c", repos.CFile("b", 20, nil), 0o644)
+	b.Write(code, "drivers/c.c", repos.CFile("c", 20, nil), 0o644)
+	b.Write(code, "docs/readme.txt", "Read me.\nNo newline at the end", 0o644)
+	b.Write(code, "docs/old.txt", "obsolete\n", 0o644)
+	b.Write(code, "scripts/tool.sh", "#!/bin/sh\necho tool\n", 0o644)
+	b.Git(code, "add", "-A")
+	b.Git(code, "commit", "-q", "-m", "Linux 4.19.18")
+	b.Git(code, "tag", "v4.19.18")
+	b.Write(code, "fs/a.c", repos.CFile("a", 40, map[int]string{40: "int a_last(void) { return 40; }"}), 0o644)
+	b.Git(code, "commit", "-q", "-am", "Linux 4.19.19")
+	b.Git(code, "tag", "-a", "-m", "Linux 4.19.19", "v4.19.19")
+	b.Write(code, "drivers/c.c", repos.CFile("c", 21, nil), 0o644)
+	b.Git(code, "commit", "-q", "-am", "after 4.19.19")
 
 	// The truth: the patches' changes as commits of a scratch clone.
-	b.git(dir, "clone", "-q", code, scratch)
-	b.git(scratch, "checkout", "-q", "-b", "truth", "v4.19.19")
+	b.Git(dir, "clone", "-q", code, scratch)
+	b.Git(scratch, "checkout", "-q", "-b", "truth", "v4.19.19")
 	patches := map[string]string{}
 	commit := func(name, email, date, msg string) {
-		b.git(scratch, "add", "-A")
-		b.gitAs(scratch, name, email, date, "commit", "-q", "-m", msg)
+		b.Git(scratch, "add", "-A")
+		b.GitAs(scratch, name, email, date, "commit", "-q", "-m", msg)
 	}
-	diff := func() string { return b.git(scratch, "diff", "HEAD~", "HEAD") + "\n" }
+	diff := func() string { return b.Git(scratch, "diff", "HEAD~", "HEAD") + "\n" }
 
 	// 0: a mail from git format-patch.
-	b.write(scratch, "fs/a.c", cfile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 40: "int a_last(void) { return 40; }"}), 0o644)
+	b.Write(scratch, "fs/a.c", repos.CFile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 40: "int a_last(void) { return 40; }"}), 0o644)
 	commit("Alice Example", "alice@example.com", "1546400000 +0100", "fs/a: return 55\n\nAlice's reasons.\n\nSigned-off-by: Alice Example <alice@example.com>")
-	patches[GoodPatches[0]] = b.git(scratch, "format-patch", "-1", "--stdout", "HEAD") + "\n"
+	patches[GoodPatches[0]] = b.Git(scratch, "format-patch", "-1", "--stdout", "HEAD") + "\n"
 
 	// 1: quilt/StGit style: subject first, From: and Date: below.
-	b.write(scratch, "fs/b.c", cfile("b", 20, map[int]string{3: "int b_3(void) { return 33; }"}), 0o644)
+	b.Write(scratch, "fs/b.c", repos.CFile("b", 20, map[int]string{3: "int b_3(void) { return 33; }"}), 0o644)
 	commit("Bob Quilt", "bob@example.com", "1546500000 +0000", "x")
 	patches[GoodPatches[1]] = "fs/b: return 33\n\nFrom: Bob Quilt <bob@example.com>\nDate: Thu, 03 Jan 2019 07:20:00 +0000\n\n" +
 		"Bob's body.\n\nSigned-off-by: Bob Quilt <bob@example.com>\n---\n" + diff()
 
 	// 2: a plain diff -u without any header (no "diff --git", no index).
-	b.write(scratch, "drivers/c.c", cfile("c", 20, map[int]string{7: "int c_7(void) { return 77; }"}), 0o644)
+	b.Write(scratch, "drivers/c.c", repos.CFile("c", 20, map[int]string{7: "int c_7(void) { return 77; }"}), 0o644)
 	commit("Nobody", "nobody@example.com", "1546600000 +0000", "x")
 	var plain []string
 	for _, l := range strings.Split(diff(), "\n") {
@@ -188,37 +129,37 @@ func Build(dir string) (*Fixture, error) {
 	patches[GoodPatches[2]] = strings.Join(plain, "\n")
 
 	// 3: rename, new executable file, deletion, mode change.
-	b.git(scratch, "mv", "fs/b.c", "fs/b2.c")
-	b.write(scratch, "scripts/new.sh", "#!/bin/sh\necho new\n", 0o755)
-	b.git(scratch, "rm", "-q", "docs/old.txt")
-	b.write(scratch, "scripts/tool.sh", "#!/bin/sh\necho tool\n", 0o755)
+	b.Git(scratch, "mv", "fs/b.c", "fs/b2.c")
+	b.Write(scratch, "scripts/new.sh", "#!/bin/sh\necho new\n", 0o755)
+	b.Git(scratch, "rm", "-q", "docs/old.txt")
+	b.Write(scratch, "scripts/tool.sh", "#!/bin/sh\necho tool\n", 0o755)
 	commit("Dave Mover", "dave@example.com", "1546700000 -0500", "restructure: move b, add new.sh, drop old.txt")
-	patches[GoodPatches[3]] = b.git(scratch, "format-patch", "-1", "-M", "--stdout", "HEAD") + "\n"
+	patches[GoodPatches[3]] = b.Git(scratch, "format-patch", "-1", "-M", "--stdout", "HEAD") + "\n"
 
 	// 4: a file that keeps lacking its final newline, and one that gains it.
-	b.write(scratch, "docs/readme.txt", "Read me, please.\nNo newline at the end", 0o644)
-	b.write(scratch, "docs/more.txt", "more", 0o644)
+	b.Write(scratch, "docs/readme.txt", "Read me, please.\nNo newline at the end", 0o644)
+	b.Write(scratch, "docs/more.txt", "more", 0o644)
 	commit("Eve Docs", "eve@example.com", "1546800000 +0000", "x")
 	patches[GoodPatches[5]] = "readme: tweak\n\nFrom: Eve Docs <eve@example.com>\n\n" + diff()
 
 	// 5: mail headers without Date:.
-	b.write(scratch, "drivers/c.c", cfile("c", 20, map[int]string{7: "int c_7(void) { return 77; }", 15: "int c_15(void) { return 1515; }"}), 0o644)
+	b.Write(scratch, "drivers/c.c", repos.CFile("c", 20, map[int]string{7: "int c_7(void) { return 77; }", 15: "int c_15(void) { return 1515; }"}), 0o644)
 	commit("Carol Mail", "carol@example.com", "1546900000 +0000", "x")
 	patches[GoodPatches[6]] = "From: Carol Mail <carol@example.com>\nSubject: [PATCH] drivers: carol's change\n\nCarol's body.\n---\n" + diff()
 
 	// 6: a mail made against a context that differs two lines above the
 	// change: git am -3 cannot apply it (its blobs are not in the code
 	// repository), patch --fuzz=2 can.
-	b.git(scratch, "checkout", "-q", "-b", "fake")
-	b.write(scratch, "fs/a.c", cfile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 20: "int a_20_elsewhere(void);", 40: "int a_last(void) { return 40; }"}), 0o644)
+	b.Git(scratch, "checkout", "-q", "-b", "fake")
+	b.Write(scratch, "fs/a.c", repos.CFile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 20: "int a_20_elsewhere(void);", 40: "int a_last(void) { return 40; }"}), 0o644)
 	commit("Nobody", "nobody@example.com", "1547000000 +0000", "context")
-	b.write(scratch, "fs/a.c", cfile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 20: "int a_20_elsewhere(void);", 22: "int a_22(void) { return 2222; }", 40: "int a_last(void) { return 40; }"}), 0o644)
+	b.Write(scratch, "fs/a.c", repos.CFile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 20: "int a_20_elsewhere(void);", 22: "int a_22(void) { return 2222; }", 40: "int a_last(void) { return 40; }"}), 0o644)
 	commit("Frank Fuzz", "frank@example.com", "1547100000 +0000", "fs/a: fuzzy change")
-	patches[GoodPatches[4]] = b.git(scratch, "format-patch", "-1", "--stdout", "HEAD") + "\n"
-	b.git(scratch, "checkout", "-q", "truth")
-	b.write(scratch, "fs/a.c", cfile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 22: "int a_22(void) { return 2222; }", 40: "int a_last(void) { return 40; }"}), 0o644)
+	patches[GoodPatches[4]] = b.Git(scratch, "format-patch", "-1", "--stdout", "HEAD") + "\n"
+	b.Git(scratch, "checkout", "-q", "truth")
+	b.Write(scratch, "fs/a.c", repos.CFile("a", 40, map[int]string{5: "int a_5(void) { return 55; }", 22: "int a_22(void) { return 2222; }", 40: "int a_last(void) { return 40; }"}), 0o644)
 	commit("Frank Fuzz", "frank@example.com", "1547100000 +0000", "fs/a: fuzzy change")
-	f.GoodTree = b.git(scratch, "rev-parse", "truth^{tree}")
+	f.GoodTree = b.Git(scratch, "rev-parse", "truth^{tree}")
 
 	// A Source that looks like a patch but must not be applied, and a
 	// patch whose context exists nowhere.
@@ -227,20 +168,20 @@ func Build(dir string) (*Fixture, error) {
 		" nothing\n like\n this\n-exists\n+anywhere\n in\n the\n file\n"
 
 	// The SRPM repository.
-	b.git(dir, "init", "-q", srpm)
+	b.Git(dir, "init", "-q", srpm)
 	for name, text := range patches {
-		b.write(srpm, filepath.Join("SOURCES", name), text, 0o644)
+		b.Write(srpm, filepath.Join("SOURCES", name), text, 0o644)
 	}
-	b.write(srpm, "SPECS/kernel.spec", Spec("1.2", GoodPatches, false), 0o644)
-	b.git(srpm, "add", "-A")
-	b.git(srpm, "commit", "-q", "-m", "kernel 4.19.19-1.2")
-	f.Good = b.git(srpm, "rev-parse", "HEAD")
-	b.write(srpm, "SPECS/kernel.spec", Spec("1.3", append(append([]string(nil), GoodPatches...), BrokenPatch), false), 0o644)
-	b.git(srpm, "commit", "-q", "-am", "kernel 4.19.19-1.3: add a broken patch")
-	f.Broken = b.git(srpm, "rev-parse", "HEAD")
+	b.Write(srpm, "SPECS/kernel.spec", Spec("1.2", GoodPatches, false), 0o644)
+	b.Git(srpm, "add", "-A")
+	b.Git(srpm, "commit", "-q", "-m", "kernel 4.19.19-1.2")
+	f.Good = b.Git(srpm, "rev-parse", "HEAD")
+	b.Write(srpm, "SPECS/kernel.spec", Spec("1.3", append(append([]string(nil), GoodPatches...), BrokenPatch), false), 0o644)
+	b.Git(srpm, "commit", "-q", "-am", "kernel 4.19.19-1.3: add a broken patch")
+	f.Broken = b.Git(srpm, "rev-parse", "HEAD")
 	f.BrokenNum = len(GoodPatches)
-	if b.err != nil {
-		return nil, b.err
+	if b.Err != nil {
+		return nil, b.Err
 	}
 	return f, nil
 }
@@ -265,57 +206,69 @@ func BuildMany(dir string, n int) (*Many, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{env: env}
+	b := &repos.Builder{Env: env}
 	m := &Many{Env: env, Code: filepath.Join(dir, "linux"), SRPM: filepath.Join(dir, "kernel"), Prefix: "kernel/xenserver-4.19.19-1"}
 	const files, lines = 16, 400
-	b.git(dir, "init", "-q", m.Code)
+	b.Git(dir, "init", "-q", m.Code)
 	for i := 0; i < files; i++ {
-		b.write(m.Code, fmt.Sprintf("drivers/f%02d.c", i), cfile(fmt.Sprintf("f%d", i), lines, nil), 0o644)
+		b.Write(m.Code, fmt.Sprintf("drivers/f%02d.c", i), repos.CFile(fmt.Sprintf("f%d", i), lines, nil), 0o644)
 	}
-	b.git(m.Code, "add", "-A")
-	b.git(m.Code, "commit", "-q", "-m", "Linux 4.19.19")
-	b.git(m.Code, "tag", "v4.19.19")
+	b.Git(m.Code, "add", "-A")
+	b.Git(m.Code, "commit", "-q", "-m", "Linux 4.19.19")
+	b.Git(m.Code, "tag", "v4.19.19")
 	scratch := filepath.Join(dir, "scratch")
-	b.git(dir, "clone", "-q", m.Code, scratch)
+	b.Git(dir, "clone", "-q", m.Code, scratch)
 	edits := make([]map[int]string, files)
 	for i := range edits {
 		edits[i] = map[int]string{}
 	}
-	for k := 0; k < n && b.err == nil; k++ {
+	for k := 0; k < n && b.Err == nil; k++ {
 		fi, line := k%files, 1+(k/files*7)%lines
 		edits[fi][line] = fmt.Sprintf("int f%d_%d(void) { return %d; } /* patch %d */", fi, line, k, k)
-		b.write(scratch, fmt.Sprintf("drivers/f%02d.c", fi), cfile(fmt.Sprintf("f%d", fi), lines, edits[fi]), 0o644)
-		b.git(scratch, "commit", "-q", "-am", fmt.Sprintf("drivers/f%02d: change %d", fi, k))
+		b.Write(scratch, fmt.Sprintf("drivers/f%02d.c", fi), repos.CFile(fmt.Sprintf("f%d", fi), lines, edits[fi]), 0o644)
+		b.Git(scratch, "commit", "-q", "-am", fmt.Sprintf("drivers/f%02d: change %d", fi, k))
 	}
 	out := filepath.Join(dir, "patches")
-	b.git(scratch, "format-patch", "-q", "-o", out, "v4.19.19..HEAD")
-	m.Tree = b.git(scratch, "rev-parse", "HEAD^{tree}")
-	b.git(dir, "init", "-q", m.SRPM)
-	if b.err == nil {
-		ents, err := os.ReadDir(out)
-		if err != nil {
-			return nil, err
-		}
-		var names []string
-		for _, e := range ents {
-			data, err := os.ReadFile(filepath.Join(out, e.Name()))
-			if err != nil {
-				return nil, err
-			}
-			b.write(m.SRPM, filepath.Join("SOURCES", e.Name()), string(data), 0o644)
-			names = append(names, e.Name())
-			m.Patches = append(m.Patches, filepath.Join(out, e.Name()))
-		}
-		spec := strings.Replace(Spec("1", names, false), "Source1: extra.patch\n", "", 1)
-		b.write(m.SRPM, "SPECS/kernel.spec", spec, 0o644)
+	b.Git(scratch, "format-patch", "-q", "-o", out, "v4.19.19..HEAD")
+	m.Tree = b.Git(scratch, "rev-parse", "HEAD^{tree}")
+	b.Git(dir, "init", "-q", m.SRPM)
+	names := b.CopyMails(m.SRPM, out)
+	for _, name := range names {
+		m.Patches = append(m.Patches, filepath.Join(out, name))
 	}
-	b.git(m.SRPM, "add", "-A")
-	b.git(m.SRPM, "commit", "-q", "-m", "many patches")
-	m.Rev = b.git(m.SRPM, "rev-parse", "HEAD")
-	if b.err != nil {
-		return nil, b.err
+	b.Write(m.SRPM, "SPECS/kernel.spec", manySpec("1", names), 0o644)
+	b.Git(m.SRPM, "add", "-A")
+	b.Git(m.SRPM, "commit", "-q", "-m", "many patches")
+	m.Rev = b.Git(m.SRPM, "rev-parse", "HEAD")
+	if b.Err != nil {
+		return nil, b.Err
 	}
 	return m, nil
+}
+
+// manySpec is Spec without the extra Source1.
+func manySpec(release string, patches []string) string {
+	return strings.Replace(Spec(release, patches, false), "Source1: extra.patch\n", "", 1)
+}
+
+// Names are the names of the patch files in SOURCES/, in order.
+func (m *Many) Names() []string {
+	names := make([]string, len(m.Patches))
+	for i, p := range m.Patches {
+		names[i] = filepath.Base(p)
+	}
+	return names
+}
+
+// CommitSpec commits to the SRPM repository a spec of release applying
+// patches (names of files in SOURCES/), a later revision of the package,
+// and returns the commit id.
+func (m *Many) CommitSpec(release string, patches []string) (string, error) {
+	b := &repos.Builder{Env: m.Env}
+	b.Write(m.SRPM, "SPECS/kernel.spec", manySpec(release, patches), 0o644)
+	b.Git(m.SRPM, "commit", "-q", "-am", "release "+release)
+	rev := b.Git(m.SRPM, "rev-parse", "HEAD")
+	return rev, b.Err
 }
 
 var template struct {
