@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -788,25 +787,16 @@ func noteLine(s string) string {
 	return strings.TrimSpace(l)
 }
 
-// zeroCommit starts the stream FilePatchID hands to the patch-id scanner.
-const zeroCommit = "0000000000000000000000000000000000000000\n"
-
 // FilePatchID is the patch-id of a patch file, computed from the file's
 // own diff text as git patch-id --stable does on a mail; zero when it has
 // none or holds more than one patch (a series). A format-patch mail's id
 // is its commit's.
 func FilePatchID(data []byte) patchid.ID {
-	s := patchid.NewScanner(io.MultiReader(strings.NewReader(zeroCommit), bytes.NewReader(data)))
-	var found []patchid.ID
-	for s.Scan() {
-		if id := s.Result().ID; !id.IsZero() {
-			found = append(found, id)
-		}
-	}
-	if s.Err() != nil || len(found) != 1 {
+	ids, err := patchid.IDs(data)
+	if err != nil || len(ids) != 1 {
 		return patchid.ID{}
 	}
-	return found[0]
+	return ids[0]
 }
 
 // VersionOfTag is the version a tag names under a tag template (the one
