@@ -13,6 +13,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/patchqueue/pqtools/internal/symtypes"
+	"github.com/patchqueue/pqtools/internal/symtypes/symtypestest"
 	"github.com/patchqueue/pqtools/internal/testenv"
 	"github.com/patchqueue/pqtools/internal/tui/tuitest"
 )
@@ -50,7 +51,9 @@ f long f ( int )
 same void same ( void )
 `
 
-const fixList = "[net-module]\n\ta\n\td\n[block-module]\n\tc\n\tsame\n[misc]\n\tsame\n"
+// fixList is the impact tests' locked list: fixOld and fixNew are their
+// fixture with an array sized by a constant (E#LEN) added.
+const fixList = symtypestest.ImpactList
 
 func fixture(t testing.TB, withList bool) *Data {
 	t.Helper()
