@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/sealed"
 )
 
 // The result cache keeps a whole review, before its notes are put on it.
@@ -22,7 +23,7 @@ import (
 // the one before (go build and package managers write a new file, so even
 // a binary of the same size and a pinned time has a new inode).
 
-const resultCacheVersion = "pqtools review result v1\n"
+const resultCacheVersion = "pqtools review result v2\n"
 
 // resultCacheKeep bounds how many results stay cached: a maintainer goes
 // back and forth between a few reviews (options, layers, the previous
@@ -30,7 +31,7 @@ const resultCacheVersion = "pqtools review result v1\n"
 // written then.
 const resultCacheKeep = 8
 
-// resultFile is a Result without pointers, which gob would copy apart:
+// resultFile is a Result without pointers (resultcodec.go writes it):
 // rows name their commits by index into Commits, so that the rows of one
 // split or squash still share their commit.
 type resultFile struct {
@@ -84,7 +85,11 @@ func loadResult(repo *git.Repo, res *Result, o Options) (*Result, map[string]str
 	if !ok {
 		return nil, nil, false
 	}
-	f, ok := loadGob[resultFile](path, resultCacheVersion)
+	body, ok := sealed.Open(resultCacheVersion, readFileOrNil(path))
+	if !ok {
+		return nil, nil, false
+	}
+	f, ok := decodeResult(body)
 	if !ok {
 		return nil, nil, false
 	}
@@ -167,7 +172,7 @@ func saveResult(repo *git.Repo, res *Result, o Options, details []string, notes 
 		f.Rows[i] = fr
 	}
 	// A result that cannot be written only costs time next run.
-	if saveGob(path, resultCacheVersion, &f) == nil {
+	if saveSealed(path, resultCacheVersion, encodeResult(&f)) == nil {
 		pruneCache(filepath.Dir(path), "result-", resultCacheKeep)
 	}
 }
