@@ -1,7 +1,6 @@
 package cliutil
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -39,7 +38,10 @@ func GitStyle(app *cli.App, args []string) []string {
 	return ordered
 }
 
-var negativeNumber = regexp.MustCompile(`^-[0-9]+$`)
+// isNegativeNumber reports a word like -3 (git log's -<n>).
+func isNegativeNumber(a string) bool {
+	return len(a) > 1 && a[0] == '-' && strings.Trim(a[1:], "0123456789") == ""
+}
 
 // Reorder is GitStyle with the choices of s; paths are the words after the
 // user's "--" on the default action when s.Paths is set.
@@ -86,7 +88,7 @@ func (s Style) Reorder(app *cli.App, args []string) (ordered, paths []string) {
 		if a == "--" {
 			dashDash = true
 		}
-		if s.NegativeNumbers && !dashDash && negativeNumber.MatchString(a) {
+		if s.NegativeNumbers && !dashDash && isNegativeNumber(a) {
 			a = mark + a
 		}
 		marked = append(marked, a)

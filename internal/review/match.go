@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
 )
@@ -202,12 +203,17 @@ func pairNearest(olds, news []*Commit, nOld, nNew int) [][2]*Commit {
 	return out
 }
 
-var trailerREs = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\bcherry[- ]picked from commit ([0-9a-f]{12,40})\b`),
-	regexp.MustCompile(`(?i)\bbackported from commit ([0-9a-f]{12,40})\b`),
-	regexp.MustCompile(`(?im)^\s*commit ([0-9a-f]{12,40}) upstream\b`),
-	regexp.MustCompile(`(?im)^\s*\[\s*upstream commit ([0-9a-f]{12,40})\s*\]`),
-}
+// The expressions of this package are compiled on first use: a warm run
+// (a cached result) uses none of them, and compiling them all at start
+// cost every run of the program.
+var trailerREs = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`(?i)\bcherry[- ]picked from commit ([0-9a-f]{12,40})\b`),
+		regexp.MustCompile(`(?i)\bbackported from commit ([0-9a-f]{12,40})\b`),
+		regexp.MustCompile(`(?im)^\s*commit ([0-9a-f]{12,40}) upstream\b`),
+		regexp.MustCompile(`(?im)^\s*\[\s*upstream commit ([0-9a-f]{12,40})\s*\]`),
+	}
+})
 
 // trailerRefs returns the 12-digit prefixes of the commits a message says
 // it was cherry-picked or backported from.
@@ -218,7 +224,7 @@ func trailerRefs(msg string) []string {
 		return nil
 	}
 	var refs []string
-	for _, re := range trailerREs {
+	for _, re := range trailerREs() {
 		for _, m := range re.FindAllStringSubmatch(msg, -1) {
 			refs = append(refs, strings.ToLower(m[1][:12]))
 		}
@@ -266,11 +272,13 @@ func (m *matcher) upstreamEvidence() {
 
 // hexWord is a hash as people write them in messages: 10 to 40 hex digits
 // standing alone ("backport of 0a1b2c3d4e", "[ Upstream commit ... ]").
-var hexWord = regexp.MustCompile(`\b[0-9a-fA-F]{10,40}\b`)
+var hexWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b[0-9a-fA-F]{10,40}\b`) })
 
 // otherCommitLine names a commit that is not the patch's origin: the one
 // it fixes or reverts.
-var otherCommitLine = regexp.MustCompile(`(?i)^\s*(fixes|reverts|this reverts commit)\b`)
+var otherCommitLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\s*(fixes|reverts|this reverts commit)\b`)
+})
 
 // mentionEvidence pairs o with the upstream commit of the range its
 // message names by hash, whatever the wording, when the hash names exactly
@@ -279,10 +287,10 @@ var otherCommitLine = regexp.MustCompile(`(?i)^\s*(fixes|reverts|this reverts co
 func (m *matcher) mentionEvidence(o *Commit, shas []string) {
 	seen := map[string]bool{}
 	for _, line := range strings.Split(o.Message, "\n") {
-		if otherCommitLine.MatchString(line) {
+		if otherCommitLine().MatchString(line) {
 			continue
 		}
-		for _, w := range hexWord.FindAllString(line, -1) {
+		for _, w := range hexWord().FindAllString(line, -1) {
 			w = strings.ToLower(w)
 			if seen[w] || !strings.ContainsAny(w, "0123456789") {
 				continue // a word like "deadbeefcafe" may be one; "facade" is not

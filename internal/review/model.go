@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/patchqueue/pqtools/internal/patchid"
 )
@@ -176,10 +177,12 @@ func (r *Result) Summarize() Summary {
 
 // conflictRE finds the rebaser's explanation in a commit message, as in
 // "[Name: rebase from v4.19.19 to v4.19.325 conflicts: - path: <sha> ...]".
-var conflictRE = regexp.MustCompile(`(?im)^\s*\[[^\n]*\bconflicts?\b`)
+var conflictRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)^\s*\[[^\n]*\bconflicts?\b`) })
 
 // HasConflictExplanation reports whether a message explains a conflict.
-func HasConflictExplanation(msg string) bool { return conflictRE.MatchString(msg) }
+func HasConflictExplanation(msg string) bool {
+	return strings.Contains(msg, "[") && conflictRE().MatchString(msg)
+}
 
 // NeedsExplanation reports whether --check wants a written reason for the
 // row, and which: a dropped commit needs a note, a changed patch in the new

@@ -9,11 +9,13 @@
 package sbs
 
 import (
-	"github.com/patchqueue/pqtools/internal/myers"
 	"hash/fnv"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
+
+	"github.com/patchqueue/pqtools/internal/myers"
 )
 
 // Kind classifies a patch line.
@@ -117,14 +119,16 @@ func kindOf(l string, inHunk bool) Kind {
 	return KindOther
 }
 
-var hunkNumbers = regexp.MustCompile(`^@@ -\d+(,\d+)? \+\d+(,\d+)? @@`)
+// hunkNumbers is compiled on first use: most runs of the programs never
+// lay out a side-by-side view.
+var hunkNumbers = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^@@ -\d+(,\d+)? \+\d+(,\d+)? @@`) })
 
 // key is what two lines are compared by: line numbers of hunk headers and
 // object ids of index lines always change in a rebase and say nothing.
 func key(l string) uint64 {
 	switch {
 	case strings.HasPrefix(l, "@@"):
-		l = hunkNumbers.ReplaceAllString(l, "@@")
+		l = hunkNumbers().ReplaceAllString(l, "@@")
 	case strings.HasPrefix(l, "index "):
 		l = "index"
 	case strings.HasPrefix(l, "From ") && len(l) > 45:
