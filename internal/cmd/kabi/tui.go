@@ -76,7 +76,8 @@ func tuiCommand(stdio *cliutil.IO, run func(context.Context, any) error) *cli.Co
 
 // runTUI reads and compares the files off the UI goroutine, showing
 // progress, and runs the UI until the user quits; with o.ExitDiffer, a
-// comparison that found a differing CRC then ends in exit 1.
+// comparison that found a differing CRC, or that the user quit before it
+// finished, then ends in exit 1.
 func runTUI(ctx context.Context, o *TUIOptions) error {
 	if !o.IO.OutTTY {
 		return errors.New("the kABI UI needs a terminal: use git kabi compare --format text or --format json")
@@ -92,14 +93,15 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 	}
 	ui := kabitui.New(ctx, opts)
 	// Set on the loading goroutine, read once the UI has returned (the
-	// user may quit while it loads).
-	var differ atomic.Bool
+	// user may quit while it loads: Ctrl-C on the loading page).
+	var compared, differ atomic.Bool
 	err = ui.Run(func(ctx context.Context, progress func(string)) (*kabitui.Data, error) {
 		o1, n1, c, err := compareFiles(o.Old, o.New, progress)
 		if err != nil {
 			return nil, err
 		}
 		differ.Store(len(c.Differ) > 0)
+		compared.Store(true)
 		impacts, err := impactOf(o.LockedList, o1, n1, c)
 		if err != nil {
 			return nil, err
@@ -108,10 +110,16 @@ func runTUI(ctx context.Context, o *TUIOptions) error {
 		old, new = o1, n1
 		return kabitui.NewData(o1, n1, c, impacts, o.LockedList != "")
 	})
-	if err == nil && o.ExitDiffer && differ.Load() {
+	switch {
+	case err != nil || !o.ExitDiffer:
+		return err
+	case !compared.Load():
+		// compare A B && ship: no verdict is not a pass.
+		return errors.New("quit before the comparison finished")
+	case differ.Load():
 		return cliutil.ErrSilent
 	}
-	return err
+	return nil
 }
 
 // blameFunc blames one changed type between two sets.

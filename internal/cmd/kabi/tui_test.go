@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/cliutil"
@@ -262,6 +263,21 @@ func TestKabiUIUnderTmux(t *testing.T) {
 	keys("q")
 	waitExit()
 	status(0)
+
+	// Quit (Ctrl-C) before the comparison finished: no verdict, exit 1.
+	// A FIFO nobody writes keeps the first file's reading going.
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor, waitExit = run("compare", fifo, oldST)
+	waitFor("the loading page", func(s string) bool { return strings.Contains(s, "reading "+fifo) })
+	keys("C-c")
+	waitExit()
+	status(1)
+	if got := p.Printed(); !strings.Contains(got, "quit before the comparison finished") {
+		t.Errorf("no word of the missing verdict:\n%s", got)
+	}
 
 	// tui with a range: b blames the type on the commit that changed it;
 	// with objects (when gcc and pahole are here), l shows its layout.
