@@ -134,11 +134,22 @@ func (d *resultDecoder) int() int64 {
 	return v
 }
 
+// Each item's smallest encoding, for count: a commit's five strings,
+// time, patch-id, two lists and index; a row's fields; a drift's four
+// strings and flag; a note's two strings.
+const (
+	minCommit = 5 + 1 + 20 + 2 + 1
+	minRow    = 1 + 1 + 1 + 1 + 1 + 8 + 1 + 1 + 1 + 3
+	minDrift  = 4 + 1
+	minNote   = 2
+)
+
 // count reads a length, refused when the rest of the body could not hold
-// that many items of at least one byte each.
-func (d *resultDecoder) count() int {
+// that many items of min bytes each: a damaged length allocates no more
+// than the body could describe.
+func (d *resultDecoder) count(min int) int {
 	n := d.uint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(len(d.b)/min) {
 		d.bad, d.b = true, nil
 		return 0
 	}
@@ -155,7 +166,7 @@ func (d *resultDecoder) bytes(n int) []byte {
 	return v
 }
 
-func (d *resultDecoder) str() string { return string(d.bytes(d.count())) }
+func (d *resultDecoder) str() string { return string(d.bytes(d.count(1))) }
 
 func (d *resultDecoder) bool() bool {
 	b := d.bytes(1)
@@ -163,7 +174,7 @@ func (d *resultDecoder) bool() bool {
 }
 
 func (d *resultDecoder) strs() []string {
-	n := d.count()
+	n := d.count(1)
 	if n == 0 {
 		return nil
 	}
@@ -196,7 +207,7 @@ func (d *resultDecoder) row(r *resultRow) {
 	}
 	r.Row.Group = int(d.int())
 	r.Row.Replay = d.str()
-	if n := d.count(); n > 0 {
+	if n := d.count(minDrift); n > 0 {
 		r.Row.Drift = make([]Drift, n)
 		for i := range r.Row.Drift {
 			x := &r.Row.Drift[i]
@@ -212,13 +223,13 @@ func decodeResult(body []byte) (resultFile, bool) {
 	d := &resultDecoder{b: body}
 	var f resultFile
 	f.Old, f.New = d.rng(), d.rng()
-	if n := d.count(); n > 0 {
+	if n := d.count(minCommit); n > 0 {
 		f.Commits = make([]Commit, n)
 		for i := range f.Commits {
 			d.commit(&f.Commits[i])
 		}
 	}
-	if n := d.count(); n > 0 {
+	if n := d.count(minRow); n > 0 {
 		f.Rows = make([]resultRow, n)
 		for i := range f.Rows {
 			d.row(&f.Rows[i])
@@ -229,7 +240,7 @@ func decodeResult(body []byte) (resultFile, bool) {
 	for _, p := range []*int{&s.OldCommits, &s.NewCommits, &s.UpstreamCommits, &s.UpstreamCandidates, &s.UpstreamDiffed, &s.PatchIDsComputed, &s.PatchIDsCached} {
 		*p = int(d.int())
 	}
-	if n := d.count(); n > 0 {
+	if n := d.count(minNote); n > 0 {
 		f.Notes = make(map[string]string, n)
 		for i := 0; i < n; i++ {
 			k := d.str()

@@ -68,6 +68,22 @@ func TestResultCodecRoundTrip(t *testing.T) {
 	if got, ok := decodeResult(encodeResult(&resultFile{})); !ok || !reflect.DeepEqual(got, resultFile{}) {
 		t.Errorf("empty file: %+v %v", got, ok)
 	}
+	// count's bounds are the smallest encodings: valid bodies always pass.
+	var e resultEncoder
+	e.commit(&Commit{})
+	if len(e.b) != minCommit {
+		t.Errorf("an empty commit takes %d bytes, minCommit is %d", len(e.b), minCommit)
+	}
+	e = resultEncoder{}
+	e.row(&resultRow{})
+	if len(e.b) != minRow {
+		t.Errorf("an empty row takes %d bytes, minRow is %d", len(e.b), minRow)
+	}
+	e = resultEncoder{}
+	e.row(&resultRow{Row: Row{Drift: []Drift{{}}}})
+	if len(e.b) != minRow+minDrift {
+		t.Errorf("a drift takes %d bytes, minDrift is %d", len(e.b)-minRow, minDrift)
+	}
 	// Damaged bodies are refused, not read as something else.
 	body := encodeResult(&f)
 	for _, bad := range [][]byte{body[:len(body)-1], append(append([]byte{}, body...), 0), body[:7], {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}} {
