@@ -143,6 +143,9 @@ func ReadPatches(r io.Reader, v PatchVisitor) error {
 					v.Context(l[1:])
 				}
 			}
+		} else if inHunk && len(line) > 0 && v.Context != nil {
+			// An empty context line as diff.suppressBlankEmpty writes it.
+			v.Context(nil)
 		}
 		if err == io.EOF {
 			if v.End != nil {

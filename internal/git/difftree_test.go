@@ -111,10 +111,11 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 	return 1, nil
 }
 
-// Context lines reach Context, only inside hunks and only when it is set;
-// each hunk header reaches Hunk.
+// Context lines reach Context, only inside hunks and only when it is set
+// (an empty one too, as diff.suppressBlankEmpty writes it); each hunk
+// header reaches Hunk.
 func TestReadPatchesContext(t *testing.T) {
-	in := idA + "\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n ctx1\n-old\n+new\n ctx2\n@@ -9 +9 @@\n-x\n\\ No newline at end of file\n+y\n" +
+	in := idA + "\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n ctx1\n-old\n+new\n ctx2\n\n@@ -9 +9 @@\n-x\n\\ No newline at end of file\n+y\n" +
 		idB + "\n not in a hunk\n"
 	var got []string
 	err := ReadPatches(strings.NewReader(in), PatchVisitor{
@@ -125,7 +126,7 @@ func TestReadPatchesContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "@@ =ctx1 -old +new =ctx2 @@ -x +y"; strings.Join(got, " ") != want {
+	if want := "@@ =ctx1 -old +new =ctx2 = @@ -x +y"; strings.Join(got, " ") != want {
 		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
 	}
 }
