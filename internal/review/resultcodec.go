@@ -114,18 +114,11 @@ type resultDecoder struct {
 	bad bool
 }
 
-func (d *resultDecoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.bad, d.b = true, nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
+func (d *resultDecoder) uint() uint64 { return readVarint(d, binary.Uvarint) }
+func (d *resultDecoder) int() int64   { return readVarint(d, binary.Varint) }
 
-func (d *resultDecoder) int() int64 {
-	v, n := binary.Varint(d.b)
+func readVarint[T uint64 | int64](d *resultDecoder, read func([]byte) (T, int)) T {
+	v, n := read(d.b)
 	if n <= 0 {
 		d.bad, d.b = true, nil
 		return 0
