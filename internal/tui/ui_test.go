@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -116,14 +115,9 @@ func (h *harness) selected() *review.Row {
 // does for the screen, and returns it; after the deadline it returns what
 // is selected then.
 func (h *harness) selectedWhen(what string, cond func(*review.Row) bool) *review.Row {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r := h.selected()
-		if cond(r) || time.Now().After(deadline) {
-			return r
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var r *review.Row
+	tuitest.Poll(func() bool { r = h.selected(); return cond(r) })
+	return r
 }
 
 func golden(t *testing.T, name, got string) {
@@ -185,13 +179,9 @@ func TestTableAndPatchView(t *testing.T) {
 	for range target {
 		h.Key(tcell.KeyRune, 'j')
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for cur := -1; cur != target; {
-		h.OnUI(func() { cur = h.ui.patch.Cursor() })
-		if time.Now().After(deadline) {
-			t.Fatalf("cursor on row %d, want %d", cur, target)
-		}
-		time.Sleep(20 * time.Millisecond)
+	cur := -1
+	if !tuitest.Poll(func() bool { h.OnUI(func() { cur = h.ui.patch.Cursor() }); return cur == target }) {
+		t.Fatalf("cursor on row %d, want %d", cur, target)
 	}
 	h.Key(tcell.KeyEnter, 0)
 	screen = h.WaitFor("the blamed commit", func(s string) bool { return strings.Contains(s, ctxCommit[:12]+" (q back)") })

@@ -72,22 +72,32 @@ func (d *Driver) Resize(w, h int) {
 // fails the test after 10 s.
 func (d *Driver) WaitFor(what string, cond func(string) bool) string {
 	d.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
+	var s string
+	ok := Poll(func() bool {
 		// Drawn and read on the UI goroutine: the screen is not safe to
 		// read while tview draws.
-		var s string
 		d.queue(func() {}, true)
 		d.OnUI(func() { s = strings.Join(ScreenText(d.Sim), "\n") })
 		d.screen = s
-		if cond(s) {
-			return s
-		}
+		return cond(s)
+	})
+	if !ok {
+		d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+	}
+	return s
+}
+
+// Poll calls cond every 20 ms until it holds, for 10 s at most, and
+// reports whether it held.
+func Poll(cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
 		if time.Now().After(deadline) {
-			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+			return false
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return true
 }
 
 // OnUI runs f on the UI goroutine and waits for it.
