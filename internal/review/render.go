@@ -202,6 +202,8 @@ type jsonSummary struct {
 	Upstream int `json:"upstream"`
 }
 
+// jsonResult is the whole document. writeJSON writes it a field and a row
+// at a time; render_json_test.go holds it to encoding this struct whole.
 type jsonResult struct {
 	Old     jsonRange   `json:"old"`
 	New     jsonRange   `json:"new"`
