@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/patchqueue/pqtools/internal/atomicfile"
 	"github.com/patchqueue/pqtools/internal/git"
@@ -86,8 +87,9 @@ func pruneCache(dir, prefix string, keep int) {
 }
 
 // writeAtomic replaces path by a fully written file: readers see the old
-// or the new content, never a mix.
-func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }
+// or the new content, never a mix. It does not wait for the disk: every
+// cache file is sealed, so one a crash cut short is a miss.
+func writeAtomic(path string, data []byte) error { return atomicfile.WriteUnsynced(path, data, 0o644) }
 
 // saveSealed writes a cache file of the review: framed with its format's
 // magic and a checksum, in a directory created if need be.
@@ -122,4 +124,44 @@ func saveGob(path, magic string, v any) error {
 func readFileOrNil(path string) []byte {
 	data, _ := os.ReadFile(path)
 	return data
+}
+
+// cacheSaves writes cache files in the background: encoding and writing a
+// cache (milliseconds each, ten of them in a cold run) need not hold up the
+// stage that filled it, which the next stage waits for. Run waits for the
+// saves before it returns, so no save outlives the review. A nil
+// *cacheSaves saves at once and drops the error, for callers without a
+// review around them.
+type cacheSaves struct {
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	warnings []string
+}
+
+// start saves with save, which must not share data that its caller goes
+// on changing; a failure becomes a warning naming what.
+func (s *cacheSaves) start(what string, save func() error) {
+	if s == nil {
+		_ = save()
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := save(); err != nil {
+			s.mu.Lock()
+			s.warnings = append(s.warnings, "cannot write the "+what+": "+err.Error())
+			s.mu.Unlock()
+		}
+	}()
+}
+
+// wait waits for the saves started so far and returns their warnings,
+// sorted (the saves end in any order).
+func (s *cacheSaves) wait() []string {
+	s.wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sort.Strings(s.warnings)
+	return slices.Clone(s.warnings)
 }

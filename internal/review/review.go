@@ -90,12 +90,16 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 		}
 	}
 	progress("reading commits", 0, 1)
+	// Deferred first, so that it runs after the stages that start saves
+	// have stopped.
+	saves := &cacheSaves{}
+	defer saves.wait()
 	// The upstream range, from its cached digest or by walking it, is the
 	// longest stage of a cold run: it starts first and runs while the
 	// queues are read and diffed. Run waits for it on every return.
-	up := startUpstream(ctx, repo, res, o)
+	up := startUpstream(ctx, repo, res, o, saves)
 	defer up.stop()
-	old, nw, raw, err := readQueues(ctx, repo, res, o)
+	old, nw, raw, err := readQueues(ctx, repo, res, o, saves)
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +113,7 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Warnings = append(res.Warnings, up.warnings...)
-	upstream, err := upstreamIDs(ctx, repo, ids, deltas, old, nw, ups, jobs, o.NoCache, res)
+	upstream, err := upstreamIDs(ctx, repo, ids, deltas, old, nw, ups, jobs, o.NoCache, res, saves)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +139,9 @@ func Run(ctx context.Context, repo *git.Repo, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A cache that could not be written is a warning, and a result with a
+	// warning is not cached: the next run tries again.
+	res.Warnings = append(res.Warnings, saves.wait()...)
 	// The texts of the notes go with the result: a later run reads a
 	// note only when its blob is new (the note was written or changed).
 	saveResult(repo, res, o, details, nts.texts())
@@ -183,20 +189,19 @@ func resolveRanges(ctx context.Context, repo *git.Repo, o Options) (*Result, err
 // upstreamWalk is readUpstream running in the background. Its results are
 // for wait's caller only, after wait returned.
 type upstreamWalk struct {
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	ups      []upEntry
-	warnings []string
-	err      error
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	ups    []upEntry
+	err    error
 }
 
-func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options) *upstreamWalk {
+func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves) *upstreamWalk {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &upstreamWalk{cancel: cancel}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		w.ups, w.warnings, w.err = readUpstream(ctx, repo, res, o)
+		w.ups, w.err = readUpstream(ctx, repo, res, o, saves)
 	}()
 	return w
 }
@@ -219,26 +224,20 @@ func (w *upstreamWalk) stop() {
 // range reads it all; a range's records are cached per (base, tip, paths),
 // so a warm run runs no git here. An empty range is an error:
 // ErrEmptyRange, or ErrNoPathHit when o.Paths emptied it.
-func readQueues(ctx context.Context, repo *git.Repo, res *Result, o Options) (old, nw []*Commit, raw map[string]rawKey, err error) {
+func readQueues(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves) (old, nw []*Commit, raw map[string]rawKey, err error) {
 	var oldRecs, newRecs []queueRec
-	var warnings [2]string
 	err = parallel(
 		func() (e error) {
-			oldRecs, warnings[0], e = queueRange(ctx, repo, res.Old, o)
+			oldRecs, e = queueRange(ctx, repo, res.Old, o, saves)
 			return
 		},
 		func() (e error) {
-			newRecs, warnings[1], e = queueRange(ctx, repo, res.New, o)
+			newRecs, e = queueRange(ctx, repo, res.New, o, saves)
 			return
 		},
 	)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	for _, w := range warnings {
-		if w != "" {
-			res.Warnings = append(res.Warnings, w)
-		}
 	}
 	raw = make(map[string]rawKey, len(oldRecs)+len(newRecs))
 	old, oldMerges := toCommits(oldRecs, raw)
@@ -255,12 +254,12 @@ func readQueues(ctx context.Context, repo *git.Repo, res *Result, o Options) (ol
 
 // queueRange returns the records of r's commits, oldest first (in
 // topological order), from the cache or from one git log, which is then
-// cached; a cache it could not write is a warning.
-func queueRange(ctx context.Context, repo *git.Repo, r Range, o Options) (recs []queueRec, warning string, err error) {
+// cached (by saves).
+func queueRange(ctx context.Context, repo *git.Repo, r Range, o Options, saves *cacheSaves) (recs []queueRec, err error) {
 	path := queueCachePath(repo, r.Base, r.Tip, o.Paths)
 	if !o.NoCache {
 		if recs, ok := loadQueueCache(path); ok {
-			return recs, "", nil
+			return recs, nil
 		}
 	}
 	wo := git.WalkOptions{
@@ -273,14 +272,12 @@ func queueRange(ctx context.Context, repo *git.Repo, r Range, o Options) (recs [
 		return nil
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if !o.NoCache {
-		if err := saveQueueCache(path, recs); err != nil {
-			warning = "cannot write the queue cache: " + err.Error()
-		}
+		saves.start("queue cache", func() error { return saveQueueCache(path, recs) })
 	}
-	return recs, warning, nil
+	return recs, nil
 }
 
 // emptyRange says why a range has no commit: with paths, it may be empty
@@ -391,7 +388,7 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 // commit's changes (prefilter.go) are diffed. It fills res.Between and
 // res.Stats, and saves the id and candidate caches.
 func upstreamIDs(ctx context.Context, repo *git.Repo, ids *idService, deltas *deltaSet, old, nw []*Commit,
-	ups []upEntry, jobs int, noCache bool, res *Result) ([]*Commit, error) {
+	ups []upEntry, jobs int, noCache bool, res *Result, saves *cacheSaves) ([]*Commit, error) {
 	queueKeys := map[uint64]bool{}
 	for _, set := range [][]*Commit{old, nw} {
 		for _, c := range set {
@@ -411,9 +408,7 @@ func upstreamIDs(ctx context.Context, repo *git.Repo, ids *idService, deltas *de
 	if err != nil {
 		return nil, err
 	}
-	if err := pruned.save(); err != nil {
-		res.Warnings = append(res.Warnings, "cannot write the candidate cache: "+err.Error())
-	}
+	saves.start("candidate cache", pruned.save)
 	if err := ids.get(ctx, keep); err != nil {
 		return nil, err
 	}
@@ -433,10 +428,7 @@ func upstreamIDs(ctx context.Context, repo *git.Repo, ids *idService, deltas *de
 	res.Stats.OldCommits, res.Stats.NewCommits, res.Stats.UpstreamCommits = len(old), len(nw), len(up)
 	res.Stats.UpstreamCandidates = len(candidates)
 	res.Stats.PatchIDsComputed, res.Stats.PatchIDsCached = ids.computed, ids.hits
-	if err := ids.save(); err != nil {
-		// A cache that cannot be written only costs time next run.
-		res.Warnings = append(res.Warnings, "cannot write the patch-id cache: "+err.Error())
-	}
+	saves.start("patch-id cache", ids.save)
 	return up, nil
 }
 
@@ -582,14 +574,14 @@ func applyNotes(res *Result, nts map[string]string) {
 
 // readUpstream returns the digest of the upstream range between the
 // bases: cached, or walked (and then cached).
-func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options) (ups []upEntry, warnings []string, err error) {
+func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves) (ups []upEntry, err error) {
 	if res.Old.Base == res.New.Base {
-		return nil, nil, nil
+		return nil, nil
 	}
 	path := upCachePath(repo, res.Old.Base, res.New.Base, o.Paths)
 	if !o.NoCache {
 		if cached, ok := loadUpCache(path); ok {
-			return cached, nil, nil
+			return cached, nil
 		}
 	}
 	// Measured: feeding candidates to a diff-tree while the walk runs
@@ -597,14 +589,12 @@ func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options) (
 	// cores the two compete and the single stream is the bottleneck.
 	err = streamUpstream(ctx, repo, res.New.Base, res.Old.Base, o.Paths, func(e upEntry) { ups = append(ups, e) })
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !o.NoCache {
-		if err := saveUpCache(path, ups); err != nil {
-			warnings = append(warnings, "cannot write the upstream cache: "+err.Error())
-		}
+		saves.start("upstream cache", func() error { return saveUpCache(path, ups) })
 	}
-	return ups, warnings, nil
+	return ups, nil
 }
 
 func toCommits(recs []queueRec, raw map[string]rawKey) (commits []*Commit, merges []string) {

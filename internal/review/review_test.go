@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -209,7 +210,7 @@ func TestRawKeyPatchIDs(t *testing.T) {
 	}
 	raw := map[string]rawKey{}
 	for _, r := range []Range{res.Old, res.New} {
-		recs, _, err := queueRange(context.Background(), repo, r, o)
+		recs, err := queueRange(context.Background(), repo, r, o, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,4 +276,71 @@ func TestRawKeyPatchIDs(t *testing.T) {
 	if shared < 4 {
 		t.Errorf("only %d pairs of queue commits share a raw key", shared)
 	}
+}
+
+// A cache that cannot be written is a warning, not a failure. The saves run
+// in the background, so this checks that their warnings still reach the
+// result, and that the next run, once the caches can be written, computes
+// afresh and leaves a result the run after it reuses.
+func TestCacheWriteWarnings(t *testing.T) {
+	fx, err := repos.Build(filepath.Join(t.TempDir(), "repo"), repos.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := repoOf(fx)
+	o := Options{OldBase: fx.OldBase, OldTip: fx.OldTip, NewBase: fx.NewBase, NewTip: fx.NewTip, ResultCache: true}
+	// A file where the cache directory goes: every save fails, root or not.
+	dir := cachePath(repo, "")
+	if err := os.WriteFile(dir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blocked, err := Run(context.Background(), repo, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"queue cache", "upstream cache", "patch-id cache"} {
+		found := false
+		for _, w := range blocked.Warnings {
+			found = found || strings.HasPrefix(w, "cannot write the "+want+": ")
+		}
+		if !found {
+			t.Errorf("no warning for the %s in %q", want, blocked.Warnings)
+		}
+	}
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Run(context.Background(), repo, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh.Warnings) != 0 || fresh.Stats.PatchIDsComputed == 0 || fresh.Stats.PatchIDsCached != 0 {
+		t.Errorf("after the failed saves: warnings %q, %d patch-ids computed, %d cached; want none, some, none",
+			fresh.Warnings, fresh.Stats.PatchIDsComputed, fresh.Stats.PatchIDsCached)
+	}
+	if !reflect.DeepEqual(rowStatuses(blocked), rowStatuses(fresh)) {
+		t.Errorf("rows differ: %v, then %v", rowStatuses(blocked), rowStatuses(fresh))
+	}
+	warm, err := Run(context.Background(), repo, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if warm.Stats.PatchIDsComputed != 0 || !slices.Contains(warm.Details, "review: the result of an earlier run of this review") {
+		t.Errorf("third run computed %d patch-ids, details %q: want the cached result", warm.Stats.PatchIDsComputed, warm.Details)
+	}
+}
+
+func rowStatuses(r *Result) []string {
+	var out []string
+	for _, row := range r.Rows {
+		s := string(row.Status)
+		if row.Old != nil {
+			s += " " + row.Old.SHA
+		}
+		if row.New != nil {
+			s += " " + row.New.SHA
+		}
+		out = append(out, s)
+	}
+	return out
 }
