@@ -182,7 +182,7 @@ const driftMagic = "pqtools drift v2\n"
 
 // findDrift returns the drifts of each new-queue commit, by commit id, and
 // what it did, for -v.
-func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw []*Commit, fed map[string]queueTokens, noCache bool) (map[string][]Drift, []string, error) {
+func findDrift(ctx context.Context, repo *git.Repo, oldBase, newBase string, nw []*Commit, fed *fedTokens, noCache bool) (map[string][]Drift, []string, error) {
 	if oldBase == newBase || len(nw) == 0 {
 		return nil, nil, nil
 	}
@@ -278,18 +278,22 @@ func saveDriftVerdicts(path string, verdicts map[string]removedIdent) error {
 	return nil
 }
 
-// queueTokensOf returns the tokens of every commit of nw, from the cache
-// or from one diff-tree stream of those it lacks.
-func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, fed map[string]queueTokens, noCache bool) (map[string]queueTokens, error) {
+// queueTokensOf returns the tokens of every commit of nw: those fed, then
+// from the cache (under the commit's id or its twin's), and from one
+// diff-tree stream of those it lacks.
+func queueTokensOf(ctx context.Context, repo *git.Repo, nw []*Commit, fed *fedTokens, noCache bool) (map[string]queueTokens, error) {
 	cache := loadCommitCache[queueTokens](repo, "drift-tokens", driftTokensMagic, noCache)
 	out := make(map[string]queueTokens, len(nw))
 	var missing []string
 	for _, c := range nw {
-		if t, ok := fed[c.SHA]; ok {
+		if t, ok := fed.toks[c.SHA]; ok {
 			out[c.SHA] = t
 			cache.put(c.SHA, t)
 		} else if t, ok := cache.get(c.SHA); ok {
 			out[c.SHA] = t
+		} else if t, ok := cache.get(fed.twins[c.SHA]); ok {
+			out[c.SHA] = t
+			cache.put(c.SHA, t)
 		} else {
 			missing = append(missing, c.SHA)
 		}
@@ -352,12 +356,21 @@ func tokenVisitor(fn func(sha string, t queueTokens)) git.PatchVisitor {
 // queue a second time. It is nil when drift is off.
 type tokenSink struct {
 	mu    sync.Mutex
-	toks  map[string]queueTokens
+	fed   fedTokens
 	ready chan struct{}
 }
 
+// fedTokens are the tokens the patch-id pass read, by commit, and the
+// commits it did not diff because another has the same patch: twins maps
+// each to that commit, whose tokens may be in the cache (an old queue
+// commit of the last rebase's review).
+type fedTokens struct {
+	toks  map[string]queueTokens
+	twins map[string]string
+}
+
 func newTokenSink() *tokenSink {
-	return &tokenSink{toks: map[string]queueTokens{}, ready: make(chan struct{})}
+	return &tokenSink{fed: fedTokens{toks: map[string]queueTokens{}, twins: map[string]string{}}, ready: make(chan struct{})}
 }
 
 // visitor reads one diff stream (safe to call from several at once).
@@ -367,7 +380,7 @@ func (s *tokenSink) visitor() git.PatchVisitor {
 	}
 	return tokenVisitor(func(sha string, t queueTokens) {
 		s.mu.Lock()
-		s.toks[sha] = t
+		s.fed.toks[sha] = t
 		s.mu.Unlock()
 	})
 }
@@ -378,9 +391,10 @@ func (s *tokenSink) alias(c, r string) {
 		return
 	}
 	s.mu.Lock()
-	if t, ok := s.toks[r]; ok {
-		s.toks[c] = t
+	if t, ok := s.fed.toks[r]; ok {
+		s.fed.toks[c] = t
 	}
+	s.fed.twins[c] = r
 	s.mu.Unlock()
 }
 
@@ -394,10 +408,10 @@ func (s *tokenSink) done() {
 
 // wait returns the tokens once the pass is over, or nil when ctx ends
 // first (the review failed).
-func (s *tokenSink) wait(ctx context.Context) map[string]queueTokens {
+func (s *tokenSink) wait(ctx context.Context) *fedTokens {
 	select {
 	case <-s.ready:
-		return s.toks
+		return &s.fed
 	case <-ctx.Done():
 		return nil
 	}

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/patchid"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -286,4 +289,57 @@ func TestDriftUnchangedQueueFile(t *testing.T) {
 // commit's tokens to fn, as the review's own diff pass does (tokenVisitor).
 func readQueueTokens(r io.Reader, fn func(sha string, t queueTokens)) error {
 	return git.ReadPatches(r, tokenVisitor(fn))
+}
+
+// A new-queue commit rebased untouched (the raw key of an old one whose
+// patch-id is cached) is not diffed; its drift tokens come from the cache
+// under the old commit's id, where the last rebase's review left them (the
+// old queue was its new queue). The test stands in for that review, keeps
+// only the old queue's patch-ids, and adds foo_init to the cached tokens
+// of the old "clean" patch: only the twin's cached tokens can give its new
+// commit that drift.
+func TestDriftTokensOfTwins(t *testing.T) {
+	d := repos.NewDrift(t, false)
+	repo := driftRepo(d)
+	ctx := context.Background()
+	if _, err := Run(ctx, repo, Options{OldBase: "v2", OldTip: "queue-new", NewBase: "v1", NewTip: "queue-old"}); err != nil {
+		t.Fatal(err)
+	}
+	idPath := filepath.Join(repo.CommonDir, CacheFile)
+	data, err := os.ReadFile(idPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := patchid.DecodeCache(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range repos.DriftCases {
+		delete(ids, d.Commits["new:"+c.Name])
+	}
+	if err := os.WriteFile(idPath, patchid.EncodeCache(ids), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	toks := loadCommitCache[queueTokens](repo, "drift-tokens", driftTokensMagic, false)
+	clean, ok := toks.get(d.Commits["old:clean"])
+	if !ok {
+		t.Fatal("the stand-in review cached no tokens for the old queue")
+	}
+	clean.Added = append(clean.Added, "foo_init")
+	toks.put(d.Commits["old:clean"], clean)
+	if err := toks.save(); err != nil {
+		t.Fatal(err)
+	}
+
+	res := runDrift(t, d, false)
+	for _, r := range res.Rows {
+		if r.New == nil || r.New.SHA != d.Commits["new:clean"] {
+			continue
+		}
+		if len(r.Drift) != 1 || r.Drift[0].Ident != "foo_init" {
+			t.Errorf("new clean commit: drift %+v, want foo_init from its twin's cached tokens", r.Drift)
+		}
+		return
+	}
+	t.Error("no row for the new clean commit")
 }
