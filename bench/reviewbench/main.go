@@ -124,6 +124,7 @@ func prepare(out, bin, name string, p repos.Params) (*bench, error) {
 	fmt.Println("  cold: $GIT_COMMON_DIR/review-rebase (every review cache) removed before each run; git's objects and the OS page cache stay warm, as for the peers")
 	fmt.Println("  warm: the caches a previous run of the same review left, its whole result included")
 	fmt.Println("  warm without the result: the stage caches only (queue lists, patch-ids, upstream digest, drift verdicts)")
+	fmt.Println("  after a review of the old queue: cold, but with the caches the last rebase's review left (the old queue was its new queue: its list, patch-ids and drift tokens)")
 	return b, nil
 }
 
@@ -147,6 +148,26 @@ func (b *bench) cold() (timing, error) {
 }
 
 func (b *bench) warm() (timing, error) { return measure(b.repo, b.environ, b.review()) }
+
+// afterPrevious is a cold run of this review after a review that had the
+// old queue as its new queue, as the last rebase's review had: the old
+// queue's list, patch-ids and drift tokens are in the caches, nothing else
+// of this review is. The previous review (untimed) is stood in for by one
+// whose old range is the upstream commit of the old base and whose new
+// range is the old queue: its bases differ, so its drift check runs.
+func (b *bench) afterPrevious() (timing, error) {
+	os.RemoveAll(filepath.Join(b.repo, ".git", "review-rebase"))
+	prev := exec.Command("git", "review-rebase", "--format=json", b.oldTag+"~1.."+b.oldTag, b.oldRange())
+	prev.Dir, prev.Env = b.repo, b.environ
+	if out, err := prev.CombinedOutput(); err != nil {
+		return timing{}, fmt.Errorf("the previous review: %v: %s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(b.repo, ".git", "review-rebase", "result-*"))
+	for _, f := range files {
+		os.Remove(f)
+	}
+	return measure(b.repo, b.environ, b.review())
+}
 
 // stages is a warm run without the whole result of the previous one: what
 // the stage caches alone give, as after a change of options.
@@ -209,6 +230,11 @@ func ratio(name string, got, goal, cpu float64) {
 	fmt.Printf("%-44s %5.2f  (goal <= %.2f: %s; CPU ratio %.2f)\n", name, got, goal, verdict, cpu)
 }
 
+// info prints a ratio that has no goal: what the workflow sees.
+func info(name string, got, cpu float64) {
+	fmt.Printf("%-44s %5.2f  (no goal; CPU ratio %.2f)\n", name, got, cpu)
+}
+
 func cpuSecs(r *result) float64 { return r.t.cpu.Seconds() }
 
 // runNear times a near rebase against git range-diff.
@@ -217,20 +243,22 @@ func runNear(out, bin string, runs int) error {
 	if err != nil {
 		return err
 	}
-	names := []string{"cold", "warm", "stage caches", "range-diff"}
-	r, err := interleaved(runs, names, b.cold, b.warm, b.stages, b.rangeDiff)
+	names := []string{"cold", "warm", "stage caches", "after previous", "range-diff"}
+	r, err := interleaved(runs, names, b.cold, b.warm, b.stages, b.afterPrevious, b.rangeDiff)
 	if err != nil {
 		return err
 	}
-	cold, warm, st, rd := r[0], r[1], r[2], r[3]
+	cold, warm, st, prev, rd := r[0], r[1], r[2], r[3], r[4]
 	header()
 	row("git review-rebase, cold", cold)
 	row("git review-rebase, warm", warm)
 	row("git review-rebase, warm without the result", st)
+	row("git review-rebase, after a review of the old queue", prev)
 	row("git range-diff", rd)
 	fmt.Println()
 	ratio("near: cold / range-diff", secs(cold)/secs(rd), 0.5, cpuSecs(cold)/cpuSecs(rd))
 	ratio("near: warm / range-diff", secs(warm)/secs(rd), 0.1, cpuSecs(warm)/cpuSecs(rd))
+	info("near: after previous / range-diff", secs(prev)/secs(rd), cpuSecs(prev)/cpuSecs(rd))
 	return nil
 }
 
@@ -253,16 +281,17 @@ func runKernel(out, bin string, upstream, queue, runs int, extras bool) error {
 			[]string{"git", "log", "-p", "--no-merges", "--full-index", "--no-renames", "--diff-algorithm=myers", "--no-indent-heuristic", "queue-old", "queue-new", "^" + b.oldTag},
 			[]string{"git", "patch-id", "--stable"})
 	}
-	names := []string{"cold", "warm", "stage caches", "range-diff", "cherry", "log -p | patch-id"}
-	r, err := interleaved(runs, names, b.cold, b.warm, b.stages, b.rangeDiff, b.cherry, pipeline)
+	names := []string{"cold", "warm", "stage caches", "after previous", "range-diff", "cherry", "log -p | patch-id"}
+	r, err := interleaved(runs, names, b.cold, b.warm, b.stages, b.afterPrevious, b.rangeDiff, b.cherry, pipeline)
 	if err != nil {
 		return err
 	}
-	cold, warm, st, rd, ch, pipe := r[0], r[1], r[2], r[3], r[4], r[5]
+	cold, warm, st, prev, rd, ch, pipe := r[0], r[1], r[2], r[3], r[4], r[5], r[6]
 	header()
 	row("git review-rebase, cold", cold)
 	row("git review-rebase, warm", warm)
 	row("git review-rebase, warm without the result", st)
+	row("git review-rebase, after a review of the old queue", prev)
 	row("git range-diff", rd)
 	row("git cherry <new-base> <old-tip> <old-base>", ch)
 	row("git log -p | git patch-id --stable (all 3 ranges)", pipe)
@@ -271,6 +300,7 @@ func runKernel(out, bin string, upstream, queue, runs int, extras bool) error {
 	ratio("kernel: warm / range-diff", secs(warm)/secs(rd), 0.1, cpuSecs(warm)/cpuSecs(rd))
 	ratio("kernel: cold / log -p | patch-id", secs(cold)/secs(pipe), 0.6, cpuSecs(cold)/cpuSecs(pipe))
 	ratio("kernel: cold / range-diff", secs(cold)/secs(rd), 1.0, cpuSecs(cold)/cpuSecs(rd))
+	info("kernel: after previous / (range-diff + cherry)", secs(prev)/(secs(rd)+secs(ch)), cpuSecs(prev)/(cpuSecs(rd)+cpuSecs(ch)))
 	peak := float64(max(cold.t.maxRSS, warm.t.maxRSS)) / 1024
 	fmt.Printf("%-44s %5.0f  (goal <= 300 MiB: %s)\n", "kernel: peak memory of review-rebase, MiB", peak, map[bool]string{true: "met", false: "NOT met"}[peak <= 300])
 	if !extras {
