@@ -21,14 +21,19 @@ type lineDelta map[string]map[string]int
 
 // deltaSet is the line deltas of queue commits. A commit whose diff git
 // shows as binary cannot be judged by lines: it is marked unfilterable.
+// A twin (a commit with the patch of another, its rep) takes the rep's
+// deltas when they are read.
 type deltaSet struct {
 	mu           sync.Mutex
 	deltas       map[string]lineDelta
 	unfilterable map[string]bool
+	rep          map[string]string   // twin -> rep
+	twins        map[string][]string // rep -> twins
 }
 
 func newDeltaSet() *deltaSet {
-	return &deltaSet{deltas: map[string]lineDelta{}, unfilterable: map[string]bool{}}
+	return &deltaSet{deltas: map[string]lineDelta{}, unfilterable: map[string]bool{},
+		rep: map[string]string{}, twins: map[string][]string{}}
 }
 
 func stripSpace(b []byte) string {
@@ -51,12 +56,18 @@ func (d *deltaSet) visitor() git.PatchVisitor {
 	unfilterable := func() {
 		d.mu.Lock()
 		d.unfilterable[commit] = true
+		for _, t := range d.twins[commit] {
+			d.unfilterable[t] = true
+		}
 		d.mu.Unlock()
 	}
 	flush := func() {
 		if commit != "" {
 			d.mu.Lock()
 			d.deltas[commit] = cur
+			for _, t := range d.twins[commit] {
+				d.deltas[t] = cur
+			}
 			d.mu.Unlock()
 		}
 	}
@@ -89,7 +100,8 @@ func (d *deltaSet) visitor() git.PatchVisitor {
 	}
 }
 
-// alias gives commit c the deltas of commit rep (same patch), if known.
+// alias gives commit c the deltas of commit rep (same patch), now if they
+// are known, or when they are read.
 func (d *deltaSet) alias(c, rep string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -99,6 +111,45 @@ func (d *deltaSet) alias(c, rep string) {
 	if d.unfilterable[rep] {
 		d.unfilterable[c] = true
 	}
+	d.rep[c] = rep
+	d.twins[rep] = append(d.twins[rep], c)
+}
+
+// lacking returns the commits to diff for the deltas of commits, which
+// lack them: each commit's rep if it has one, once, in order.
+func (d *deltaSet) lacking(commits []string) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range commits {
+		if _, ok := d.deltas[c]; ok {
+			continue
+		}
+		if r, ok := d.rep[c]; ok {
+			c = r
+		}
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// read diffs commits, in up to jobs contiguous shards, for their deltas.
+func (d *deltaSet) read(ctx context.Context, repo *git.Repo, commits []string, jobs int) error {
+	shards := max(1, min(jobs, len(commits)/64))
+	per := (len(commits) + shards - 1) / shards
+	var fns []func() error
+	for lo := 0; lo < len(commits); lo += per {
+		part := commits[lo:min(lo+per, len(commits))]
+		fns = append(fns, func() error { return repo.StreamPatches(ctx, part, nil, d.parse) })
+	}
+	if err := parallel(fns...); err != nil {
+		return fmt.Errorf("read queue patches: %w", err)
+	}
+	return nil
 }
 
 // plausible reports whether an upstream commit whose files changed line
@@ -285,22 +336,17 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 	if len(uncached) < prefilterMin {
 		return append(keep, uncached...), nil
 	}
-	// Queue commits whose ids came from the cache have no deltas yet.
-	var need []string
+	// Queue commits whose ids came from the cache may have no deltas yet
+	// (queueIDs reads what it can while the walk runs).
+	var queue []string
 	for _, c := range uncached {
 		for _, q := range byKey[entry[c].FileKey] {
-			deltas.mu.Lock()
-			_, ok := deltas.deltas[q.SHA]
-			deltas.mu.Unlock()
-			if !ok {
-				need = append(need, q.SHA)
-			}
+			queue = append(queue, q.SHA)
 		}
 	}
-	if len(need) > 0 {
-		need = dedupe(need)
-		if err := repo.StreamPatches(ctx, need, nil, deltas.parse); err != nil {
-			return nil, fmt.Errorf("read queue patches: %w", err)
+	if need := deltas.lacking(queue); len(need) > 0 {
+		if err := deltas.read(ctx, repo, need, jobs); err != nil {
+			return nil, err
 		}
 	}
 	wanted := map[string]bool{}
@@ -496,18 +542,6 @@ func filesOfKey(cs []*Commit) []string {
 		return nil
 	}
 	return cs[0].Files
-}
-
-func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // prunedCache remembers candidates the prefilter ruled out, so warm runs

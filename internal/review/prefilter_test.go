@@ -2,10 +2,14 @@ package review
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/patchqueue/pqtools/internal/git"
+	"github.com/patchqueue/pqtools/internal/patchid"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -55,6 +59,24 @@ func TestPrefilterIsSound(t *testing.T) {
 		if i == 1 && res.Stats.PatchIDsComputed != 0 {
 			t.Errorf("warm run computed %d patch-ids", res.Stats.PatchIDsComputed)
 		}
+	}
+
+	// After the last rebase's review only queue patch-ids are cached (of
+	// the old queue in the workflow; of both queues here), so the queue
+	// diffs give no deltas: the prefilter must read them (or queueIDs, while
+	// the walk runs) and prune as it did cold. Missing deltas would keep
+	// every candidate.
+	keepQueueIDsOnly(t, repo, full)
+	res, err := Run(ctx, repo, cached)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.PatchIDsCached == 0 || res.Stats.UpstreamDiffed != filtered.Stats.UpstreamDiffed {
+		t.Errorf("with the queue's patch-ids cached: %d cached, %d candidates diffed; want some, and %d as cold",
+			res.Stats.PatchIDsCached, res.Stats.UpstreamDiffed, filtered.Stats.UpstreamDiffed)
+	}
+	if !reflect.DeepEqual(rowsSummary(res), rowsSummary(full)) {
+		t.Errorf("with the queue's patch-ids cached, the review differs from the unfiltered one")
 	}
 
 	// Direct check: every candidate whose patch-id equals a queue commit's
@@ -170,5 +192,69 @@ func TestCountPreReusesPostImages(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("countPre differs from reading every pre-image:\n got %v\nwant %v", got, want)
+	}
+}
+
+// keepQueueIDsOnly leaves in repo's review caches only the patch-ids of the
+// queue commits of res.
+func keepQueueIDsOnly(t *testing.T, repo *git.Repo, res *Result) {
+	t.Helper()
+	path := filepath.Join(repo.CommonDir, CacheFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := patchid.DecodeCache(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := map[string]patchid.Result{}
+	for _, r := range res.Rows {
+		for _, c := range []*Commit{r.Old, r.New} {
+			if c != nil && !(c == r.New && r.Upstream) {
+				if id, ok := all[c.SHA]; ok {
+					queue[c.SHA] = id
+				}
+			}
+		}
+	}
+	if err := os.RemoveAll(filepath.Dir(path)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, patchid.EncodeCache(queue), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A twin takes its rep's deltas whether they were read before or after
+// the two were tied, and only reps are listed as lacking.
+func TestDeltaTwins(t *testing.T) {
+	d := newDeltaSet()
+	diff := func(sha, line string) string {
+		return sha + "\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-old\n+" + line + "\n"
+	}
+	if err := d.parse(strings.NewReader(diff(strings.Repeat("a", 40), "one"))); err != nil {
+		t.Fatal(err)
+	}
+	a, b, c, e := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40), strings.Repeat("e", 40)
+	d.alias(b, a) // rep read before
+	d.alias(e, c) // rep read after
+	if got := d.lacking([]string{a, b, e, c, e}); !reflect.DeepEqual(got, []string{c}) {
+		t.Errorf("lacking %v, want only the unread rep", got)
+	}
+	if err := d.parse(strings.NewReader(diff(c, "two"))); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d.deltas[b], d.deltas[a]) || d.deltas[b]["diff --git a/f b/f"]["one"] != 1 {
+		t.Errorf("twin of an early rep: %v", d.deltas[b])
+	}
+	if !reflect.DeepEqual(d.deltas[e], d.deltas[c]) || d.deltas[e]["diff --git a/f b/f"]["two"] != 1 {
+		t.Errorf("twin of a late rep: %v", d.deltas[e])
+	}
+	if got := d.lacking([]string{a, b, c, e}); len(got) != 0 {
+		t.Errorf("lacking %v after both reps were read", got)
 	}
 }

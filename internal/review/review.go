@@ -191,16 +191,18 @@ func resolveRanges(ctx context.Context, repo *git.Repo, o Options) (*Result, err
 type upstreamWalk struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	done   chan struct{}
 	ups    []upEntry
 	err    error
 }
 
 func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves) *upstreamWalk {
 	ctx, cancel := context.WithCancel(ctx)
-	w := &upstreamWalk{cancel: cancel}
+	w := &upstreamWalk{cancel: cancel, done: make(chan struct{})}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
+		defer close(w.done)
 		w.ups, w.err = readUpstream(ctx, repo, res, o, saves)
 	}()
 	return w
@@ -210,6 +212,16 @@ func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, 
 func (w *upstreamWalk) wait() ([]upEntry, error) {
 	w.wg.Wait()
 	return w.ups, w.err
+}
+
+// finished reports whether the walk has ended.
+func (w *upstreamWalk) finished() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // stop cancels the walk if it still runs and waits for it to end.
@@ -365,7 +377,7 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 			// the upstream walk may still run (at kernel scale it ends
 			// last).
 			tokens.done()
-			return nil
+			return speculateDeltas(ctx, ids.repo, deltas, queue, up)
 		},
 		func() (e error) { ups, e = up.wait(); return },
 	)
@@ -379,6 +391,29 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 		}
 	}
 	return deltas, sigs, ups, nil
+}
+
+// speculateBatch is how many commits speculateDeltas diffs at a time: it
+// checks between batches whether the walk has ended.
+const speculateBatch = 64
+
+// speculateDeltas reads, while the upstream walk runs, the deltas of the
+// queue commits that have none: those whose patch-ids came from the cache
+// (the old queue, after the last rebase's review). The prefilter wants
+// them when upstream has many candidates, which a walk still running
+// after the queue diffs suggests; and a core is waiting meanwhile. A
+// batch at a time, so that it stops soon after the walk does: the
+// prefilter reads what is left, if it needs it.
+func speculateDeltas(ctx context.Context, repo *git.Repo, deltas *deltaSet, queue []string, up *upstreamWalk) error {
+	lacking := deltas.lacking(queue)
+	for len(lacking) > 0 && !up.finished() {
+		n := min(len(lacking), speculateBatch)
+		if err := deltas.read(ctx, repo, lacking[:n], 1); err != nil {
+			return err
+		}
+		lacking = lacking[n:]
+	}
+	return nil
 }
 
 // upstreamIDs turns the upstream walk into the upstream range, oldest

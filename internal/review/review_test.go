@@ -318,8 +318,8 @@ func TestCacheWriteWarnings(t *testing.T) {
 		t.Errorf("after the failed saves: warnings %q, %d patch-ids computed, %d cached; want none, some, none",
 			fresh.Warnings, fresh.Stats.PatchIDsComputed, fresh.Stats.PatchIDsCached)
 	}
-	if !reflect.DeepEqual(rowStatuses(blocked), rowStatuses(fresh)) {
-		t.Errorf("rows differ: %v, then %v", rowStatuses(blocked), rowStatuses(fresh))
+	if !reflect.DeepEqual(rowsSummary(blocked), rowsSummary(fresh)) {
+		t.Errorf("rows differ: %v, then %v", rowsSummary(blocked), rowsSummary(fresh))
 	}
 	warm, err := Run(context.Background(), repo, o)
 	if err != nil {
@@ -328,19 +328,4 @@ func TestCacheWriteWarnings(t *testing.T) {
 	if warm.Stats.PatchIDsComputed != 0 || !slices.Contains(warm.Details, "review: the result of an earlier run of this review") {
 		t.Errorf("third run computed %d patch-ids, details %q: want the cached result", warm.Stats.PatchIDsComputed, warm.Details)
 	}
-}
-
-func rowStatuses(r *Result) []string {
-	var out []string
-	for _, row := range r.Rows {
-		s := string(row.Status)
-		if row.Old != nil {
-			s += " " + row.Old.SHA
-		}
-		if row.New != nil {
-			s += " " + row.New.SHA
-		}
-		out = append(out, s)
-	}
-	return out
 }
