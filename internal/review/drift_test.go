@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/patchqueue/pqtools/internal/git"
-	"github.com/patchqueue/pqtools/internal/patchid"
 	"github.com/patchqueue/pqtools/testdata/repos"
 )
 
@@ -305,21 +302,11 @@ func TestDriftTokensOfTwins(t *testing.T) {
 	if _, err := Run(ctx, repo, Options{OldBase: "v2", OldTip: "queue-new", NewBase: "v1", NewTip: "queue-old"}); err != nil {
 		t.Fatal(err)
 	}
-	idPath := filepath.Join(repo.CommonDir, CacheFile)
-	data, err := os.ReadFile(idPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, err := patchid.DecodeCache(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := cachedPatchIDs(t, repo)
 	for _, c := range repos.DriftCases {
 		delete(ids, d.Commits["new:"+c.Name])
 	}
-	if err := os.WriteFile(idPath, patchid.EncodeCache(ids), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	setCachedPatchIDs(t, repo, ids)
 	toks := loadCommitCache[queueTokens](repo, "drift-tokens", driftTokensMagic, false)
 	clean, ok := toks.get(d.Commits["old:clean"])
 	if !ok {

@@ -199,15 +199,7 @@ func TestCountPreReusesPostImages(t *testing.T) {
 // queue commits of res.
 func keepQueueIDsOnly(t *testing.T, repo *git.Repo, res *Result) {
 	t.Helper()
-	path := filepath.Join(repo.CommonDir, CacheFile)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := patchid.DecodeCache(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := cachedPatchIDs(t, repo)
 	queue := map[string]patchid.Result{}
 	for _, r := range res.Rows {
 		for _, c := range []*Commit{r.Old, r.New} {
@@ -218,13 +210,34 @@ func keepQueueIDsOnly(t *testing.T, repo *git.Repo, res *Result) {
 			}
 		}
 	}
-	if err := os.RemoveAll(filepath.Dir(path)); err != nil {
+	if err := os.RemoveAll(cachePath(repo, "")); err != nil {
 		t.Fatal(err)
 	}
+	setCachedPatchIDs(t, repo, queue)
+}
+
+// cachedPatchIDs reads repo's patch-id cache.
+func cachedPatchIDs(t *testing.T, repo *git.Repo) map[string]patchid.Result {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repo.CommonDir, CacheFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := patchid.DecodeCache(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// setCachedPatchIDs makes ids repo's patch-id cache.
+func setCachedPatchIDs(t *testing.T, repo *git.Repo, ids map[string]patchid.Result) {
+	t.Helper()
+	path := filepath.Join(repo.CommonDir, CacheFile)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, patchid.EncodeCache(queue), 0o644); err != nil {
+	if err := os.WriteFile(path, patchid.EncodeCache(ids), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
