@@ -125,18 +125,10 @@ func (s *idService) getObserved(ctx context.Context, commits []string, observe f
 	if len(missing) == 0 {
 		return nil
 	}
-	shards := s.jobs
-	if len(missing) < 64*shards {
-		shards = (len(missing) + 63) / 64
-	}
-	per := (len(missing) + shards - 1) / shards
+	ranges := shardRanges(len(missing), s.jobs)
 	var wg sync.WaitGroup
-	errs := make([]error, shards)
-	for i := 0; i < shards; i++ {
-		lo, hi := i*per, min((i+1)*per, len(missing))
-		if lo >= hi {
-			continue
-		}
+	errs := make([]error, len(ranges))
+	for i, r := range ranges {
 		wg.Add(1)
 		go func(i int, part []string) {
 			defer wg.Done()
@@ -156,7 +148,7 @@ func (s *idService) getObserved(ctx context.Context, commits []string, observe f
 				pw.Close()
 				return errors.Join(err, <-done)
 			})
-		}(i, missing[lo:hi])
+		}(i, missing[r[0]:r[1]])
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

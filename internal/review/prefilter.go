@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -21,19 +22,14 @@ type lineDelta map[string]map[string]int
 
 // deltaSet is the line deltas of queue commits. A commit whose diff git
 // shows as binary cannot be judged by lines: it is marked unfilterable.
-// A twin (a commit with the patch of another, its rep) takes the rep's
-// deltas when they are read.
 type deltaSet struct {
 	mu           sync.Mutex
 	deltas       map[string]lineDelta
 	unfilterable map[string]bool
-	rep          map[string]string   // twin -> rep
-	twins        map[string][]string // rep -> twins
 }
 
 func newDeltaSet() *deltaSet {
-	return &deltaSet{deltas: map[string]lineDelta{}, unfilterable: map[string]bool{},
-		rep: map[string]string{}, twins: map[string][]string{}}
+	return &deltaSet{deltas: map[string]lineDelta{}, unfilterable: map[string]bool{}}
 }
 
 func stripSpace(b []byte) string {
@@ -56,18 +52,12 @@ func (d *deltaSet) visitor() git.PatchVisitor {
 	unfilterable := func() {
 		d.mu.Lock()
 		d.unfilterable[commit] = true
-		for _, t := range d.twins[commit] {
-			d.unfilterable[t] = true
-		}
 		d.mu.Unlock()
 	}
 	flush := func() {
 		if commit != "" {
 			d.mu.Lock()
 			d.deltas[commit] = cur
-			for _, t := range d.twins[commit] {
-				d.deltas[t] = cur
-			}
 			d.mu.Unlock()
 		}
 	}
@@ -100,8 +90,7 @@ func (d *deltaSet) visitor() git.PatchVisitor {
 	}
 }
 
-// alias gives commit c the deltas of commit rep (same patch), now if they
-// are known, or when they are read.
+// alias gives commit c the deltas of commit rep (same patch), if known.
 func (d *deltaSet) alias(c, rep string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -111,25 +100,18 @@ func (d *deltaSet) alias(c, rep string) {
 	if d.unfilterable[rep] {
 		d.unfilterable[c] = true
 	}
-	d.rep[c] = rep
-	d.twins[rep] = append(d.twins[rep], c)
 }
 
-// lacking returns the commits to diff for the deltas of commits, which
-// lack them: each commit's rep if it has one, once, in order.
+// lacking returns commits that have no deltas, once each, in order. (A
+// commit that took another's patch-id without a diff, a twin, is listed
+// too: upstream left its files alone, so it is rarely a candidate's.)
 func (d *deltaSet) lacking(commits []string) []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	seen := map[string]bool{}
 	var out []string
 	for _, c := range commits {
-		if _, ok := d.deltas[c]; ok {
-			continue
-		}
-		if r, ok := d.rep[c]; ok {
-			c = r
-		}
-		if !seen[c] {
+		if _, ok := d.deltas[c]; !ok && !seen[c] {
 			seen[c] = true
 			out = append(out, c)
 		}
@@ -137,19 +119,40 @@ func (d *deltaSet) lacking(commits []string) []string {
 	return out
 }
 
-// read diffs commits, in up to jobs contiguous shards, for their deltas.
+// read diffs commits, in up to jobs shards, for their deltas: all of them
+// or, when git fails, none. A stream cut short ends in part of a commit,
+// whose deltas would look whole and could rule out a true candidate.
 func (d *deltaSet) read(ctx context.Context, repo *git.Repo, commits []string, jobs int) error {
-	shards := max(1, min(jobs, len(commits)/64))
-	per := (len(commits) + shards - 1) / shards
+	got := newDeltaSet()
 	var fns []func() error
-	for lo := 0; lo < len(commits); lo += per {
-		part := commits[lo:min(lo+per, len(commits))]
-		fns = append(fns, func() error { return repo.StreamPatches(ctx, part, nil, d.parse) })
+	for _, r := range shardRanges(len(commits), jobs) {
+		part := commits[r[0]:r[1]]
+		fns = append(fns, func() error { return repo.StreamPatches(ctx, part, nil, got.parse) })
 	}
 	if err := parallel(fns...); err != nil {
 		return fmt.Errorf("read queue patches: %w", err)
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	maps.Copy(d.deltas, got.deltas)
+	maps.Copy(d.unfilterable, got.unfilterable)
 	return nil
+}
+
+// shardMin is the fewest commits (or blobs of commits) worth a git process
+// of their own.
+const shardMin = 64
+
+// shardRanges splits n items into up to jobs contiguous [lo, hi) ranges
+// of at least shardMin items each (one range when n is smaller).
+func shardRanges(n, jobs int) [][2]int {
+	shards := max(1, min(jobs, (n+shardMin-1)/shardMin))
+	per := (n + shards - 1) / shards
+	var out [][2]int
+	for lo := 0; lo < n; lo += per {
+		out = append(out, [2]int{lo, min(lo+per, n)})
+	}
+	return out
 }
 
 // plausible reports whether an upstream commit whose files changed line
@@ -503,18 +506,13 @@ func countSharded(ctx context.Context, repo *git.Repo, groups [][]blobReq, wante
 	if n == 0 {
 		return map[string]map[string]map[string]int{}, nil
 	}
-	shards := max(1, min(jobs, (len(groups)+prefilterMin-1)/prefilterMin))
-	per := (len(groups) + shards - 1) / shards
-	results := make([]map[string]map[string]map[string]int, shards)
-	errs := make([]error, shards)
+	ranges := shardRanges(len(groups), jobs)
+	results := make([]map[string]map[string]map[string]int, len(ranges))
+	errs := make([]error, len(ranges))
 	var wg sync.WaitGroup
-	for i := 0; i < shards; i++ {
-		lo, hi := i*per, min((i+1)*per, len(groups))
-		if lo >= hi {
-			continue
-		}
+	for i, r := range ranges {
 		var part []blobReq
-		for _, g := range groups[lo:hi] {
+		for _, g := range groups[r[0]:r[1]] {
 			part = append(part, g...)
 		}
 		wg.Add(1)

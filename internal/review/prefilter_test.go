@@ -2,9 +2,11 @@ package review
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -242,32 +244,81 @@ func setCachedPatchIDs(t *testing.T, repo *git.Repo, ids map[string]patchid.Resu
 	}
 }
 
-// A twin takes its rep's deltas whether they were read before or after
-// the two were tied, and only reps are listed as lacking.
-func TestDeltaTwins(t *testing.T) {
+// A read of deltas gives all of its commits' or, when git fails, none:
+// the last commit of a stream cut short would look whole. Here git dies
+// on the second commit's corrupt blob, after the first commit's diff.
+// lacking lists each commit without deltas once.
+func TestDeltaSetRead(t *testing.T) {
+	s := repos.NewScratch(t)
+	var commits []string
+	for i, body := range []string{"one\n", "one\ntwo\n", "one\ntwo\nthree\n"} {
+		s.Write("f", body)
+		s.Git("add", "f")
+		s.Git("commit", "-qm", fmt.Sprint("step ", i))
+		commits = append(commits, s.Git("rev-parse", "HEAD"))
+	}
+	repo := repoAt(s.Dir, s.Env.Vars)
+	ctx := context.Background()
 	d := newDeltaSet()
-	diff := func(sha, line string) string {
-		return sha + "\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-old\n+" + line + "\n"
+	if got := d.lacking(append(slices.Clone(commits), commits[0])); !slices.Equal(got, commits) {
+		t.Errorf("lacking %v, want %v", got, commits)
 	}
-	if err := d.parse(strings.NewReader(diff(strings.Repeat("a", 40), "one"))); err != nil {
+	if err := d.read(ctx, repo, commits[:2], 2); err != nil {
 		t.Fatal(err)
 	}
-	a, b, c, e := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40), strings.Repeat("e", 40)
-	d.alias(b, a) // rep read before
-	d.alias(e, c) // rep read after
-	if got := d.lacking([]string{a, b, e, c, e}); !reflect.DeepEqual(got, []string{c}) {
-		t.Errorf("lacking %v, want only the unread rep", got)
+	if got := d.lacking(commits); !slices.Equal(got, commits[2:]) {
+		t.Errorf("lacking %v after reading two, want %v", got, commits[2:])
 	}
-	if err := d.parse(strings.NewReader(diff(c, "two"))); err != nil {
+	if d.deltas[commits[1]]["diff --git a/f b/f"]["two"] != 1 {
+		t.Errorf("deltas of the second commit: %v", d.deltas[commits[1]])
+	}
+
+	blob := s.Git("rev-parse", commits[2]+":f")
+	obj := filepath.Join(s.Dir, ".git", "objects", blob[:2], blob[2:])
+	if err := os.Chmod(obj, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(d.deltas[b], d.deltas[a]) || d.deltas[b]["diff --git a/f b/f"]["one"] != 1 {
-		t.Errorf("twin of an early rep: %v", d.deltas[b])
+	if err := os.WriteFile(obj, []byte("not zlib"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(d.deltas[e], d.deltas[c]) || d.deltas[e]["diff --git a/f b/f"]["two"] != 1 {
-		t.Errorf("twin of a late rep: %v", d.deltas[e])
+	// Else git reads the work tree's copy, which matches the index.
+	if err := os.Remove(filepath.Join(s.Dir, "f")); err != nil {
+		t.Fatal(err)
 	}
-	if got := d.lacking([]string{a, b, c, e}); len(got) != 0 {
-		t.Errorf("lacking %v after both reps were read", got)
+	d = newDeltaSet()
+	if err := d.read(ctx, repo, []string{commits[1], commits[2]}, 1); err == nil {
+		t.Fatal("a read of a commit with a corrupt blob succeeded")
+	}
+	if len(d.deltas) != 0 {
+		t.Errorf("a failed read left the deltas of %d commits", len(d.deltas))
+	}
+}
+
+// speculateDeltas reads while the walk runs, and nothing once it is over.
+func TestSpeculateDeltas(t *testing.T) {
+	fx := small(t)
+	repo := repoOf(fx)
+	out, err := fx.Env.Git(fx.Dir, "rev-list", "--no-merges", "--all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits := strings.Fields(out)
+	if len(commits) <= speculateBatch {
+		t.Fatalf("%d upstream commits: one batch is not a test", len(commits))
+	}
+	for _, running := range []bool{true, false} {
+		w := &upstreamWalk{done: make(chan struct{})}
+		if !running {
+			close(w.done)
+		}
+		d := newDeltaSet()
+		speculateDeltas(context.Background(), repo, d, commits, w)
+		want := 0
+		if running {
+			want = len(commits)
+		}
+		if len(d.deltas) != want {
+			t.Errorf("walk running %v: deltas of %d commits, want %d", running, len(d.deltas), want)
+		}
 	}
 }

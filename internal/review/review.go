@@ -377,7 +377,8 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 			// the upstream walk may still run (at kernel scale it ends
 			// last).
 			tokens.done()
-			return speculateDeltas(ctx, ids.repo, deltas, queue, up)
+			speculateDeltas(ctx, ids.repo, deltas, queue, up)
+			return nil
 		},
 		func() (e error) { ups, e = up.wait(); return },
 	)
@@ -402,18 +403,18 @@ const speculateBatch = 64
 // (the old queue, after the last rebase's review). The prefilter wants
 // them when upstream has many candidates, which a walk still running
 // after the queue diffs suggests; and a core is waiting meanwhile. A
-// batch at a time, so that it stops soon after the walk does: the
-// prefilter reads what is left, if it needs it.
-func speculateDeltas(ctx context.Context, repo *git.Repo, deltas *deltaSet, queue []string, up *upstreamWalk) error {
+// batch at a time, so that it stops soon after the walk does. The
+// prefilter reads what is left if it needs it, and so a failure here only
+// ends the guess (a read gives all its deltas or none).
+func speculateDeltas(ctx context.Context, repo *git.Repo, deltas *deltaSet, queue []string, up *upstreamWalk) {
 	lacking := deltas.lacking(queue)
 	for len(lacking) > 0 && !up.finished() {
 		n := min(len(lacking), speculateBatch)
-		if err := deltas.read(ctx, repo, lacking[:n], 1); err != nil {
-			return err
+		if deltas.read(ctx, repo, lacking[:n], 1) != nil {
+			return
 		}
 		lacking = lacking[n:]
 	}
-	return nil
 }
 
 // upstreamIDs turns the upstream walk into the upstream range, oldest
