@@ -83,7 +83,7 @@ func BenchmarkCountLines(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	wanted := map[string]bool{"}": true, "return0;": true, "{": true}
+	wanted := map[uint64]bool{lineKey([]byte("}")): true, lineKey([]byte("return 0;")): true, lineKey([]byte("{")): true}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		out, err := countLines(context.Background(), repo, reqs, wanted)

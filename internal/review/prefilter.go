@@ -17,8 +17,25 @@ import (
 )
 
 // lineDelta is, per file, how many more times each line (white space
-// removed, as patch-id sees it) appears after a commit than before it.
-type lineDelta map[string]map[string]int
+// removed, as patch-id sees it) appears after a commit than before it; by
+// lineKey, which lets the post-images be counted without a string per
+// line. Lines whose keys collide are counted together, on both sides of
+// every comparison: a commit whose diff equals another's still has the
+// same count per key, so a collision can let a candidate through but
+// never rule one out.
+type lineDelta map[string]map[uint64]int
+
+// lineKey is the FNV-1a hash of a line without its white space.
+func lineKey(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
+			h ^= uint64(c)
+			h *= 1099511628211
+		}
+	}
+	return h
+}
 
 // deltaSet is the line deltas of queue commits. A commit whose diff git
 // shows as binary cannot be judged by lines: it is marked unfilterable.
@@ -30,16 +47,6 @@ type deltaSet struct {
 
 func newDeltaSet() *deltaSet {
 	return &deltaSet{deltas: map[string]lineDelta{}, unfilterable: map[string]bool{}}
-}
-
-func stripSpace(b []byte) string {
-	out := make([]byte, 0, len(b))
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
-			out = append(out, c)
-		}
-	}
-	return string(out)
 }
 
 // parse reads diff-tree --stdin output and records each commit's deltas.
@@ -72,18 +79,18 @@ func (d *deltaSet) visitor() git.PatchVisitor {
 				unfilterable() // quoted paths are not matched by name below
 			}
 			if cur[file] == nil {
-				cur[file] = map[string]int{}
+				cur[file] = map[uint64]int{}
 			}
 		},
 		Binary: unfilterable,
 		Change: func(sign byte, text []byte) {
 			if cur[file] == nil {
-				cur[file] = map[string]int{} // a hunk without a file header: malformed input
+				cur[file] = map[uint64]int{} // a hunk without a file header: malformed input
 			}
 			if sign == '+' {
-				cur[file][stripSpace(text)]++
+				cur[file][lineKey(text)]++
 			} else {
-				cur[file][stripSpace(text)]--
+				cur[file][lineKey(text)]--
 			}
 		},
 		End: flush,
@@ -160,7 +167,7 @@ func shardRanges(n, jobs int) [][2]int {
 // commit of delta q: a patch-id equal means the same added and removed
 // lines, so for every line of q's diff the count difference must match.
 // Paths are compared by name, since q's keys are "diff --git" lines.
-func plausible(q lineDelta, counts map[string]map[string]int) bool {
+func plausible(q lineDelta, counts map[string]map[uint64]int) bool {
 	for file, lines := range q {
 		path := diffGitName(file)
 		got := counts[path]
@@ -180,7 +187,7 @@ func plausible(q lineDelta, counts map[string]map[string]int) bool {
 // refute: a line the patch adds k times more than it removes must be there
 // at least k times. Most candidates fail here, before their pre-image is
 // read.
-func postPlausible(q lineDelta, post map[string]map[string]int) bool {
+func postPlausible(q lineDelta, post map[string]map[uint64]int) bool {
 	for file, lines := range q {
 		got := post[diffGitName(file)]
 		for l, want := range lines {
@@ -240,13 +247,12 @@ func isNullOID(s string) bool { return strings.Trim(s, "0") == "" }
 // commit and path, the change in the count of every line (white space
 // removed) that some queue delta mentions. Millions of lines pass through
 // here: nothing is allocated per line.
-func countLines(ctx context.Context, repo *git.Repo, reqs []blobReq, wanted map[string]bool) (map[string]map[string]map[string]int, error) {
+func countLines(ctx context.Context, repo *git.Repo, reqs []blobReq, wanted map[uint64]bool) (map[string]map[string]map[uint64]int, error) {
 	names := make([]string, len(reqs))
 	for i, q := range reqs {
 		names[i] = q.name
 	}
-	out := map[string]map[string]map[string]int{}
-	var key []byte
+	out := map[string]map[string]map[uint64]int{}
 	next := 0
 	err := repo.ReadObjects(ctx, names, git.ObjectOptions{}, func(obj git.Object) error {
 		q := reqs[next]
@@ -263,23 +269,18 @@ func countLines(ctx context.Context, repo *git.Repo, reqs []blobReq, wanted map[
 			} else {
 				data = nil
 			}
-			key = key[:0]
-			for _, c := range line {
-				if c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
-					key = append(key, c)
-				}
-			}
-			if !wanted[string(key)] {
+			key := lineKey(line)
+			if !wanted[key] {
 				continue
 			}
 			if m == nil {
 				if out[q.commit] == nil {
-					out[q.commit] = map[string]map[string]int{}
+					out[q.commit] = map[string]map[uint64]int{}
 				}
-				m = map[string]int{}
+				m = map[uint64]int{}
 				out[q.commit][q.path] = m
 			}
-			m[string(key)] += q.sign
+			m[key] += q.sign
 		}
 		return nil
 	})
@@ -352,7 +353,7 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 			return nil, err
 		}
 	}
-	wanted := map[string]bool{}
+	wanted := map[uint64]bool{}
 	var upCommits []*Commit
 	var reqs [][]blobReq
 	for _, c := range uncached {
@@ -415,11 +416,11 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 	for _, u := range survivors {
 		counts := post[u.SHA]
 		if counts == nil {
-			counts = map[string]map[string]int{}
+			counts = map[string]map[uint64]int{}
 		}
 		for path, lines := range before[u.SHA] {
 			if counts[path] == nil {
-				counts[path] = map[string]int{}
+				counts[path] = map[uint64]int{}
 			}
 			for l, n := range lines {
 				counts[path][l] += n
@@ -446,9 +447,9 @@ func prefilterCandidates(ctx context.Context, repo *git.Repo, ids *idService, de
 // post-image of an earlier candidate (upstream commits changing one file
 // follow each other), whose counts post holds already: only the others are
 // read.
-func countPre(ctx context.Context, repo *git.Repo, postReqs [][]blobReq, post map[string]map[string]map[string]int,
-	preReqs [][]blobReq, wanted map[string]bool, jobs int) (map[string]map[string]map[string]int, error) {
-	known := map[string]map[string]int{}
+func countPre(ctx context.Context, repo *git.Repo, postReqs [][]blobReq, post map[string]map[string]map[uint64]int,
+	preReqs [][]blobReq, wanted map[uint64]bool, jobs int) (map[string]map[string]map[uint64]int, error) {
+	known := map[string]map[uint64]int{}
 	for _, rs := range postReqs {
 		for _, r := range rs {
 			if git.IsHex(r.name) {
@@ -456,7 +457,7 @@ func countPre(ctx context.Context, repo *git.Repo, postReqs [][]blobReq, post ma
 			}
 		}
 	}
-	out := map[string]map[string]map[string]int{}
+	out := map[string]map[string]map[uint64]int{}
 	var read [][]blobReq
 	for _, rs := range preReqs {
 		var left []blobReq
@@ -470,9 +471,9 @@ func countPre(ctx context.Context, repo *git.Repo, postReqs [][]blobReq, post ma
 				continue
 			}
 			if out[r.commit] == nil {
-				out[r.commit] = map[string]map[string]int{}
+				out[r.commit] = map[string]map[uint64]int{}
 			}
-			m := make(map[string]int, len(counts))
+			m := make(map[uint64]int, len(counts))
 			for l, n := range counts {
 				m[l] = r.sign * n
 			}
@@ -498,16 +499,16 @@ func countPre(ctx context.Context, repo *git.Repo, postReqs [][]blobReq, post ma
 
 // countSharded runs countLines over groups of requests (one group per
 // commit) in up to jobs contiguous shards and merges the results.
-func countSharded(ctx context.Context, repo *git.Repo, groups [][]blobReq, wanted map[string]bool, jobs int) (map[string]map[string]map[string]int, error) {
+func countSharded(ctx context.Context, repo *git.Repo, groups [][]blobReq, wanted map[uint64]bool, jobs int) (map[string]map[string]map[uint64]int, error) {
 	n := 0
 	for _, g := range groups {
 		n += len(g)
 	}
 	if n == 0 {
-		return map[string]map[string]map[string]int{}, nil
+		return map[string]map[string]map[uint64]int{}, nil
 	}
 	ranges := shardRanges(len(groups), jobs)
-	results := make([]map[string]map[string]map[string]int, len(ranges))
+	results := make([]map[string]map[string]map[uint64]int, len(ranges))
 	errs := make([]error, len(ranges))
 	var wg sync.WaitGroup
 	for i, r := range ranges {
@@ -522,7 +523,7 @@ func countSharded(ctx context.Context, repo *git.Repo, groups [][]blobReq, wante
 		}(i, part)
 	}
 	wg.Wait()
-	out := map[string]map[string]map[string]int{}
+	out := map[string]map[string]map[uint64]int{}
 	for i := range results {
 		if errs[i] != nil {
 			return nil, errs[i]

@@ -176,7 +176,10 @@ func TestCountPreReusesPostImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Lines every generated file has many of, white space removed.
-	wanted := map[string]bool{"{": true, "}": true, "return0;": true, "intret=0;": true}
+	wanted := map[uint64]bool{}
+	for _, l := range []string{"{", "}", "return 0;", "int ret = 0;"} {
+		wanted[lineKey([]byte(l))] = true
+	}
 	postCounts, err := countSharded(ctx, repo, post, wanted, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -269,7 +272,7 @@ func TestDeltaSetRead(t *testing.T) {
 	if got := d.lacking(commits); !slices.Equal(got, commits[2:]) {
 		t.Errorf("lacking %v after reading two, want %v", got, commits[2:])
 	}
-	if d.deltas[commits[1]]["diff --git a/f b/f"]["two"] != 1 {
+	if d.deltas[commits[1]]["diff --git a/f b/f"][lineKey([]byte("two"))] != 1 {
 		t.Errorf("deltas of the second commit: %v", d.deltas[commits[1]])
 	}
 
