@@ -297,7 +297,8 @@ func TestDeltaSetRead(t *testing.T) {
 	}
 }
 
-// speculateDeltas reads while the walk runs, and nothing once it is over.
+// speculateDeltas reads while git walks upstream, and nothing once the
+// walk is over or when the range came from the cache.
 func TestSpeculateDeltas(t *testing.T) {
 	fx := small(t)
 	repo := repoOf(fx)
@@ -309,19 +310,23 @@ func TestSpeculateDeltas(t *testing.T) {
 	if len(commits) <= speculateBatch {
 		t.Fatalf("%d upstream commits: one batch is not a test", len(commits))
 	}
-	for _, running := range []bool{true, false} {
+	for _, c := range []struct {
+		name             string
+		walking, running bool
+	}{{"walking", true, true}, {"walked", true, false}, {"from the cache", false, true}} {
 		w := &upstreamWalk{done: make(chan struct{})}
-		if !running {
+		w.walking.Store(c.walking)
+		if !c.running {
 			close(w.done)
 		}
 		d := newDeltaSet()
 		speculateDeltas(context.Background(), repo, d, commits, w)
 		want := 0
-		if running {
+		if c.walking && c.running {
 			want = len(commits)
 		}
 		if len(d.deltas) != want {
-			t.Errorf("walk running %v: deltas of %d commits, want %d", running, len(d.deltas), want)
+			t.Errorf("%s: deltas of %d commits, want %d", c.name, len(d.deltas), want)
 		}
 	}
 }

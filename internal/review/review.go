@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/notes"
@@ -189,11 +190,12 @@ func resolveRanges(ctx context.Context, repo *git.Repo, o Options) (*Result, err
 // upstreamWalk is readUpstream running in the background. Its results are
 // for wait's caller only, after wait returned.
 type upstreamWalk struct {
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	done   chan struct{}
-	ups    []upEntry
-	err    error
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	done    chan struct{}
+	walking atomic.Bool // git walks the range: its digest was not cached
+	ups     []upEntry
+	err     error
 }
 
 func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves) *upstreamWalk {
@@ -203,7 +205,7 @@ func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, 
 	go func() {
 		defer w.wg.Done()
 		defer close(w.done)
-		w.ups, w.err = readUpstream(ctx, repo, res, o, saves)
+		w.ups, w.err = readUpstream(ctx, repo, res, o, saves, func() { w.walking.Store(true) })
 	}()
 	return w
 }
@@ -214,13 +216,14 @@ func (w *upstreamWalk) wait() ([]upEntry, error) {
 	return w.ups, w.err
 }
 
-// finished reports whether the walk has ended.
-func (w *upstreamWalk) finished() bool {
+// walkingStill reports whether git is walking the range now (not reading
+// it from the cache, and not done).
+func (w *upstreamWalk) walkingStill() bool {
 	select {
 	case <-w.done:
-		return true
-	default:
 		return false
+	default:
+		return w.walking.Load()
 	}
 }
 
@@ -398,17 +401,19 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 // checks between batches whether the walk has ended.
 const speculateBatch = 64
 
-// speculateDeltas reads, while the upstream walk runs, the deltas of the
-// queue commits that have none: those whose patch-ids came from the cache
-// (the old queue, after the last rebase's review). The prefilter wants
-// them when upstream has many candidates, which a walk still running
-// after the queue diffs suggests; and a core is waiting meanwhile. A
-// batch at a time, so that it stops soon after the walk does. The
-// prefilter reads what is left if it needs it, and so a failure here only
-// ends the guess (a read gives all its deltas or none).
+// speculateDeltas reads, while git walks the upstream range, the deltas
+// of the queue commits that have none: those whose patch-ids came from the
+// cache (the old queue, after the last rebase's review). The prefilter
+// wants them when upstream has many candidates, which a walk still running
+// after the queue diffs suggests; and a core is waiting meanwhile. Not
+// while the range's digest is read from the cache: its candidates were
+// judged before (their ids or verdicts are cached). A batch at a time, so
+// that it stops soon after the walk does. The prefilter reads what is left
+// if it needs it, and so a failure here only ends the guess (a read gives
+// all its deltas or none).
 func speculateDeltas(ctx context.Context, repo *git.Repo, deltas *deltaSet, queue []string, up *upstreamWalk) {
 	lacking := deltas.lacking(queue)
-	for len(lacking) > 0 && !up.finished() {
+	for len(lacking) > 0 && up.walkingStill() {
 		n := min(len(lacking), speculateBatch)
 		if deltas.read(ctx, repo, lacking[:n], 1) != nil {
 			return
@@ -609,8 +614,9 @@ func applyNotes(res *Result, nts map[string]string) {
 }
 
 // readUpstream returns the digest of the upstream range between the
-// bases: cached, or walked (and then cached).
-func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves) (ups []upEntry, err error) {
+// bases: cached, or walked (and then cached); walking is called when the
+// walk starts.
+func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves, walking func()) (ups []upEntry, err error) {
 	if res.Old.Base == res.New.Base {
 		return nil, nil
 	}
@@ -620,6 +626,7 @@ func readUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, s
 			return cached, nil
 		}
 	}
+	walking()
 	// Measured: feeding candidates to a diff-tree while the walk runs
 	// loses to walking first and then diffing in shards, because on few
 	// cores the two compete and the single stream is the bottleneck.
