@@ -13,7 +13,7 @@ import (
 // the format and the diff options ids were computed with, so any change to
 // either invalidates old files; a trailing SHA-256 of everything before it
 // detects truncation and corruption (a cache is rebuilt, never trusted).
-const cacheMagic = "pqtools patch-id cache v1 myers-u3-noindent-norenames-fullindex git-2.39-binary-oids\n"
+const cacheMagic = "pqtools patch-id cache v2 myers-u3-noindent-norenames-fullindex git-2.39-binary-oids\n"
 
 const cacheRecord = 20 + 20 + 1
 

@@ -58,8 +58,11 @@ func addHash(sum *ID, h []byte) {
 	}
 }
 
+// isSpace is git's isspace (sane_ctype in git's ctype.c), which patch-id
+// strips: not C's, since a vertical tab or a form feed (old kernel sources
+// have them between sections) stays in a line's hash.
 func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
 
 func isAlpha(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }

@@ -9,8 +9,8 @@ import (
 
 // Edge builds a small repository of commits that stress diff parsing: no
 // newline at end of file, paths with spaces, quotes and non-ASCII bytes,
-// symlinks, empty files, mode-only changes, deletions, CRLF, and binary
-// files alone and mixed with text. It returns the commit ids oldest first.
+// symlinks, empty files, mode-only changes, deletions, CRLF, form feeds
+// and vertical tabs, and binary files alone and mixed with text. It returns the commit ids oldest first.
 // "binary-a" and "binary-b" make different changes to the same binary file
 // from the same preimage content, on two branches.
 func Edge(env *Env, dir string) (map[string]string, []string, error) {
@@ -80,6 +80,10 @@ func Edge(env *Env, dir string) (map[string]string, []string, error) {
 		}},
 		{"binary-delete", func() error { return os.Remove(filepath.Join(dir, "fw/blob.bin")) }},
 		{"empty", func() error { return nil }},
+		// Form feeds (old kernel sources have them between sections) and
+		// vertical tabs: white space to C, not to git patch-id.
+		{"form-feed", func() error { return write("src/ff.c", []byte("int f1;\n\f\nint f2;\n"), 0o644) }},
+		{"form-feed-edit", func() error { return write("src/ff.c", []byte("int f1;\n\f\nint f3;\v\n"), 0o644) }},
 		{"binary-base", func() error { return write("fw/other.bin", demo.BinaryBlob(20), 0o644) }},
 		{"binary-a", func() error { return write("fw/other.bin", demo.BinaryBlob(21), 0o644) }},
 	}
