@@ -25,11 +25,12 @@ import (
 // never rule one out.
 type lineDelta map[string]map[uint64]int
 
-// lineKey is the FNV-1a hash of a line without its white space.
+// lineKey is the FNV-1a hash of a line without the white space patch-id
+// strips (git's, not C's: a form feed stays).
 func lineKey(b []byte) uint64 {
 	h := uint64(14695981039346656037)
 	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
 			h ^= uint64(c)
 			h *= 1099511628211
 		}
@@ -109,9 +110,7 @@ func (d *deltaSet) alias(c, rep string) {
 	}
 }
 
-// lacking returns commits that have no deltas, once each, in order. (A
-// commit that took another's patch-id without a diff, a twin, is listed
-// too: upstream left its files alone, so it is rarely a candidate's.)
+// lacking returns commits that have no deltas, once each, in order.
 func (d *deltaSet) lacking(commits []string) []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -150,8 +149,8 @@ func (d *deltaSet) read(ctx context.Context, repo *git.Repo, commits []string, j
 // of their own.
 const shardMin = 64
 
-// shardRanges splits n items into up to jobs contiguous [lo, hi) ranges
-// of at least shardMin items each (one range when n is smaller).
+// shardRanges splits n items into contiguous [lo, hi) ranges of equal
+// size (within one): one per shardMin items or part of them, at most jobs.
 func shardRanges(n, jobs int) [][2]int {
 	shards := max(1, min(jobs, (n+shardMin-1)/shardMin))
 	per := (n + shards - 1) / shards
@@ -164,9 +163,17 @@ func shardRanges(n, jobs int) [][2]int {
 
 // plausible reports whether an upstream commit whose files changed line
 // counts by counts (per path) could share a patch-id with the queue
-// commit of delta q: a patch-id equal means the same added and removed
+// commit of delta q: the same diff means the same added and removed
 // lines, so for every line of q's diff the count difference must match.
 // Paths are compared by name, since q's keys are "diff --git" lines.
+//
+// One exception is let go: git patch-id hashes a file's lines without
+// their white space and without separators, so a diff that adds "foo(a,"
+// before a context line "b);" has the patch-id of one that adds
+// "foo(a, b);" where no such context follows. The two differ in their
+// lines, and the prefilter rules the second out. Telling such diffs
+// apart needs the diff; a backport that re-splits its own lines that way
+// is not worth one per candidate.
 func plausible(q lineDelta, counts map[string]map[uint64]int) bool {
 	for file, lines := range q {
 		path := diffGitName(file)

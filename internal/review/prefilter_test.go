@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/patchid"
@@ -16,7 +17,8 @@ import (
 )
 
 // The prefilter must never drop an upstream commit that shares a patch-id
-// with a queue commit: check it against the ids of every candidate.
+// with a queue commit (with the same lines: see plausible for the one
+// exception): check it against the ids of every candidate.
 func TestPrefilterIsSound(t *testing.T) {
 	p := repos.Small()
 	p.Upstream, p.Queue = 600, 60
@@ -297,8 +299,8 @@ func TestDeltaSetRead(t *testing.T) {
 	}
 }
 
-// speculateDeltas reads while git walks upstream, and nothing once the
-// walk is over or when the range came from the cache.
+// speculateDeltas reads a batch at a time while the walk goes on, and
+// nothing once it is over (a batch being read is dropped then).
 func TestSpeculateDeltas(t *testing.T) {
 	fx := small(t)
 	repo := repoOf(fx)
@@ -308,25 +310,50 @@ func TestSpeculateDeltas(t *testing.T) {
 	}
 	commits := strings.Fields(out)
 	if len(commits) <= speculateBatch {
-		t.Fatalf("%d upstream commits: one batch is not a test", len(commits))
+		t.Fatalf("%d commits: one batch is not a test", len(commits))
 	}
+	calls := func(n int) func() bool { // walking for the first n calls
+		return func() bool { n--; return n >= 0 }
+	}
+	running, over := make(chan struct{}), make(chan struct{})
+	close(over)
 	for _, c := range []struct {
-		name             string
-		walking, running bool
-	}{{"walking", true, true}, {"walked", true, false}, {"from the cache", false, true}} {
-		w := &upstreamWalk{done: make(chan struct{})}
-		w.walking.Store(c.walking)
-		if !c.running {
-			close(w.done)
-		}
+		name    string
+		walking func() bool
+		done    chan struct{}
+		want    int
+	}{
+		{"walking throughout", calls(1 << 30), running, len(commits)},
+		{"walking for one batch", calls(1), running, speculateBatch},
+		{"not walking", calls(0), running, 0},
+		{"walk over", calls(1 << 30), over, 0},
+	} {
 		d := newDeltaSet()
-		speculateDeltas(context.Background(), repo, d, commits, w)
-		want := 0
-		if c.walking && c.running {
-			want = len(commits)
+		speculateDeltas(context.Background(), repo, d, commits, c.walking, c.done)
+		if len(d.deltas) != c.want {
+			t.Errorf("%s: deltas of %d commits, want %d", c.name, len(d.deltas), c.want)
 		}
-		if len(d.deltas) != want {
-			t.Errorf("%s: deltas of %d commits, want %d", c.name, len(d.deltas), want)
-		}
+	}
+}
+
+// walkingStill waits until the walk has read its cache or started git,
+// and is true while git walks.
+func TestWalkingStill(t *testing.T) {
+	w := &upstreamWalk{done: make(chan struct{}), walking: make(chan struct{})}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		close(w.walking)
+	}()
+	if !w.walkingStill() {
+		t.Error("a walk that started git is not walking")
+	}
+	close(w.done)
+	if w.walkingStill() {
+		t.Error("a walk that ended is walking")
+	}
+	cached := &upstreamWalk{done: make(chan struct{}), walking: make(chan struct{})}
+	close(cached.done)
+	if cached.walkingStill() {
+		t.Error("a digest read from the cache is a walk")
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/patchqueue/pqtools/internal/git"
 	"github.com/patchqueue/pqtools/internal/notes"
@@ -193,19 +192,19 @@ type upstreamWalk struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	done    chan struct{}
-	walking atomic.Bool // git walks the range: its digest was not cached
+	walking chan struct{} // closed when git starts walking: the digest was not cached
 	ups     []upEntry
 	err     error
 }
 
 func startUpstream(ctx context.Context, repo *git.Repo, res *Result, o Options, saves *cacheSaves) *upstreamWalk {
 	ctx, cancel := context.WithCancel(ctx)
-	w := &upstreamWalk{cancel: cancel, done: make(chan struct{})}
+	w := &upstreamWalk{cancel: cancel, done: make(chan struct{}), walking: make(chan struct{})}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		defer close(w.done)
-		w.ups, w.err = readUpstream(ctx, repo, res, o, saves, func() { w.walking.Store(true) })
+		w.ups, w.err = readUpstream(ctx, repo, res, o, saves, func() { close(w.walking) })
 	}()
 	return w
 }
@@ -217,13 +216,18 @@ func (w *upstreamWalk) wait() ([]upEntry, error) {
 }
 
 // walkingStill reports whether git is walking the range now (not reading
-// it from the cache, and not done).
+// it from the cache, and not done); it waits until the walk has read its
+// cache or started git.
 func (w *upstreamWalk) walkingStill() bool {
+	select {
+	case <-w.walking:
+	case <-w.done:
+	}
 	select {
 	case <-w.done:
 		return false
 	default:
-		return w.walking.Load()
+		return true
 	}
 }
 
@@ -380,7 +384,17 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 			// the upstream walk may still run (at kernel scale it ends
 			// last).
 			tokens.done()
-			speculateDeltas(ctx, ids.repo, deltas, queue, up)
+			// A twin has its rep's patch: only reps are read.
+			var reps []string
+			for _, c := range queue {
+				if _, twin := alias[c]; !twin {
+					reps = append(reps, c)
+				}
+			}
+			speculateDeltas(ctx, ids.repo, deltas, reps, up.walkingStill, up.done)
+			for c, r := range alias {
+				deltas.alias(c, r)
+			}
 			return nil
 		},
 		func() (e error) { ups, e = up.wait(); return },
@@ -401,19 +415,29 @@ func queueIDs(ctx context.Context, ids *idService, old, nw []*Commit, raw map[st
 // checks between batches whether the walk has ended.
 const speculateBatch = 64
 
-// speculateDeltas reads, while git walks the upstream range, the deltas
+// speculateDeltas reads, while git walks the upstream range (walking says
+// whether it still does; done is closed when the walk ends), the deltas
 // of the queue commits that have none: those whose patch-ids came from the
 // cache (the old queue, after the last rebase's review). The prefilter
 // wants them when upstream has many candidates, which a walk still running
 // after the queue diffs suggests; and a core is waiting meanwhile. Not
 // while the range's digest is read from the cache: its candidates were
-// judged before (their ids or verdicts are cached). A batch at a time, so
-// that it stops soon after the walk does. The prefilter reads what is left
-// if it needs it, and so a failure here only ends the guess (a read gives
-// all its deltas or none).
-func speculateDeltas(ctx context.Context, repo *git.Repo, deltas *deltaSet, queue []string, up *upstreamWalk) {
+// judged before (their ids or verdicts are cached). A batch at a time; the
+// batch being read when the walk ends is dropped, since a read gives all
+// its deltas or none. The prefilter reads what is left if it needs it, and
+// so a failure here only ends the guess.
+func speculateDeltas(ctx context.Context, repo *git.Repo, deltas *deltaSet, queue []string, walking func() bool, done <-chan struct{}) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	lacking := deltas.lacking(queue)
-	for len(lacking) > 0 && up.walkingStill() {
+	for len(lacking) > 0 && walking() {
 		n := min(len(lacking), speculateBatch)
 		if deltas.read(ctx, repo, lacking[:n], 1) != nil {
 			return
