@@ -20,40 +20,19 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden screens")
 
-// The fixture: struct inner grows a member and reaches four exports
-// through struct outer; struct other's array changes size; struct lone
-// gains a pointer to inner; f's own declaration changes.
-const fixOld = `s#inner struct inner { int x ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; char name [ E#LEN ] ; }
-s#lone struct lone { int z ; }
-E#LEN 16
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f int f ( int )
-same void same ( void )
-`
+// The fixture is the impact tests' (symtypestest: struct inner grows a
+// member and reaches four exports through struct outer; struct other
+// changes; struct lone gains a pointer to inner; f's own declaration
+// changes) with struct other's array sized by a constant (E#LEN), which
+// the layout panel shows, and their locked list.
+var fixOld, fixNew = withArray(symtypestest.ImpactOld), withArray(symtypestest.ImpactNew)
 
-const fixNew = `s#inner struct inner { int x ; long w ; }
-s#outer struct outer { s#inner i ; }
-s#other struct other { int y ; char name [ E#LEN ] ; char q ; }
-s#lone struct lone { int z ; s#inner * p ; }
-E#LEN 16
-a int a ( s#outer * )
-b int b ( s#outer * , int )
-c void c ( s#inner * )
-d void d ( s#other * )
-e void e ( s#lone * )
-f long f ( int )
-same void same ( void )
-`
-
-// fixList is the impact tests' locked list: fixOld and fixNew are their
-// fixture with an array sized by a constant (E#LEN) added.
 const fixList = symtypestest.ImpactList
+
+func withArray(symtypes string) string {
+	s := strings.Replace(symtypes, "int y ;", "int y ; char name [ E#LEN ] ;", 1)
+	return strings.Replace(s, "a int a", "E#LEN 16\na int a", 1)
+}
 
 func fixture(t testing.TB, withList bool) *Data {
 	t.Helper()
